@@ -1,0 +1,60 @@
+# RepairLab: `make run` and `make test` do everything on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := REPAIRLAB_ENV=$${REPAIRLAB_ENV:-development} $(BIN)/flask --app app
+PO := repairlab/translations/fr/LC_MESSAGES/messages.po
+MO := repairlab/translations/fr/LC_MESSAGES/messages.mo
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test lint format bench translations extract-messages migrate clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data on first run, serve on http://127.0.0.1:5000"
+	@echo "make test   - install test tools and run the whole suite"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmarks at programme scale"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --statistics -d repairlab/translations -D messages
+
+translations: $(MO)
+
+run: $(STAMP) $(MO)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo ""
+	@echo "RepairLab is served on http://127.0.0.1:5000  (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(STAMP) $(MO)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the catalogue after adding strings, then translate the new entries in $(PO).
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext -o repairlab/translations/messages.pot --no-location --sort-output repairlab templates
+	$(BIN)/pybabel update -i repairlab/translations/messages.pot -d repairlab/translations -D messages --no-fuzzy-matching --ignore-obsolete
+
+migrate: $(STAMP)
+	$(FLASK) db upgrade
+
+bench: $(STAMP) $(MO)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

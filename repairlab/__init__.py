@@ -1,0 +1,163 @@
+"""RepairLab: inventory, lending, repairs, skills and incubation for community repair labs."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from repairlab.config import load_config
+from repairlab.extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+
+    if app.config["TRUST_PROXY_HEADERS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+
+    from repairlab.cli import register_cli
+    from repairlab.errors import register_error_handlers
+
+    register_cli(app)
+    register_error_handlers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import repairlab.models  # noqa: F401  (the full schema, for Alembic)
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"],
+        default_translation_directories=os.path.join(os.path.dirname(__file__), "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "people.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    """Foreign keys on and WAL journal for every SQLite connection."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _load_user(identity: str):
+    """Load the user of a session; a stale session token (password changed, deactivated) logs out."""
+    from repairlab.people.models import User
+
+    user_id, _, token = (identity or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def _select_locale() -> str:
+    """The user's language, else the session's choice, else French."""
+    languages = current_app.config["LANGUAGES"]
+    if "lang" in g:
+        return g.lang
+    lang = None
+    if current_user and getattr(current_user, "is_authenticated", False):
+        lang = current_user.locale
+    if lang not in languages:
+        lang = session.get("lang") if request else None
+    if lang not in languages:
+        lang = "fr"
+    g.lang = lang
+    return lang
+
+
+def _register_blueprints(app: Flask) -> None:
+    from repairlab import audit, core, people
+    from repairlab.nav import register_navigation
+
+    for module in (core, people, audit):
+        module.init_app(app)
+    register_navigation()
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from repairlab.core.registry import nav
+
+    @app.context_processor
+    def _globals():
+        items = nav.for_user(current_user) if current_user.is_authenticated else []
+        return {
+            "nav_items": items,
+            "languages": app.config["LANGUAGES"],
+            "current_locale": str(get_locale() or "fr"),
+        }
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else "—"
+
+    @app.template_filter("date")
+    def _date(value, fmt: str = "medium") -> str:
+        return format_date(value, fmt) if value else "—"
+
+    @app.template_filter("number")
+    def _number(value) -> str:
+        return format_decimal(value) if value is not None else "—"
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if "lang" in g:
+            response.headers.setdefault("Content-Language", g.lang)
+        return response

@@ -1,0 +1,62 @@
+"""The audit log entry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from repairlab.extensions import UTCDateTime, db, utcnow
+from repairlab.people.models import User
+
+
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "deactivate": _l("deactivated"),
+    "reactivate": _l("reactivated"),
+    "change_password": _l("password changed"),
+}
+
+
+class AuditEntry(db.Model):
+    """One change: who (or which command) did it, to what object, before and after."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        sa.Index("ix_audit_entries_object", "object_type", "object_id"),
+        sa.Index("ix_audit_entries_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Kept apart from actor_id so the entry stays readable if the actor is erased.
+    actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
+    action: Mapped[str] = mapped_column(sa.String(40))
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[str] = mapped_column(sa.String(40))
+    object_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    territory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("territories.id", ondelete="SET NULL"), index=True
+    )
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        """The action in the user's language (domains may record actions not listed here)."""
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """Return (field, before, after) for every field that differs."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,69 @@
+"""Browsing the audit log (admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, render_template, request
+
+from repairlab.audit import bp
+from repairlab.audit.models import AuditEntry
+from repairlab.auth import admin_required
+from repairlab.extensions import db
+from repairlab.pagination import paginate
+from repairlab.people.models import User
+
+
+def _parse_day(value: str | None):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("")
+@admin_required
+def browse():
+    """The audit log, newest first, filtered by user, object and dates."""
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    actor_id = request.args.get("actor", type=int)
+    object_type = (request.args.get("object_type") or "").strip()
+    object_id = (request.args.get("object_id") or "").strip()
+    day_from = _parse_day(request.args.get("from"))
+    day_to = _parse_day(request.args.get("to"))
+
+    stmt = sa.select(AuditEntry).options(sa.orm.joinedload(AuditEntry.actor))
+    if actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    # Days are the user's days (Europe/Paris), converted to UTC bounds.
+    if day_from:
+        stmt = stmt.where(AuditEntry.created_at >= datetime.combine(day_from, time.min, tz))
+    if day_to:
+        stmt = stmt.where(AuditEntry.created_at < datetime.combine(day_to + timedelta(days=1), time.min, tz))
+    stmt = stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+    object_types = db.session.scalars(sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+    actors = db.session.execute(
+        sa.select(User.id, User.full_name)
+        .where(User.id.in_(sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()))
+        .order_by(User.full_name)
+    ).all()
+    return render_template(
+        "audit/browse.html",
+        page=paginate(stmt, per_page=50),
+        actors=actors,
+        object_types=object_types,
+        filters={
+            "actor": actor_id,
+            "object_type": object_type,
+            "object_id": object_id,
+            "from": day_from.isoformat() if day_from else "",
+            "to": day_to.isoformat() if day_to else "",
+        },
+    )

@@ -1,0 +1,119 @@
+"""Configuration: defaults, environment variables and an optional instance/config.py."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unusable; the message says what to fix."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_config(instance_path: str) -> dict:
+    """Return the built-in defaults, overridable by environment and instance/config.py."""
+    return {
+        "REPAIRLAB_ENV": "production",
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "repairlab.sqlite3"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "STORAGE_PATH": os.path.join(instance_path, "storage"),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": {"fr": "Français", "en": "English"},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": None,  # None: decided from PUBLIC_BASE_URL below
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Login throttling: failures allowed per window, per account and per client address.
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "PER_PAGE": 25,
+        "TRUST_PROXY_HEADERS": False,
+    }
+
+
+# Environment variables read into the config, with their parser.
+_ENV_VARS = {
+    "REPAIRLAB_ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "PUBLIC_BASE_URL": str,
+    "STORAGE_PATH": str,
+    "SESSION_COOKIE_SECURE": _bool,
+    "TRUST_PROXY_HEADERS": _bool,
+    "MAIL_SERVER": str,
+}
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Fill app.config from defaults, instance/config.py, the environment, then test_config."""
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    for name, parse in _ENV_VARS.items():
+        value = os.environ.get(name)
+        if value:
+            app.config[name] = parse(value)
+    if test_config:
+        app.config.update(test_config)
+    if app.config.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["DATABASE_URL"])
+
+    env = app.config["REPAIRLAB_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"REPAIRLAB_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    if not app.config.get("SECRET_KEY"):
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. RepairLab refuses to start in production without it: "
+                "set the SECRET_KEY environment variable to a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`, "
+                "or set REPAIRLAB_ENV=development for a local trial."
+            )
+        app.config["SECRET_KEY"] = _development_secret(app.instance_path)
+
+    app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        # Secure cookies whenever the public address is HTTPS.
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_BASE_URL"].startswith("https://")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        # SQLite: wait for a writer rather than fail at once under concurrent requests.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance_path: str) -> str:
+    """Return a per-checkout random key, kept in instance/ so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,72 @@
+"""Registries through which later domains add sections to pages of earlier ones, without imports between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from repairlab.people.models import Role, User
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section of the home page: shown to some roles, rendered from a template with a context."""
+
+    key: str
+    roles: frozenset[Role]
+    template: str
+    context: Callable[[User], dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass
+class PanelRegistry:
+    """An ordered set of panels, registered by domains at import time."""
+
+    panels: dict[str, HomePanel] = field(default_factory=dict)
+
+    def register(self, panel: HomePanel) -> None:
+        """Add (or replace) a panel."""
+        self.panels[panel.key] = panel
+
+    def for_user(self, user: User) -> list[tuple[HomePanel, dict[str, Any]]]:
+        """Panels this user sees, each with its context; a panel whose context is None is hidden."""
+        out = []
+        for panel in sorted(self.panels.values(), key=lambda p: (p.order, p.key)):
+            if user.role in panel.roles:
+                ctx = panel.context(user)
+                if ctx is not None:
+                    out.append((panel, ctx))
+        return out
+
+
+home_panels = PanelRegistry()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link of the main navigation, shown to some roles."""
+
+    endpoint: str
+    label: Any  # a lazy translated string
+    roles: frozenset[Role]
+    order: int = 100
+
+
+@dataclass
+class NavRegistry:
+    """The main navigation, which every domain extends."""
+
+    items: dict[str, NavItem] = field(default_factory=dict)
+
+    def register(self, item: NavItem) -> None:
+        """Add (or replace) a link."""
+        self.items[item.endpoint] = item
+
+    def for_user(self, user: User) -> list[NavItem]:
+        """The links this user sees, in order."""
+        return sorted((i for i in self.items.values() if user.role in i.roles), key=lambda i: (i.order, i.endpoint))
+
+
+nav = NavRegistry()

@@ -1,0 +1,83 @@
+"""Domain errors raised by services, and the error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A business rule said no; the message is translatable and shown to the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist or is not visible to the user."""
+
+
+class PermissionDenied(DomainError):
+    """The user may not do this."""
+
+
+class ValidationError(DomainError):
+    """The values given break a rule."""
+
+
+class Conflict(DomainError):
+    """The change conflicts with the current state (duplicate, already done, taken by someone else)."""
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("This page does not exist, or it has moved.")),
+    405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (_l("File too large"), _l("The file you sent is too large. Try a smaller one.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again.")),
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(code: int, detail: str | None = None):
+    """Render the error page for an HTTP status in the user's language."""
+    title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    if _wants_json():
+        return jsonify({"error": str(title), "detail": detail or str(text)}), code
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the error pages."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in ERROR_TEXTS:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from repairlab.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,4 @@
+"""Imports every domain's models, so that Alembic and create_all see the whole schema."""
+
+from repairlab.audit.models import AuditEntry  # noqa: F401
+from repairlab.people.models import Cohort, Lab, LoginAttempt, Territory, User  # noqa: F401

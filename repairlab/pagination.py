@@ -1,0 +1,19 @@
+"""Pagination of select() statements, shared by every list page."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from repairlab.extensions import db
+
+
+def paginate(stmt, per_page: int | None = None):
+    """Paginate a select() with the ?page= argument; out-of-range pages give an empty page, not an error."""
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(
+        stmt,
+        page=max(page, 1),
+        per_page=per_page or current_app.config["PER_PAGE"],
+        max_per_page=200,
+        error_out=False,
+    )

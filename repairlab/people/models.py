@@ -1,0 +1,199 @@
+"""People: territories, labs, cohorts, tracks and user accounts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from repairlab.extensions import UTCDateTime, db, utcnow
+
+
+class Role(StrEnum):
+    """The five roles of DESIGN.md."""
+
+    PARTICIPANT = "participant"
+    MENTOR = "mentor"
+    LAB_MANAGER = "lab_manager"
+    RESEARCHER = "researcher"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """Return the translated name of the role."""
+        return str(ROLE_LABELS[self])
+
+    @property
+    def needs_territory(self) -> bool:
+        """Whether users with this role belong to one territory."""
+        return self not in (Role.ADMIN, Role.RESEARCHER)
+
+
+ROLE_LABELS = {
+    Role.PARTICIPANT: _l("Talent"),
+    Role.MENTOR: _l("Mentor"),
+    Role.LAB_MANAGER: _l("Lab manager"),
+    Role.RESEARCHER: _l("Researcher"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class Track(StrEnum):
+    """The programme's two tracks ("parcours")."""
+
+    EMPLOYMENT = "employment"
+    ENTREPRENEURSHIP = "entrepreneurship"
+
+    @property
+    def label(self) -> str:
+        """Return the translated name of the track."""
+        return str(TRACK_LABELS[self])
+
+
+TRACK_LABELS = {
+    Track.EMPLOYMENT: _l("Sustainable employment"),
+    Track.ENTREPRENEURSHIP: _l("Sustainable entrepreneurship"),
+}
+
+
+def _enum(enum_cls: type[StrEnum], name: str) -> sa.Enum:
+    """A portable enum column: a VARCHAR with a CHECK constraint, storing the values."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Territory(db.Model):
+    """A territory of the programme, e.g. RBX Roubaix-Lille; its code prefixes every thing's code."""
+
+    __tablename__ = "territories"
+    __table_args__ = (sa.CheckConstraint("length(code) BETWEEN 2 AND 5", name="code_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(5), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    labs: Mapped[list[Lab]] = relationship(back_populates="territory", order_by="Lab.name")
+    cohorts: Mapped[list[Cohort]] = relationship(back_populates="territory", order_by="Cohort.start_date")
+    users: Mapped[list[User]] = relationship(back_populates="territory")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Lab(db.Model):
+    """A community repair lab (workshop) inside a territory."""
+
+    __tablename__ = "labs"
+    __table_args__ = (sa.UniqueConstraint("territory_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    address: Mapped[str] = mapped_column(sa.String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    territory: Mapped[Territory] = relationship(back_populates="labs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(db.Model):
+    """A period of the programme in a territory, with a target number of talents."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (
+        sa.UniqueConstraint("territory_id", "name"),
+        sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        sa.CheckConstraint("target_talents >= 0", name="target_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    target_talents: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    territory: Mapped[Territory] = relationship(back_populates="cohorts")
+    talents: Mapped[list[User]] = relationship(back_populates="cohort")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, db.Model):
+    """An account: a talent, a mentor, a lab manager, a researcher or an admin."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        # Territory-bound roles must have a territory; admins and researchers see all.
+        sa.CheckConstraint(
+            "role IN ('admin', 'researcher') OR territory_id IS NOT NULL", name="territory_required"
+        ),
+        sa.CheckConstraint("locale IN ('fr', 'en')", name="locale_known"),
+        sa.Index("ix_users_territory_id_role", "territory_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint is case-insensitive on every engine.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), index=True)
+    territory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True
+    )
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    track: Mapped[Track | None] = mapped_column(_enum(Track, "track"))
+    locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Changing this invalidates every session and "remember me" cookie of the user.
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+
+    territory: Mapped[Territory | None] = relationship(back_populates="users")
+    cohort: Mapped[Cohort | None] = relationship(back_populates="talents")
+
+    def get_id(self) -> str:
+        """Flask-Login identity: id plus session token, so a password change logs out other devices."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class LoginAttempt(db.Model):
+    """A failed login, kept in the database so that throttling works across several app servers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_created_at", "email", "created_at"),
+        sa.Index("ix_login_attempts_address_created_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,377 @@
+"""Use cases for accounts, territories, labs and cohorts."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from repairlab.audit.services import record, snapshot
+from repairlab.errors import Conflict, PermissionDenied, ValidationError
+from repairlab.extensions import db, utcnow
+from repairlab.people.models import Cohort, Lab, LoginAttempt, Role, Territory, Track, User
+
+MIN_PASSWORD_LENGTH = 10
+USER_FIELDS = ("email", "full_name", "role", "territory_id", "cohort_id", "track", "locale", "phone", "active")
+TERRITORY_FIELDS = ("code", "name", "active")
+LAB_FIELDS = ("name", "territory_id", "address", "active")
+COHORT_FIELDS = ("name", "territory_id", "start_date", "end_date", "target_talents")
+TERRITORY_CODE_RE = re.compile(r"^[A-Z]{2,5}$")
+
+# A valid hash to check against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical (trimmed, lower-case) form of an e-mail address."""
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords that are too short."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            ngettext(
+                "The password must have at least %(num)d character.",
+                "The password must have at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            ),
+            field="password",
+        )
+
+
+def get_user_by_email(email: str) -> User | None:
+    """Find an account by e-mail, case-insensitively."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+# --- Authentication -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt: a user, or a message to show."""
+
+    user: User | None
+    error: str | None = None
+
+
+def _recent_failures(column, value: str, since) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginAttempt).where(column == value, LoginAttempt.created_at >= since)
+    )
+
+
+def authenticate(email: str, password: str, address: str) -> LoginResult:
+    """Check credentials with throttling per account and per address; never reveal whether an account exists."""
+    global _DUMMY_HASH
+    cfg = current_app.config
+    email = normalise_email(email)
+    address = (address or "unknown")[:64]
+    window = timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
+    since = utcnow() - window
+    minutes = max(1, int(window.total_seconds() // 60))
+    too_many = ngettext(
+        "Too many failed attempts. Wait %(num)d minute before trying again.",
+        "Too many failed attempts. Wait %(num)d minutes before trying again.",
+        minutes,
+    )
+    if (
+        _recent_failures(LoginAttempt.email, email, since) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginAttempt.address, address, since) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        return LoginResult(None, too_many)
+
+    user = get_user_by_email(email)
+    if user is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH, password or "")
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password or "")
+
+    if not ok:
+        db.session.add(LoginAttempt(email=email, address=address))
+        db.session.commit()
+        return LoginResult(None, _("Wrong e-mail or password."))
+    if not user.active:
+        # Only said once the password is proven right, so it reveals nothing to a stranger.
+        return LoginResult(None, _("This account has been deactivated. Ask your lab manager or the programme team."))
+
+    user.last_login_at = utcnow()
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    db.session.commit()
+    return LoginResult(user)
+
+
+def purge_login_attempts() -> int:
+    """Delete failed-login records older than the throttling window; return how many."""
+    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    result = db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < since))
+    return result.rowcount or 0
+
+
+# --- Users ----------------------------------------------------------------------------------------
+
+
+def _check_user_rules(
+    role: Role, territory: Territory | None, cohort: Cohort | None, track: Track | None, locale: str
+) -> None:
+    if role.needs_territory and territory is None:
+        raise ValidationError(_("Choose a territory for this role."), field="territory_id")
+    if not role.needs_territory and territory is not None:
+        raise ValidationError(_("Administrators and researchers do not belong to a territory."), field="territory_id")
+    if role != Role.PARTICIPANT and (cohort is not None or track is not None):
+        raise ValidationError(_("Only talents belong to a cohort and a track."), field="cohort_id")
+    if cohort is not None and territory is not None and cohort.territory_id != territory.id:
+        raise ValidationError(_("The cohort must be in the talent's territory."), field="cohort_id")
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationError(_("Unknown language."), field="locale")
+
+
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    territory: Territory | None = None,
+    cohort: Cohort | None = None,
+    track: Track | None = None,
+    locale: str = "fr",
+    phone: str = "",
+) -> User:
+    """Create an account; the e-mail must be new."""
+    email = normalise_email(email)
+    full_name = (full_name or "").strip()
+    if not email or "@" not in email:
+        raise ValidationError(_("Enter a valid e-mail address."), field="email")
+    if not full_name:
+        raise ValidationError(_("Enter a name."), field="full_name")
+    check_password_strength(password)
+    _check_user_rules(role, territory, cohort, track, locale)
+    if get_user_by_email(email) is not None:
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=role,
+        territory=territory,
+        cohort=cohort,
+        track=track,
+        locale=locale,
+        phone=(phone or "").strip(),
+        session_token=secrets.token_hex(16),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "create", user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    territory: Territory | None,
+    cohort: Cohort | None,
+    track: Track | None,
+    locale: str,
+    phone: str = "",
+) -> User:
+    """Change an account's details (admin)."""
+    email = normalise_email(email)
+    full_name = (full_name or "").strip()
+    if not email or "@" not in email:
+        raise ValidationError(_("Enter a valid e-mail address."), field="email")
+    if not full_name:
+        raise ValidationError(_("Enter a name."), field="full_name")
+    _check_user_rules(role, territory, cohort, track, locale)
+    if user.id == actor.id and role != Role.ADMIN:
+        raise PermissionDenied(_("You cannot remove your own administrator role."), field="role")
+    other = get_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    before = snapshot(user, USER_FIELDS)
+    user.email, user.full_name, user.role = email, full_name, role
+    user.territory, user.cohort, user.track = territory, cohort, track
+    user.locale, user.phone = locale, (phone or "").strip()
+    db.session.flush()
+    record(actor, "update", user, before=before, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def set_user_active(actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account; deactivation also ends its sessions."""
+    if user.id == actor.id and not active:
+        raise PermissionDenied(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return user
+    before = snapshot(user, ("active",))
+    user.active = active
+    if not active:
+        user.session_token = secrets.token_hex(16)
+    record(actor, "deactivate" if not active else "reactivate", user, before=before, after=snapshot(user, ("active",)))
+    return user
+
+
+def change_password(actor: User, user: User, current_password: str | None, new_password: str) -> None:
+    """Set a new password; users changing their own must give the current one. Other sessions end."""
+    if current_password is not None and not check_password_hash(user.password_hash, current_password):
+        raise ValidationError(_("Your current password is not correct."), field="current_password")
+    check_password_strength(new_password)
+    user.password_hash = hash_password(new_password)
+    user.session_token = secrets.token_hex(16)
+    record(actor, "change_password", user)
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember a user's interface language."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise ValidationError(_("Unknown language."))
+    if user.locale != locale:
+        before = snapshot(user, ("locale",))
+        user.locale = locale
+        record(user, "update", user, before=before, after=snapshot(user, ("locale",)))
+
+
+# --- Territories, labs, cohorts -------------------------------------------------------------------
+
+
+def _clean_territory(code: str, name: str) -> tuple[str, str]:
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    if not TERRITORY_CODE_RE.match(code):
+        raise ValidationError(_("The code must be 2 to 5 capital letters, e.g. RBX."), field="code")
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    return code, name
+
+
+def _territory_clash(code: str, name: str, exclude_id: int | None) -> None:
+    stmt = sa.select(Territory).where(sa.or_(Territory.code == code, sa.func.lower(Territory.name) == name.lower()))
+    for other in db.session.scalars(stmt):
+        if other.id != exclude_id:
+            field = "code" if other.code == code else "name"
+            raise Conflict(_("Another territory already uses this code or name."), field=field)
+
+
+def create_territory(actor: User, *, code: str, name: str) -> Territory:
+    """Create a territory."""
+    code, name = _clean_territory(code, name)
+    _territory_clash(code, name, None)
+    territory = Territory(code=code, name=name)
+    db.session.add(territory)
+    db.session.flush()
+    record(actor, "create", territory, after=snapshot(territory, TERRITORY_FIELDS), territory_id=territory.id)
+    return territory
+
+
+def update_territory(actor: User, territory: Territory, *, name: str, active: bool) -> Territory:
+    """Rename or (de)activate a territory. Its code prefixes printed labels, so it never changes."""
+    code, name = _clean_territory(territory.code, name)
+    _territory_clash(code, name, territory.id)
+    before = snapshot(territory, TERRITORY_FIELDS)
+    territory.name, territory.active = name, active
+    db.session.flush()
+    record(actor, "update", territory, before=before, after=snapshot(territory, TERRITORY_FIELDS), territory_id=territory.id)
+    return territory
+
+
+def _clean_lab(territory: Territory | None, name: str, exclude_id: int | None) -> str:
+    name = (name or "").strip()
+    if territory is None:
+        raise ValidationError(_("Choose a territory."), field="territory_id")
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    clash = db.session.scalar(
+        sa.select(Lab.id).where(Lab.territory_id == territory.id, sa.func.lower(Lab.name) == name.lower())
+    )
+    if clash is not None and clash != exclude_id:
+        raise Conflict(_("This territory already has a lab with this name."), field="name")
+    return name
+
+
+def create_lab(actor: User, *, territory: Territory, name: str, address: str = "") -> Lab:
+    """Create a lab in a territory."""
+    name = _clean_lab(territory, name, None)
+    lab = Lab(territory=territory, name=name, address=(address or "").strip())
+    db.session.add(lab)
+    db.session.flush()
+    record(actor, "create", lab, after=snapshot(lab, LAB_FIELDS))
+    return lab
+
+
+def update_lab(actor: User, lab: Lab, *, territory: Territory, name: str, address: str, active: bool) -> Lab:
+    """Change a lab."""
+    name = _clean_lab(territory, name, lab.id)
+    before = snapshot(lab, LAB_FIELDS)
+    lab.territory, lab.name, lab.address, lab.active = territory, name, (address or "").strip(), active
+    db.session.flush()
+    record(actor, "update", lab, before=before, after=snapshot(lab, LAB_FIELDS))
+    return lab
+
+
+def _clean_cohort(territory: Territory | None, name: str, start: date | None, end: date | None, target: int | None,
+                  exclude_id: int | None) -> str:
+    name = (name or "").strip()
+    if territory is None:
+        raise ValidationError(_("Choose a territory."), field="territory_id")
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    if start is None or end is None:
+        raise ValidationError(_("Enter the start and end dates."), field="start_date")
+    if end < start:
+        raise ValidationError(_("The end date must be after the start date."), field="end_date")
+    if target is None or target < 0:
+        raise ValidationError(_("The target must be zero or more."), field="target_talents")
+    clash = db.session.scalar(
+        sa.select(Cohort.id).where(Cohort.territory_id == territory.id, sa.func.lower(Cohort.name) == name.lower())
+    )
+    if clash is not None and clash != exclude_id:
+        raise Conflict(_("This territory already has a cohort with this name."), field="name")
+    return name
+
+
+def create_cohort(actor: User, *, territory: Territory, name: str, start_date: date, end_date: date,
+                  target_talents: int) -> Cohort:
+    """Create a cohort."""
+    name = _clean_cohort(territory, name, start_date, end_date, target_talents, None)
+    cohort = Cohort(territory=territory, name=name, start_date=start_date, end_date=end_date,
+                    target_talents=target_talents)
+    db.session.add(cohort)
+    db.session.flush()
+    record(actor, "create", cohort, after=snapshot(cohort, COHORT_FIELDS))
+    return cohort
+
+
+def update_cohort(actor: User, cohort: Cohort, *, territory: Territory, name: str, start_date: date, end_date: date,
+                  target_talents: int) -> Cohort:
+    """Change a cohort; it cannot move to another territory while talents belong to it."""
+    name = _clean_cohort(territory, name, start_date, end_date, target_talents, cohort.id)
+    if territory.id != cohort.territory_id and cohort.talents:
+        raise ValidationError(_("Talents belong to this cohort: it cannot move to another territory."),
+                              field="territory_id")
+    before = snapshot(cohort, COHORT_FIELDS)
+    cohort.territory, cohort.name = territory, name
+    cohort.start_date, cohort.end_date, cohort.target_talents = start_date, end_date, target_talents
+    db.session.flush()
+    record(actor, "update", cohort, before=before, after=snapshot(cohort, COHORT_FIELDS))
+    return cohort

@@ -1,0 +1,53 @@
+"""Small helpers that keep views thin: safe redirects and the form-submission pattern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, request
+from flask_wtf import FlaskForm
+
+from repairlab.errors import DomainError
+from repairlab.extensions import db
+from repairlab.forms import apply_domain_error
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target only when it is a path on this site (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
+    """Undo the failed change and show the refusal next to its field, or as a flash message."""
+    db.session.rollback()
+    if form is None or not apply_domain_error(form, error):
+        flash(str(error), "error")
+
+
+def submit(form: FlaskForm, action: Callable[[], Any], success: str | Callable[[Any], str], next_url: str | Callable[[Any], str]):
+    """Post/Redirect/Get: on a valid POST run the service, commit, flash and redirect; else return None.
+
+    A DomainError rolls everything back and is shown on the form, so nothing changes.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except DomainError as error:
+        show_domain_error(form, error)
+        return None
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(next_url(result) if callable(next_url) else next_url)
+
+
+def form_status() -> int:
+    """HTTP status of a form page: 400 when it is shown again after a refused POST."""
+    return 400 if request.method == "POST" else 200

@@ -1,0 +1,227 @@
+"""Fixtures: an app on SQLite (or PostgreSQL when TEST_DATABASE_URL is set), a clean database per test,
+a client, and make_* factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from repairlab import create_app
+from repairlab.extensions import db as _db
+from repairlab.people import services as people
+from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
+
+TEST_PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def _postgres_url(worker: str) -> str:
+    """Create (afresh) one PostgreSQL database per xdist worker and return its URL."""
+    base = make_url(os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id: str) -> str:
+    """The test database of this worker."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return _postgres_url(worker_id)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory):
+    """The application, configured for tests, with the schema created once per worker."""
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        {
+            "REPAIRLAB_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashes: tests create many users
+            "PUBLIC_BASE_URL": "https://repairlab.test",
+            "STORAGE_PATH": str(instance / "storage"),
+            "SERVER_NAME": None,
+        }
+    )
+    with application.app_context():
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+def _clear_tables() -> None:
+    """Delete every row, children first; sequences restart on PostgreSQL."""
+    _db.session.rollback()
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def db(app) -> Iterator:
+    """The database session inside an app context; every table is emptied after the test."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        _clear_tables()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_enabled(app, monkeypatch):
+    """Turn CSRF protection back on (it is off in tests unless a test asks for it)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+# --- Factories ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_territory(db):
+    """Create a territory: make_territory("RBX", "Roubaix-Lille")."""
+
+    def make(code: str | None = None, name: str | None = None) -> Territory:
+        n = next(_counter)
+        territory = people.create_territory(None, code=code or _letters(n), name=name or f"Territoire {n}")
+        db.session.commit()
+        return territory
+
+    return make
+
+
+def _letters(n: int) -> str:
+    """A unique 3-letter territory code for a number."""
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "T" + letters[(n // len(letters)) % len(letters)] + letters[n % len(letters)]
+
+
+@pytest.fixture
+def territory(make_territory) -> Territory:
+    """A default territory."""
+    return make_territory("RBX", "Roubaix-Lille")
+
+
+@pytest.fixture
+def make_lab(db, territory):
+    """Create a lab."""
+
+    def make(name: str | None = None, territory_: Territory | None = None) -> Lab:
+        lab = people.create_lab(None, territory=territory_ or territory, name=name or f"Atelier {next(_counter)}")
+        db.session.commit()
+        return lab
+
+    return make
+
+
+@pytest.fixture
+def make_cohort(db, territory):
+    """Create a cohort."""
+
+    def make(name: str | None = None, territory_: Territory | None = None, target: int = 100) -> Cohort:
+        cohort = people.create_cohort(
+            None, territory=territory_ or territory, name=name or f"Promotion {next(_counter)}",
+            start_date=date(2026, 1, 5), end_date=date(2026, 12, 18), target_talents=target,
+        )
+        db.session.commit()
+        return cohort
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, territory):
+    """Create an account: make_user(Role.MENTOR), make_user("admin", email=...)."""
+
+    def make(role: Role | str = Role.PARTICIPANT, *, territory_: Territory | None = None, email: str | None = None,
+             name: str | None = None, password: str = TEST_PASSWORD, active: bool = True, **extra) -> User:
+        role = Role(role)
+        terr = None if not role.needs_territory else (territory_ or territory)
+        n = next(_counter)
+        user = people.create_user(
+            None, email=email or f"user{n}@example.org", full_name=name or f"Personne {n}", password=password,
+            role=role, territory=terr, **extra,
+        )
+        user.active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client, without going through the form."""
+
+    def do(user: User, test_client=None):
+        c = test_client or client
+        with c.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return c
+
+    return do
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    """An administrator."""
+    return make_user(Role.ADMIN, name="Ada Admin", email="admin@example.org")
+
+
+@pytest.fixture
+def talent(make_user, make_cohort) -> User:
+    """A talent in a cohort."""
+    return make_user(Role.PARTICIPANT, cohort=make_cohort(), track=Track.EMPLOYMENT)
+
+
+@pytest.fixture
+def query_counter(db):
+    """Count the SQL statements run inside a `with query_counter() as count:` block (count.value)."""
+    from contextlib import contextmanager
+
+    class Count:
+        value = 0
+        statements: list[str]
+
+    @contextmanager
+    def counting():
+        count = Count()
+        count.statements = []
+
+        def on_execute(conn, cursor, statement, parameters, context, executemany):
+            count.value += 1
+            count.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            yield count
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", on_execute)
+
+    return counting
