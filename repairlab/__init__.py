@@ -113,12 +113,21 @@ def _select_locale() -> str:
     return lang
 
 
+# Each domain package exposes init_app(app): its views, panels, navigation and demo data.
+DOMAINS = (
+    "repairlab.core",
+    "repairlab.people",
+    "repairlab.audit",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from repairlab import audit, core, people
+    import importlib
+
     from repairlab.nav import register_navigation
 
-    for module in (core, people, audit):
-        module.init_app(app)
+    for name in DOMAINS:
+        importlib.import_module(name).init_app(app)
     register_navigation()
 
 

@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from flask.testing import FlaskClient
+
 from repairlab import create_app
 from repairlab.extensions import db as _db
 from repairlab.people import services as people
@@ -41,6 +43,18 @@ def database_url(tmp_path_factory, worker_id: str) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh app context, as in production.
+
+    Without this, requests would reuse the test's app context: its `g` (the logged-in user cached by
+    Flask-Login) and its database session would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory):
     """The application, configured for tests, with the schema created once per worker."""
@@ -58,6 +72,7 @@ def app(database_url: str, tmp_path_factory):
             "SERVER_NAME": None,
         }
     )
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _db.create_all()
     yield application

@@ -44,6 +44,9 @@ def record(
     label: str | None = None,
 ) -> AuditEntry:
     """Add an audit entry for a change of obj to the session (committed with the change itself)."""
+    # Views may pass flask_login's current_user proxy: record the real objects.
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
+    actor = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
     if obj.id is None:
         db.session.flush()
     if territory_id is None:

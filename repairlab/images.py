@@ -1,0 +1,108 @@
+"""Photo uploads: only real images, bounded in bytes and pixels, re-encoded without metadata, with a thumbnail."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import abort, current_app, send_file
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from repairlab.errors import ValidationError
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # about 7,700 x 5,200: any phone camera, not a decompression bomb
+MAX_SIDE = 2000  # stored size: enough for a workshop photo on any screen
+THUMB_SIDE = 400
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+KEY_RE = re.compile(r"^[0-9a-f]{32}(_t)?\.jpg$")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """A saved photo: its storage key (and the thumbnail's), with its size in pixels."""
+
+    key: str
+    thumb_key: str
+    width: int
+    height: int
+
+
+def _root() -> Path:
+    return Path(current_app.config["STORAGE_PATH"]) / "images"
+
+
+def _path_for(key: str) -> Path:
+    # Keys are generated here (hex + fixed suffix); anything else is refused, so no path traversal.
+    if not key or not KEY_RE.match(key):
+        abort(404)
+    return _root() / key[:2] / key
+
+
+def save_image(stream, *, filename: str = "") -> StoredImage:
+    """Check, re-encode and store an uploaded image; raise ValidationError with a clear message otherwise."""
+    data = stream.read(MAX_IMAGE_BYTES + 1)
+    if not data:
+        raise ValidationError(_("The file is empty."), field="photo")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValidationError(
+            _("The photo is too large (more than %(mb)d MB). Take a smaller one.", mb=MAX_IMAGE_BYTES // 1024 // 1024),
+            field="photo",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                width, height = probe.size
+                if fmt not in ALLOWED_FORMATS:
+                    raise ValidationError(_("Only JPEG, PNG, WebP or GIF photos are accepted."), field="photo")
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ValidationError(_("The photo has too many pixels. Send a smaller photo."), field="photo")
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop EXIF
+                image = image.convert("RGB")
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("The photo has too many pixels. Send a smaller photo."), field="photo")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(_("This file is not a photo we can read. Send a JPEG or PNG image."), field="photo")
+
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    token = secrets.token_hex(16)
+    key, thumb_key = f"{token}.jpg", f"{token}_t.jpg"
+    for k, img in ((key, image), (thumb_key, thumb)):
+        path = _path_for(k)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        # A fresh save writes no EXIF, GPS or other metadata.
+        img.save(tmp, "JPEG", quality=85, optimize=True)
+        os.replace(tmp, path)
+    return StoredImage(key=key, thumb_key=thumb_key, width=image.width, height=image.height)
+
+
+def send_image(key: str):
+    """Serve a stored image (the caller has checked that the viewer may see it)."""
+    path = _path_for(key)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def delete_image(key: str) -> None:
+    """Remove a stored image file if present (the database row is the caller's)."""
+    path = _path_for(key)
+    path.unlink(missing_ok=True)

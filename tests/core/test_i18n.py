@@ -1,0 +1,86 @@
+"""French by default, English selectable and remembered, a complete French catalogue, Paris time."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "lazy_ngettext": (1, 2)}
+METHODS = [("**.py", "python"), ("**.html", "jinja2")]
+
+
+def _extracted() -> dict[str, str]:
+    """Every translatable message in the code and templates, with where it is."""
+    found = {}
+    for folder in ("repairlab", "templates"):
+        for filename, _lineno, message, _comments, _ctx in extract_from_dir(
+            ROOT / folder, METHODS, keywords=KEYWORDS, comment_tags=(),
+            directory_filter=lambda path: not Path(path).name.startswith(".") and Path(path).name != "__pycache__",
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            if msgid:
+                found.setdefault(msgid, f"{folder}/{filename}")
+    return found
+
+
+def test_every_message_has_a_french_translation():
+    with open(ROOT / "repairlab/translations/fr/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f, locale="fr")
+    missing = []
+    for msgid, where in sorted(_extracted().items()):
+        message = catalog.get(msgid)
+        strings = message.string if message is not None else None
+        if isinstance(strings, tuple | list):
+            ok = all(strings)
+        else:
+            ok = bool(strings)
+        if message is None or not ok or message.fuzzy:
+            missing.append(f"{where}: {msgid!r}")
+    assert missing == [], "Missing or fuzzy French translations (run `make extract-messages`):\n" + "\n".join(missing)
+
+
+def test_french_is_the_default(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Se connecter" in html
+
+
+def test_anonymous_choice_is_kept_for_the_browser_session(client):
+    response = client.post("/language", data={"lang": "en", "next": "/login"})
+    assert response.location == "/login"
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Log in" in html
+
+
+def test_users_choice_is_remembered_on_their_account(app, client, login, make_user, db):
+    user = make_user(locale="fr")
+    login(user)
+    client.post("/language", data={"lang": "en"})
+    db.session.refresh(user)
+    assert user.locale == "en"
+    other_device = app.test_client()
+    login(user, other_device)
+    assert '<html lang="en">' in other_device.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_is_refused(client):
+    client.post("/language", data={"lang": "xx"})
+    assert '<html lang="fr">' in client.get("/login").get_data(as_text=True)
+
+
+def test_language_switch_does_not_redirect_elsewhere(client):
+    response = client.post("/language", data={"lang": "en", "next": "https://evil.example/"})
+    assert response.location == "/"
+
+
+@pytest.mark.parametrize(("locale", "expected"), [("fr", "25/11/2026 22:30"), ("en", "11/25/26, 10:30")])
+def test_dates_are_shown_in_paris_time_and_the_users_format(app, locale, expected):
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string("{{ when|datetime('short') }}")
+    with app.test_request_context(), force_locale(locale):
+        out = template.render(when=datetime(2026, 11, 25, 21, 30, tzinfo=UTC))
+    assert out.startswith(expected)
