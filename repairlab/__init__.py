@@ -118,6 +118,8 @@ DOMAINS = (
     "repairlab.core",
     "repairlab.people",
     "repairlab.audit",
+    "repairlab.inventory",
+    "repairlab.labels",
 )
 
 

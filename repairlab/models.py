@@ -2,3 +2,12 @@
 
 from repairlab.audit.models import AuditEntry  # noqa: F401
 from repairlab.people.models import Cohort, Lab, LoginAttempt, Territory, User  # noqa: F401
+from repairlab.inventory.models import (  # noqa: F401
+    Category,
+    Code,
+    CodeCounter,
+    Item,
+    ItemPhoto,
+    Location,
+    ProblemReport,
+)

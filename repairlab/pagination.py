@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, request
 
 from repairlab.extensions import db
@@ -17,3 +18,9 @@ def paginate(stmt, per_page: int | None = None):
         max_per_page=200,
         error_out=False,
     )
+
+
+def contains(column, text: str):
+    """A case-insensitive "contains" filter that treats % and _ typed by the user as plain characters."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.func.lower(column).like(f"%{escaped}%", escape="\\")

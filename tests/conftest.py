@@ -84,13 +84,23 @@ def _clear_tables() -> None:
     """Delete every row, children first; sequences restart on PostgreSQL."""
     _db.session.rollback()
     tables = list(reversed(_db.metadata.sorted_tables))
-    with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with _db.engine.begin() as conn:
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        return
+    with _db.engine.connect() as conn:
+        # Self-referencing tables (nested places, categories) cannot be emptied row by row with checks on.
+        # (pysqlite sends no BEGIN for a PRAGMA, so it takes effect; commit() only ends SQLAlchemy's autobegin.)
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
             for table in tables:
                 conn.execute(table.delete())
+            conn.commit()
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 @pytest.fixture(autouse=True)

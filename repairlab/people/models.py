@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import UTCDateTime, db, utcnow
+from repairlab.extensions import UTCDateTime, db, str_enum, utcnow
 
 
 class Role(StrEnum):
@@ -60,17 +60,8 @@ TRACK_LABELS = {
 }
 
 
-def _enum(enum_cls: type[StrEnum], name: str) -> sa.Enum:
-    """A portable enum column: a VARCHAR with a CHECK constraint, storing the values."""
-    return sa.Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
+# Kept for the modules that imported it from here.
+_enum = str_enum
 
 
 class Territory(db.Model):

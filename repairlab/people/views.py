@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from repairlab.auth import STAFF_ROLES, admin_required, ensure_territory, roles_required, territory_scope
 from repairlab.errors import DomainError
 from repairlab.extensions import db
-from repairlab.pagination import paginate
+from repairlab.pagination import contains, paginate
 from repairlab.people import bp, services
 from repairlab.people.forms import (
     CohortForm,
@@ -122,8 +122,7 @@ def directory():
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.full_name).like(like), User.email.like(like)))
+        stmt = stmt.where(sa.or_(contains(User.full_name, q), contains(User.email, q)))
     stmt = stmt.where(User.active.is_(True)).order_by(User.full_name, User.id)
     return render_template("people/directory.html", page=paginate(stmt), q=q, role=role, roles=list(Role))
 
@@ -175,8 +174,7 @@ def admin_users():
     status = request.args.get("status") or "active"
     stmt = sa.select(User).options(sa.orm.joinedload(User.territory))
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.full_name).like(like), User.email.like(like)))
+        stmt = stmt.where(sa.or_(contains(User.full_name, q), contains(User.email, q)))
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if territory_id:

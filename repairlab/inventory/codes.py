@@ -1,0 +1,144 @@
+"""Short human-readable codes (RBX-0042): issued atomically per territory, never reused, resolved case-insensitively."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from repairlab.errors import Conflict, NotFound
+from repairlab.extensions import db, utcnow
+from repairlab.inventory.models import Code, CodeCounter
+from repairlab.people.models import Territory
+
+# Typed by hand or read aloud: accept lower case, spaces, a missing dash, and O/I/L for 0/1 in the number.
+_CODE_RE = re.compile(r"^([A-Z]{2,5})[\s_-]*([0-9OIL]{1,9})$")
+_DIGIT_FIXES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+@dataclass(frozen=True)
+class CodeTarget:
+    """How a domain opens the things its codes point to, and names them on labels."""
+
+    target_type: str
+    url_for: Callable[[int], str]
+    # ids -> {id: short name printed on the label}, in one query for a whole sheet.
+    names: Callable[[list[int]], dict[int, str]] | None = None
+
+
+# Domains register the kinds of things that carry codes (items, locations, projects, …).
+_TARGETS: dict[str, CodeTarget] = {}
+
+
+def register_code_target(target_type: str, url_for: Callable[[int], str],
+                         names: Callable[[list[int]], dict[int, str]] | None = None) -> None:
+    """Declare that codes may point to things of this type, opened at url_for(id)."""
+    _TARGETS[target_type] = CodeTarget(target_type, url_for, names)
+
+
+def label_names(codes: list[Code]) -> dict[str, str]:
+    """The short name to print for each code (empty for pre-printed codes), one query per kind of thing."""
+    by_type: dict[str, list[Code]] = {}
+    for code in codes:
+        if code.target_type and code.target_id is not None:
+            by_type.setdefault(code.target_type, []).append(code)
+    out = {code.code: "" for code in codes}
+    for target_type, group in by_type.items():
+        target = _TARGETS.get(target_type)
+        if target is None or target.names is None:
+            continue
+        names = target.names([c.target_id for c in group])
+        for code in group:
+            out[code.code] = names.get(code.target_id, "")
+    return out
+
+
+def target_url(code: Code) -> str | None:
+    """The page of the thing a code points to, or None for an unassigned code."""
+    if code.target_type is None or code.target_id is None:
+        return None
+    target = _TARGETS.get(code.target_type)
+    return target.url_for(code.target_id) if target else None
+
+
+def format_code(prefix: str, number: int) -> str:
+    """RBX + 42 -> RBX-0042 (at least four digits; more when the territory outgrows them)."""
+    return f"{prefix}-{number:04d}"
+
+
+def normalise_code(text: str) -> str | None:
+    """The canonical form of a typed or scanned code, or None when it cannot be a code."""
+    text = (text or "").strip().upper()
+    if "/Q/" in text:  # a whole scanned URL
+        text = text.rsplit("/Q/", 1)[1].split("?")[0].strip("/")
+    match = _CODE_RE.match(text)
+    if not match:
+        return None
+    prefix, digits = match.groups()
+    return format_code(prefix, int(digits.translate(_DIGIT_FIXES)))
+
+
+def _next_number(territory_id: int) -> int:
+    """Increment the territory's counter in one atomic statement (row lock on PostgreSQL, write lock on SQLite)."""
+    stmt = (
+        sa.update(CodeCounter)
+        .where(CodeCounter.territory_id == territory_id)
+        .values(last_number=CodeCounter.last_number + 1)
+        .returning(CodeCounter.last_number)
+    )
+    number = db.session.execute(stmt).scalar()
+    if number is None:
+        # First code of the territory: create the counter; a concurrent creator wins the race harmlessly.
+        try:
+            with db.session.begin_nested():
+                db.session.add(CodeCounter(territory_id=territory_id, last_number=0))
+        except sa.exc.IntegrityError:
+            pass
+        number = db.session.execute(stmt).scalar()
+    return number
+
+
+def issue_code(territory: Territory, target_type: str | None = None, target_id: int | None = None) -> Code:
+    """Issue the territory's next code, optionally pointing at a thing; unique in the database."""
+    number = _next_number(territory.id)
+    code = Code(code=format_code(territory.code, number), territory_id=territory.id, number=number,
+                target_type=target_type, target_id=target_id, assigned_at=utcnow() if target_type else None)
+    db.session.add(code)
+    db.session.flush()
+    return code
+
+
+def find_code(text: str) -> Code | None:
+    """The issued code matching a typed or scanned text, or None."""
+    normal = normalise_code(text)
+    if normal is None:
+        return None
+    return db.session.scalar(sa.select(Code).where(Code.code == normal))
+
+
+def attach_code(code: Code, target_type: str, target_id: int | None) -> Code:
+    """Point an unassigned (pre-printed) code at a thing; an assigned code never changes meaning."""
+    if code.target_type is not None:
+        raise Conflict(_("The code %(code)s is already attached to something else.", code=code.code))
+    # Guarded update: two people attaching the same label at once cannot both succeed.
+    result = db.session.execute(
+        sa.update(Code)
+        .where(Code.id == code.id, Code.target_type.is_(None))
+        .values(target_type=target_type, target_id=target_id, assigned_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_("The code %(code)s is already attached to something else.", code=code.code))
+    db.session.refresh(code)
+    return code
+
+
+def get_code(text: str) -> Code:
+    """Like find_code, but raise NotFound."""
+    code = find_code(text)
+    if code is None:
+        raise NotFound(_("No thing has the code %(code)s.", code=(text or "").strip()[:40]))
+    return code

@@ -1,0 +1,90 @@
+"""Read-side queries of the inventory: the filtered item list, shared by the list page and the CSV export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from repairlab.extensions import db
+from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus, Location
+from repairlab.inventory.services import PATH_SEPARATOR
+from repairlab.pagination import contains
+
+SORTS = {
+    "name": (Item.name, Item.id),
+    "code": (Item.code,),
+    "status": (Item.status, Item.name, Item.id),
+    "recent": (Item.updated_at.desc(), Item.id.desc()),
+}
+
+
+@dataclass
+class ItemFilters:
+    """What the list is filtered and sorted by (parsed from the query string; bad values are ignored)."""
+
+    q: str = ""
+    kind: str = ""
+    status: str = ""  # "" = every status but retired; "all" includes retired
+    category_id: int | None = None
+    location_id: int | None = None
+    lab_id: int | None = None
+    low_stock: bool = False
+    sort: str = "name"
+
+    @classmethod
+    def from_args(cls, args) -> ItemFilters:
+        """Parse request.args."""
+        kind = args.get("kind", "")
+        status = args.get("status", "")
+        sort = args.get("sort", "name")
+        return cls(
+            q=(args.get("q") or "").strip()[:100],
+            kind=kind if kind in {k.value for k in ItemKind} else "",
+            status=status if status in {s.value for s in ItemStatus} | {"all"} else "",
+            category_id=args.get("category", type=int),
+            location_id=args.get("location", type=int),
+            lab_id=args.get("lab", type=int),
+            low_stock=args.get("low_stock") == "1",
+            sort=sort if sort in SORTS else "name",
+        )
+
+
+def _subtree(model, node_id: int | None):
+    """The node and everything under it, by path prefix (one indexed comparison, no recursion)."""
+    node = db.session.get(model, node_id) if node_id else None
+    if node is None:
+        return None
+    return sa.or_(model.id == node.id, model.path.startswith(node.path + PATH_SEPARATOR))
+
+
+def item_query(territory_id: int | None, filters: ItemFilters) -> sa.Select:
+    """The items a user sees, filtered and sorted, with what the list shows loaded eagerly."""
+    stmt = sa.select(Item).options(
+        joinedload(Item.category), joinedload(Item.location), joinedload(Item.lab), selectinload(Item.photos)
+    )
+    if territory_id is not None:
+        stmt = stmt.where(Item.territory_id == territory_id)
+    if filters.q:
+        stmt = stmt.where(sa.or_(*(contains(column, filters.q) for column in
+                                   (Item.name, Item.code, Item.brand, Item.model, Item.serial_number))))
+    if filters.kind:
+        stmt = stmt.where(Item.kind == ItemKind(filters.kind))
+    if filters.status == "all":
+        pass
+    elif filters.status:
+        stmt = stmt.where(Item.status == ItemStatus(filters.status))
+    else:
+        stmt = stmt.where(Item.status != ItemStatus.RETIRED)
+    if filters.lab_id:
+        stmt = stmt.where(Item.lab_id == filters.lab_id)
+    category = _subtree(Category, filters.category_id)
+    if category is not None:
+        stmt = stmt.where(Item.category_id.in_(sa.select(Category.id).where(category)))
+    location = _subtree(Location, filters.location_id)
+    if location is not None:
+        stmt = stmt.where(Item.location_id.in_(sa.select(Location.id).where(location)))
+    if filters.low_stock:
+        stmt = stmt.where(Item.kind == ItemKind.PART, Item.quantity <= Item.low_stock_threshold)
+    return stmt.order_by(*SORTS[filters.sort])

@@ -1,0 +1,427 @@
+"""Use cases of the inventory: items, categories, locations, photos, problem reports and pre-printed codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from repairlab import images
+from repairlab.audit.services import record, snapshot
+from repairlab.errors import Conflict, ValidationError
+from repairlab.extensions import db, utcnow
+from repairlab.inventory.codes import attach_code as _attach_code
+from repairlab.inventory.codes import issue_code
+from repairlab.inventory.models import (
+    Category,
+    Code,
+    Condition,
+    Item,
+    ItemKind,
+    ItemPhoto,
+    ItemStatus,
+    Location,
+    LocationKind,
+    ProblemReport,
+    ReportStatus,
+    Source,
+)
+from repairlab.people.models import Lab, Territory, User
+
+ITEM_TARGET = "item"
+LOCATION_TARGET = "location"
+MAX_BLANK_CODES = 1000
+PATH_SEPARATOR = " > "
+# Statuses a lab manager sets by hand; "on loan" belongs to lending, "retired" to retire_item.
+MANUAL_STATUSES = (ItemStatus.AVAILABLE, ItemStatus.UNDER_REPAIR, ItemStatus.OUT_OF_SERVICE)
+
+
+@dataclass
+class ItemFields:
+    """The editable fields of an item, as plain values."""
+
+    name: str
+    kind: ItemKind
+    category_id: int | None = None
+    location_id: int | None = None
+    condition: Condition = Condition.GOOD
+    description: str = ""
+    brand: str = ""
+    model: str = ""
+    serial_number: str = ""
+    value: Decimal | None = None
+    acquired_on: date | None = None
+    source: Source | None = None
+    manual_url: str = ""
+    safety_notes: str = ""
+    notes: str = ""
+    quantity: int | None = None
+    low_stock_threshold: int | None = None
+
+
+ITEM_FIELDS = ("code", "lab_id", "status", *(f.name for f in fields(ItemFields)))
+
+
+def _clean_text(value: str | None, limit: int) -> str:
+    return (value or "").strip()[:limit]
+
+
+def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) -> ItemFields:
+    """Validate and normalise item fields; raise ValidationError naming the field."""
+    name = (data.name or "").strip()
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    if len(name) > 120:
+        raise ValidationError(_("The name is too long (120 characters at most)."), field="name")
+    if data.category_id is not None and db.session.get(Category, data.category_id) is None:
+        raise ValidationError(_("Unknown category."), field="category_id")
+    if data.location_id is not None:
+        location = db.session.get(Location, data.location_id)
+        if location is None or location.lab_id != lab.id:
+            raise ValidationError(_("Choose a place in the item's lab."), field="location_id")
+    if data.value is not None and data.value < 0:
+        raise ValidationError(_("The value cannot be negative."), field="value")
+    if data.acquired_on is not None and data.acquired_on > (today or date.today()):
+        raise ValidationError(_("The acquisition date cannot be in the future."), field="acquired_on")
+    url = (data.manual_url or "").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(_("The manual link must start with http:// or https://."), field="manual_url")
+    if data.kind == ItemKind.PART:
+        quantity = data.quantity if data.quantity is not None else 0
+        if quantity < 0:
+            raise ValidationError(_("The quantity cannot be negative."), field="quantity")
+        if data.low_stock_threshold is not None and data.low_stock_threshold < 0:
+            raise ValidationError(_("The threshold cannot be negative."), field="low_stock_threshold")
+        data.quantity = quantity
+    else:
+        # Tools and objects are counted one by one: quantities are for parts only.
+        data.quantity = None
+        data.low_stock_threshold = None
+    data.name = name
+    data.manual_url = url[:500]
+    for attr, limit in (("brand", 80), ("model", 80), ("serial_number", 80)):
+        setattr(data, attr, _clean_text(getattr(data, attr), limit))
+    for attr in ("description", "safety_notes", "notes"):
+        setattr(data, attr, _clean_text(getattr(data, attr), 5000))
+    return data
+
+
+# --- Items ----------------------------------------------------------------------------------------
+
+
+def create_item(actor: User | None, lab: Lab, data: ItemFields, *, code: Code | None = None) -> Item:
+    """Add an item to a lab with a new code, or with a pre-printed code that was waiting."""
+    data = _check_item_fields(data, lab)
+    if code is not None and (code.territory_id != lab.territory_id or code.target_type is not None):
+        raise Conflict(_("This label cannot be used here: it belongs to another territory or is already attached."))
+    if code is None:
+        code = issue_code(lab.territory, ITEM_TARGET)
+    else:
+        _attach_code(code, ITEM_TARGET, None)
+    item = Item(territory_id=lab.territory_id, lab_id=lab.id, code=code.code, status=ItemStatus.AVAILABLE,
+                **{f.name: getattr(data, f.name) for f in fields(ItemFields)})
+    db.session.add(item)
+    db.session.flush()
+    code.target_id = item.id
+    db.session.flush()
+    record(actor, "create", item, after=snapshot(item, ITEM_FIELDS))
+    return item
+
+
+def update_item(actor: User, item: Item, data: ItemFields) -> Item:
+    """Change an item's details (its code never changes)."""
+    if item.status == ItemStatus.RETIRED:
+        raise ValidationError(_("This item is retired: put it back in service before changing it."))
+    data = _check_item_fields(data, item.lab)
+    before = snapshot(item, ITEM_FIELDS)
+    for f in fields(ItemFields):
+        setattr(item, f.name, getattr(data, f.name))
+    db.session.flush()
+    record(actor, "update", item, before=before, after=snapshot(item, ITEM_FIELDS))
+    return item
+
+
+def move_items(actor: User, items: Sequence[Item], location: Location | None) -> int:
+    """Put items in a place of their lab; return how many moved."""
+    moved = 0
+    for item in items:
+        if location is not None and location.lab_id != item.lab_id:
+            raise ValidationError(
+                _("%(code)s belongs to another lab: it cannot go to %(place)s.", code=item.code, place=location.path)
+            )
+        if item.location_id != (location.id if location else None):
+            before = snapshot(item, ("location_id",))
+            item.location = location
+            item.location_id = location.id if location else None
+            record(actor, "move", item, before=before, after=snapshot(item, ("location_id",)))
+            moved += 1
+    db.session.flush()
+    return moved
+
+
+def set_status(actor: User, items: Sequence[Item], status: ItemStatus) -> int:
+    """Set a status chosen by hand (available, under repair, out of service); return how many changed."""
+    if status not in MANUAL_STATUSES:
+        raise ValidationError(_("This status cannot be set by hand."), field="status")
+    changed = 0
+    for item in items:
+        if item.status == ItemStatus.ON_LOAN:
+            raise ValidationError(_("%(code)s is on loan: record its return first.", code=item.code))
+        if item.status != status:
+            before = snapshot(item, ("status", "retired_at"))
+            item.status = status
+            item.retired_at = None
+            record(actor, "status", item, before=before, after=snapshot(item, ("status", "retired_at")))
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def retire_item(actor: User, item: Item, reason: str) -> Item:
+    """Retire an item: it leaves the active inventory, its history and code are kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the item is retired."), field="reason")
+    if item.status == ItemStatus.ON_LOAN:
+        raise ValidationError(_("%(code)s is on loan: record its return first.", code=item.code))
+    if item.status == ItemStatus.RETIRED:
+        return item
+    before = snapshot(item, ("status", "retired_at"))
+    item.status = ItemStatus.RETIRED
+    item.retired_at = utcnow()
+    after = snapshot(item, ("status", "retired_at"))
+    after["reason"] = reason[:500]
+    record(actor, "retire", item, before=before, after=after)
+    return item
+
+
+def set_quantity(actor: User, item: Item, quantity: int) -> Item:
+    """Correct the stock of a part."""
+    if item.kind != ItemKind.PART:
+        raise ValidationError(_("Only parts and consumables have a quantity."), field="quantity")
+    if quantity is None or quantity < 0:
+        raise ValidationError(_("The quantity cannot be negative."), field="quantity")
+    before = snapshot(item, ("quantity",))
+    item.quantity = quantity
+    record(actor, "update", item, before=before, after=snapshot(item, ("quantity",)))
+    return item
+
+
+def add_photo(actor: User, item: Item, stream) -> ItemPhoto:
+    """Attach a checked, re-encoded photo to an item."""
+    stored = images.save_image(stream)
+    photo = ItemPhoto(item=item, key=stored.key, thumb_key=stored.thumb_key)
+    db.session.add(photo)
+    db.session.flush()
+    record(actor, "add_photo", item, after={"photo": stored.key})
+    return photo
+
+
+def remove_photo(actor: User, photo: ItemPhoto) -> None:
+    """Remove a photo (the file goes once the database change is recorded)."""
+    item = photo.item
+    record(actor, "remove_photo", item, before={"photo": photo.key})
+    db.session.delete(photo)
+    db.session.flush()
+    images.delete_image(photo.key)
+    images.delete_image(photo.thumb_key)
+
+
+# --- Problem reports ------------------------------------------------------------------------------
+
+
+def report_problem(actor: User, item: Item, description: str, photo_stream=None) -> ProblemReport:
+    """Anyone logged in says what is wrong with an item, with an optional photo."""
+    description = (description or "").strip()
+    if len(description) < 3:
+        raise ValidationError(_("Say in a few words what is wrong."), field="description")
+    report = ProblemReport(item=item, territory_id=item.territory_id, reporter_id=actor.id,
+                           description=description[:2000])
+    if photo_stream is not None:
+        stored = images.save_image(photo_stream)
+        report.photo_key, report.photo_thumb_key = stored.key, stored.thumb_key
+    db.session.add(report)
+    db.session.flush()
+    record(actor, "report", report, after={"item": item.code, "description": report.description},
+           label=f"{item.code} {item.name}")
+    return report
+
+
+def close_report(actor: User, report: ProblemReport, resolution: str) -> ProblemReport:
+    """A lab manager closes a report, saying what was done."""
+    if report.status == ReportStatus.CLOSED:
+        raise Conflict(_("This report is already closed."))
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError(_("Say what was done."), field="resolution")
+    report.status = ReportStatus.CLOSED
+    report.closed_at = utcnow()
+    report.closed_by_id = actor.id
+    report.resolution = resolution[:2000]
+    record(actor, "close", report, before={"status": "open"}, after={"status": "closed", "resolution": resolution},
+           label=f"{report.item.code} {report.item.name}")
+    return report
+
+
+# --- Categories -----------------------------------------------------------------------------------
+
+
+def _category_path(name: str, parent: Category | None) -> str:
+    return f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
+
+
+def _clean_name(name: str, limit: int = 80) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Enter a name."), field="name")
+    if PATH_SEPARATOR.strip() in name:
+        raise ValidationError(_("A name cannot contain “>”."), field="name")
+    return name[:limit]
+
+
+def create_category(actor: User | None, name: str, parent: Category | None = None) -> Category:
+    """Add a category to the tree; names are unique among siblings."""
+    name = _clean_name(name)
+    path = _category_path(name, parent)
+    if db.session.scalar(sa.select(Category.id).where(sa.func.lower(Category.path) == path.lower())):
+        raise Conflict(_("This category already exists."), field="name")
+    category = Category(name=name, parent=parent, path=path)
+    db.session.add(category)
+    db.session.flush()
+    record(actor, "create", category, after={"path": path})
+    return category
+
+
+def update_category(actor: User, category: Category, name: str, parent: Category | None) -> Category:
+    """Rename or move a category; the paths of its sub-categories follow."""
+    name = _clean_name(name)
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.id == category.id:
+            raise ValidationError(_("A category cannot be placed under itself."), field="parent_id")
+        ancestor = ancestor.parent
+    path = _category_path(name, parent)
+    clash = db.session.scalar(sa.select(Category.id).where(sa.func.lower(Category.path) == path.lower()))
+    if clash is not None and clash != category.id:
+        raise Conflict(_("This category already exists."), field="name")
+    before = {"path": category.path}
+    old_prefix = category.path + PATH_SEPARATOR
+    category.name, category.parent = name, parent
+    category.path = path
+    for sub in db.session.scalars(sa.select(Category).where(Category.path.startswith(old_prefix))):
+        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix):]
+    db.session.flush()
+    record(actor, "update", category, before=before, after={"path": path})
+    return category
+
+
+def category_by_path(path: str) -> Category | None:
+    """Find a category from its full path, case-insensitively (CSV import)."""
+    normal = PATH_SEPARATOR.join(p.strip() for p in (path or "").split(">") if p.strip())
+    if not normal:
+        return None
+    return db.session.scalar(sa.select(Category).where(sa.func.lower(Category.path) == normal.lower()))
+
+
+# --- Locations ------------------------------------------------------------------------------------
+
+
+def _location_path(lab: Lab, name: str, parent: Location | None) -> str:
+    return f"{parent.path if parent else lab.name}{PATH_SEPARATOR}{name}"
+
+
+def create_location(actor: User | None, lab: Lab, name: str, kind: LocationKind,
+                    parent: Location | None = None) -> Location:
+    """Add a zone, shelf or bin to a lab, with its own code and label."""
+    name = _clean_name(name)
+    if parent is not None and parent.lab_id != lab.id:
+        raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
+    if parent is not None and parent.kind == LocationKind.BIN:
+        raise ValidationError(_("Nothing can be placed inside a bin."), field="parent_id")
+    path = _location_path(lab, name, parent)
+    if db.session.scalar(sa.select(Location.id).where(Location.lab_id == lab.id,
+                                                      sa.func.lower(Location.path) == path.lower())):
+        raise Conflict(_("This place already exists in this lab."), field="name")
+    code = issue_code(lab.territory, LOCATION_TARGET)
+    location = Location(territory_id=lab.territory_id, lab=lab, name=name, kind=kind, parent=parent, path=path,
+                        code=code.code)
+    db.session.add(location)
+    db.session.flush()
+    code.target_id = location.id
+    db.session.flush()
+    record(actor, "create", location, after={"code": location.code, "path": path, "kind": kind.value})
+    return location
+
+
+def update_location(actor: User, location: Location, name: str, kind: LocationKind,
+                    parent: Location | None) -> Location:
+    """Rename or move a place within its lab; the paths of what is inside follow."""
+    name = _clean_name(name)
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.id == location.id:
+            raise ValidationError(_("A place cannot be placed inside itself."), field="parent_id")
+        ancestor = ancestor.parent
+    if parent is not None and parent.lab_id != location.lab_id:
+        raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
+    if parent is not None and parent.kind == LocationKind.BIN:
+        raise ValidationError(_("Nothing can be placed inside a bin."), field="parent_id")
+    path = _location_path(location.lab, name, parent)
+    clash = db.session.scalar(sa.select(Location.id).where(Location.lab_id == location.lab_id,
+                                                           sa.func.lower(Location.path) == path.lower()))
+    if clash is not None and clash != location.id:
+        raise Conflict(_("This place already exists in this lab."), field="name")
+    before = {"path": location.path, "kind": location.kind.value}
+    old_prefix = location.path + PATH_SEPARATOR
+    location.name, location.kind, location.parent, location.path = name, kind, parent, path
+    for sub in db.session.scalars(sa.select(Location).where(Location.lab_id == location.lab_id,
+                                                            Location.path.startswith(old_prefix))):
+        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix):]
+    db.session.flush()
+    record(actor, "update", location, before=before, after={"path": path, "kind": kind.value})
+    return location
+
+
+# --- Pre-printed codes ----------------------------------------------------------------------------
+
+
+def issue_blank_codes(actor: User, territory: Territory, count: int) -> list[Code]:
+    """Issue a batch of unassigned codes for pre-printed labels."""
+    if count is None or count < 1 or count > MAX_BLANK_CODES:
+        raise ValidationError(
+            ngettext("Ask for between 1 and %(num)d label.", "Ask for between 1 and %(num)d labels.",
+                     MAX_BLANK_CODES),
+            field="count",
+        )
+    codes = [issue_code(territory) for _ in range(count)]
+    record(actor, "issue_blank_codes", territory, after={"count": count, "first": codes[0].code,
+                                                          "last": codes[-1].code}, territory_id=territory.id)
+    return codes
+
+
+def item_names(ids: list[int]) -> dict[int, str]:
+    """Item names by id, for label sheets."""
+    return dict(db.session.execute(sa.select(Item.id, Item.name).where(Item.id.in_(ids))).all())
+
+
+def location_names(ids: list[int]) -> dict[int, str]:
+    """Place names by id (the end of their path, which fits a label), for label sheets."""
+    rows = db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(ids))).all()
+    return {i: PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[-2:]) for i, path in rows}
+
+
+def attach_code(actor: User, code: Code, item: Item) -> Code:
+    """Attach a pre-printed label to an existing item: both its codes now open it."""
+    if code.territory_id != item.territory_id:
+        raise ValidationError(_("This label belongs to another territory."))
+    _attach_code(code, ITEM_TARGET, item.id)
+    record(actor, "attach_code", item, after={"code": code.code})
+    return code
