@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    _register_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -43,6 +44,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     register_error_handlers(app)
     return app
+
+
+def _register_converters(app: Flask) -> None:
+    """Ids in URLs fit the database's integer columns: a larger number is simply not found (404)."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedIntegerConverter(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+    @app.before_request
+    def _refuse_nul_characters():
+        # A NUL byte is never meaningful input, and PostgreSQL refuses it in text: answer 400, change nothing.
+        from flask import abort
+
+        for values in (request.args, request.form):
+            for _key, value in values.items(multi=True):
+                if "\x00" in value:
+                    abort(400)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -118,6 +141,7 @@ DOMAINS = (
     "repairlab.core",
     "repairlab.people",
     "repairlab.audit",
+    "repairlab.skills",
     "repairlab.inventory",
     "repairlab.labels",
 )

@@ -2,6 +2,7 @@
 
 from repairlab.audit.models import AuditEntry  # noqa: F401
 from repairlab.people.models import Cohort, Lab, LoginAttempt, Territory, User  # noqa: F401
+from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
 from repairlab.inventory.models import (  # noqa: F401
     Category,
     Code,

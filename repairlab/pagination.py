@@ -8,9 +8,14 @@ from flask import current_app, request
 from repairlab.extensions import db
 
 
+# Far beyond any real list; larger page numbers would overflow OFFSET.
+MAX_PAGE = 1_000_000
+
+
 def paginate(stmt, per_page: int | None = None):
     """Paginate a select() with the ?page= argument; out-of-range pages give an empty page, not an error."""
     page = request.args.get("page", 1, type=int) or 1
+    page = min(max(page, 1), MAX_PAGE)
     return db.paginate(
         stmt,
         page=max(page, 1),

@@ -69,16 +69,30 @@ def format_code(prefix: str, number: int) -> str:
     return f"{prefix}-{number:04d}"
 
 
-def normalise_code(text: str) -> str | None:
-    """The canonical form of a typed or scanned code, or None when it cannot be a code."""
+def code_readings(text: str) -> list[str]:
+    """Every canonical code a typed or scanned text may stand for, the likeliest first (empty: not a code)."""
     text = (text or "").strip().upper()
     if "/Q/" in text:  # a whole scanned URL
-        text = text.rsplit("/Q/", 1)[1].split("?")[0].strip("/")
+        text = text.rsplit("/Q/", 1)[1].split("?")[0]
+    text = text.strip("/ ")  # a trailing slash typed or added by a scanner app
     match = _CODE_RE.match(text)
     if not match:
-        return None
+        return []
     prefix, digits = match.groups()
-    return format_code(prefix, int(digits.translate(_DIGIT_FIXES)))
+    readings = [format_code(prefix, int(digits.translate(_DIGIT_FIXES)))]
+    # Without a dash, an O, I or L after the letters may be the number's first digit: RBXO042 is RBX-0042
+    # when no territory is called RBXO.
+    if match.end(1) == match.start(2):
+        while len(prefix) > 2 and prefix[-1] in "OIL" and len(digits) < 9:
+            prefix, digits = prefix[:-1], prefix[-1] + digits
+            readings.append(format_code(prefix, int(digits.translate(_DIGIT_FIXES))))
+    return readings
+
+
+def normalise_code(text: str) -> str | None:
+    """The canonical form of a typed or scanned code, or None when it cannot be a code."""
+    readings = code_readings(text)
+    return readings[0] if readings else None
 
 
 def _next_number(territory_id: int) -> int:
@@ -112,11 +126,12 @@ def issue_code(territory: Territory, target_type: str | None = None, target_id: 
 
 
 def find_code(text: str) -> Code | None:
-    """The issued code matching a typed or scanned text, or None."""
-    normal = normalise_code(text)
-    if normal is None:
+    """The issued code matching a typed or scanned text, or None (one query, whatever the readings)."""
+    readings = code_readings(text)
+    if not readings:
         return None
-    return db.session.scalar(sa.select(Code).where(Code.code == normal))
+    found = {c.code: c for c in db.session.scalars(sa.select(Code).where(Code.code.in_(readings)))}
+    return next((found[r] for r in readings if r in found), None)
 
 
 def attach_code(code: Code, target_type: str, target_id: int | None) -> Code:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -83,7 +84,15 @@ def parse(data: bytes, lab: Lab) -> ImportPreview:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        return _parse_rows(csv.DictReader(io.StringIO(text), dialect=dialect), lab)
+    except csv.Error:  # e.g. an unclosed quote that swallows the rest of the file
+        raise ValidationError(_("This file cannot be read as CSV. Save it again as CSV from your spreadsheet."),
+                              field="file") from None
+
+
+def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
+    """Check the header and every row of a CSV reader."""
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = REQUIRED - set(header)
     if missing:
@@ -101,7 +110,7 @@ def parse(data: bytes, lab: Lab) -> ImportPreview:
         if number - 1 > MAX_ROWS:
             preview.errors.append(RowError(number, "", _("Too many rows (%(max)d at most).", max=MAX_ROWS)))
             break
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row = {(k or "").strip().lower(): _unguard((v or "").strip()) for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
         errors_before = len(preview.errors)
@@ -195,11 +204,17 @@ def stash(data: bytes) -> str:
 
 
 def unstash(token: str) -> bytes:
-    """Read back a stashed file."""
+    """Take back a stashed file, once: of two confirmations at once (a double click), only one gets it."""
     path = _upload_path(token)
-    if not path.is_file():
-        raise ValidationError(_("This import has expired. Upload the file again."))
-    return path.read_bytes()
+    taken = path.with_name(f"{token}.{secrets.token_hex(8)}.taken")
+    try:
+        os.replace(path, taken)  # atomic, also on storage shared by several app servers
+    except OSError:
+        raise ValidationError(_("This import has expired. Upload the file again.")) from None
+    try:
+        return taken.read_bytes()
+    finally:
+        taken.unlink(missing_ok=True)
 
 
 def discard(token: str) -> None:
@@ -219,6 +234,24 @@ def import_items(actor: User, lab: Lab, data: bytes) -> list[Item]:
     return created
 
 
+# A cell starting with one of these is run as a formula by spreadsheet software (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guard(value) -> object:
+    """Make a text cell inert in spreadsheets by prefixing an apostrophe (which _unguard removes on import)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _unguard(value: str) -> str:
+    """Undo _guard for a cell read back from an exported file."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def export_rows(items: Iterable[Item]) -> Iterator[str]:
     """CSV lines (header first) for items, streamed; the format re-imports."""
     buffer = io.StringIO()
@@ -233,7 +266,7 @@ def export_rows(items: Iterable[Item]) -> Iterator[str]:
     writer.writerow(COLUMNS)
     yield "\ufeff" + flush()  # a BOM, so that spreadsheet software reads the accents right
     for item in items:
-        writer.writerow([
+        writer.writerow([_guard(cell) for cell in [
             item.code, item.name, item.kind.value, item.category.path if item.category else "",
             item.location.code if item.location else "", item.status.value, item.condition.value, item.brand,
             item.model, item.serial_number, "" if item.value is None else str(item.value),
@@ -241,5 +274,5 @@ def export_rows(items: Iterable[Item]) -> Iterator[str]:
             "" if item.quantity is None else item.quantity,
             "" if item.low_stock_threshold is None else item.low_stock_threshold,
             item.description, item.manual_url, item.safety_notes, item.notes,
-        ])
+        ]])
         yield flush()

@@ -19,6 +19,16 @@ from repairlab.inventory.models import (
 from repairlab.inventory.services import MANUAL_STATUSES
 
 
+class FiniteDecimalField(DecimalField):
+    """A decimal field that refuses NaN and infinities (a signalling NaN even breaks NumberRange)."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
 def _choices(labels: dict, blank: bool = False) -> list[tuple[str, str]]:
     out = [(k.value, str(v)) for k, v in labels.items()]
     return [("", "—"), *out] if blank else out
@@ -38,7 +48,7 @@ class ItemForm(FlaskForm):
     brand = StringField(_l("Brand"), validators=[Optional(), Length(max=80)])
     model = StringField(_l("Model"), validators=[Optional(), Length(max=80)])
     serial_number = StringField(_l("Serial number"), validators=[Optional(), Length(max=80)])
-    value = DecimalField(_l("Value (€)"), places=2, validators=[Optional(), NumberRange(min=0, max=99999999)])
+    value = FiniteDecimalField(_l("Value (€)"), places=2, validators=[Optional(), NumberRange(min=0, max=99999999)])
     acquired_on = DateField(_l("Acquired on"), validators=[Optional()])
     source = SelectField(_l("Source"), choices=lambda: _choices(SOURCE_LABELS, blank=True))
     quantity = IntegerField(_l("Quantity in stock"), validators=[Optional(), NumberRange(min=0, max=10_000_000)],

@@ -183,7 +183,12 @@ class Location(db.Model):
     """A place under a lab: zone > shelf or bin; it has a code and a label like items."""
 
     __tablename__ = "locations"
-    __table_args__ = (sa.UniqueConstraint("lab_id", "parent_id", "name"),)
+    __table_args__ = (
+        sa.UniqueConstraint("lab_id", "parent_id", "name"),
+        # NULLs are distinct in the constraint above: places directly under a lab need their own rule.
+        sa.Index("uq_locations_lab_id_top_name", "lab_id", "name", unique=True,
+                 sqlite_where=sa.text("parent_id IS NULL"), postgresql_where=sa.text("parent_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -244,7 +249,7 @@ class Item(db.Model):
     quantity: Mapped[int | None]
     low_stock_threshold: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     territory: Mapped[Territory] = relationship()

@@ -9,8 +9,20 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus, Location
-from repairlab.inventory.services import PATH_SEPARATOR
+from repairlab.inventory.services import PATH_SEPARATOR, plain_text
 from repairlab.pagination import contains
+
+# Ids are INTEGER columns: a larger number typed in a URL would make the database (or SQLite's driver) fail.
+MAX_ID = 2**31 - 1
+
+
+def db_id(text: str) -> int:
+    """Parse an id from a query string or a form, as a type= for request.args.get (ValueError if it cannot be one)."""
+    value = int(text)
+    if not 0 < value <= MAX_ID:
+        raise ValueError(text)
+    return value
+
 
 SORTS = {
     "name": (Item.name, Item.id),
@@ -40,12 +52,12 @@ class ItemFilters:
         status = args.get("status", "")
         sort = args.get("sort", "name")
         return cls(
-            q=(args.get("q") or "").strip()[:100],
+            q=plain_text(args.get("q")).strip()[:100],
             kind=kind if kind in {k.value for k in ItemKind} else "",
             status=status if status in {s.value for s in ItemStatus} | {"all"} else "",
-            category_id=args.get("category", type=int),
-            location_id=args.get("location", type=int),
-            lab_id=args.get("lab", type=int),
+            category_id=args.get("category", type=db_id),
+            location_id=args.get("location", type=db_id),
+            lab_id=args.get("lab", type=db_id),
             low_stock=args.get("low_stock") == "1",
             sort=sort if sort in SORTS else "name",
         )
@@ -56,7 +68,12 @@ def _subtree(model, node_id: int | None):
     node = db.session.get(model, node_id) if node_id else None
     if node is None:
         return None
-    return sa.or_(model.id == node.id, model.path.startswith(node.path + PATH_SEPARATOR))
+    # autoescape: a "_" or "%" in a name is a plain character, not a wildcard.
+    clause = sa.or_(model.id == node.id, model.path.startswith(node.path + PATH_SEPARATOR, autoescape=True))
+    if model is Location:
+        # Place paths start with the lab's name, which another territory's lab may share.
+        clause = sa.and_(model.lab_id == node.lab_id, clause)
+    return clause
 
 
 def item_query(territory_id: int | None, filters: ItemFilters) -> sa.Select:

@@ -40,6 +40,9 @@ MAX_BLANK_CODES = 1000
 PATH_SEPARATOR = " > "
 # Statuses a lab manager sets by hand; "on loan" belongs to lending, "retired" to retire_item.
 MANUAL_STATUSES = (ItemStatus.AVAILABLE, ItemStatus.UNDER_REPAIR, ItemStatus.OUT_OF_SERVICE)
+# What the columns hold: Numeric(10, 2) for values; quantities stay far below a 32-bit integer.
+MAX_VALUE = Decimal("99999999.99")
+MAX_QUANTITY = 10_000_000
 
 
 @dataclass
@@ -68,13 +71,22 @@ class ItemFields:
 ITEM_FIELDS = ("code", "lab_id", "status", *(f.name for f in fields(ItemFields)))
 
 
+# NUL and the other control characters (but tab and line breaks): PostgreSQL refuses NUL, none belongs in a field.
+_CONTROL_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def plain_text(value: str | None) -> str:
+    """Typed or imported text without control characters."""
+    return (value or "").translate(_CONTROL_CHARS)
+
+
 def _clean_text(value: str | None, limit: int) -> str:
-    return (value or "").strip()[:limit]
+    return plain_text(value).strip()[:limit]
 
 
 def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) -> ItemFields:
     """Validate and normalise item fields; raise ValidationError naming the field."""
-    name = (data.name or "").strip()
+    name = plain_text(data.name).strip()
     if not name:
         raise ValidationError(_("Enter a name."), field="name")
     if len(name) > 120:
@@ -85,21 +97,32 @@ def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) ->
         location = db.session.get(Location, data.location_id)
         if location is None or location.lab_id != lab.id:
             raise ValidationError(_("Choose a place in the item's lab."), field="location_id")
+    if data.value is not None and not data.value.is_finite():
+        raise ValidationError(_("Write the value as a number, e.g. 129.90."), field="value")
     if data.value is not None and data.value < 0:
         raise ValidationError(_("The value cannot be negative."), field="value")
+    if data.value is not None and data.value > MAX_VALUE:
+        raise ValidationError(_("The value is too large."), field="value")
     if data.acquired_on is not None and data.acquired_on > (today or date.today()):
         raise ValidationError(_("The acquisition date cannot be in the future."), field="acquired_on")
-    url = (data.manual_url or "").strip()
+    url = plain_text(data.manual_url).strip()
     if url:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. http://[::1 (an unclosed IPv6 address)
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValidationError(_("The manual link must start with http:// or https://."), field="manual_url")
     if data.kind == ItemKind.PART:
         quantity = data.quantity if data.quantity is not None else 0
         if quantity < 0:
             raise ValidationError(_("The quantity cannot be negative."), field="quantity")
+        if quantity > MAX_QUANTITY:
+            raise ValidationError(_("The quantity is too large."), field="quantity")
         if data.low_stock_threshold is not None and data.low_stock_threshold < 0:
             raise ValidationError(_("The threshold cannot be negative."), field="low_stock_threshold")
+        if data.low_stock_threshold is not None and data.low_stock_threshold > MAX_QUANTITY:
+            raise ValidationError(_("The threshold is too large."), field="low_stock_threshold")
         data.quantity = quantity
     else:
         # Tools and objects are counted one by one: quantities are for parts only.
@@ -187,7 +210,7 @@ def set_status(actor: User, items: Sequence[Item], status: ItemStatus) -> int:
 
 def retire_item(actor: User, item: Item, reason: str) -> Item:
     """Retire an item: it leaves the active inventory, its history and code are kept."""
-    reason = (reason or "").strip()
+    reason = plain_text(reason).strip()
     if not reason:
         raise ValidationError(_("Say why the item is retired."), field="reason")
     if item.status == ItemStatus.ON_LOAN:
@@ -209,6 +232,8 @@ def set_quantity(actor: User, item: Item, quantity: int) -> Item:
         raise ValidationError(_("Only parts and consumables have a quantity."), field="quantity")
     if quantity is None or quantity < 0:
         raise ValidationError(_("The quantity cannot be negative."), field="quantity")
+    if quantity > MAX_QUANTITY:
+        raise ValidationError(_("The quantity is too large."), field="quantity")
     before = snapshot(item, ("quantity",))
     item.quantity = quantity
     record(actor, "update", item, before=before, after=snapshot(item, ("quantity",)))
@@ -240,7 +265,7 @@ def remove_photo(actor: User, photo: ItemPhoto) -> None:
 
 def report_problem(actor: User, item: Item, description: str, photo_stream=None) -> ProblemReport:
     """Anyone logged in says what is wrong with an item, with an optional photo."""
-    description = (description or "").strip()
+    description = plain_text(description).strip()
     if len(description) < 3:
         raise ValidationError(_("Say in a few words what is wrong."), field="description")
     report = ProblemReport(item=item, territory_id=item.territory_id, reporter_id=actor.id,
@@ -259,7 +284,7 @@ def close_report(actor: User, report: ProblemReport, resolution: str) -> Problem
     """A lab manager closes a report, saying what was done."""
     if report.status == ReportStatus.CLOSED:
         raise Conflict(_("This report is already closed."))
-    resolution = (resolution or "").strip()
+    resolution = plain_text(resolution).strip()
     if not resolution:
         raise ValidationError(_("Say what was done."), field="resolution")
     report.status = ReportStatus.CLOSED
@@ -274,12 +299,23 @@ def close_report(actor: User, report: ProblemReport, resolution: str) -> Problem
 # --- Categories -----------------------------------------------------------------------------------
 
 
+def _flush_unique(message: str) -> None:
+    """Flush a new row; when the database refuses it as a duplicate created at the same moment, say so."""
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # The check before the write saw nothing: someone else's twin was committed meanwhile. A failed flush
+        # leaves nothing usable in the transaction, so end it here, as every refused change does.
+        db.session.rollback()
+        raise Conflict(message, field="name") from None
+
+
 def _category_path(name: str, parent: Category | None) -> str:
     return f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
 
 
 def _clean_name(name: str, limit: int = 80) -> str:
-    name = (name or "").strip()
+    name = plain_text(name).strip()
     if not name:
         raise ValidationError(_("Enter a name."), field="name")
     if PATH_SEPARATOR.strip() in name:
@@ -287,15 +323,23 @@ def _clean_name(name: str, limit: int = 80) -> str:
     return name[:limit]
 
 
+def _category_sibling(name: str, parent: Category | None) -> int | None:
+    """The id of a category of that name (whatever its case) under the same parent."""
+    # Compared in Python: SQLite's lower() ignores accents' case (É), and siblings are few.
+    stmt = sa.select(Category.id, Category.name).where(
+        Category.parent_id == parent.id if parent is not None else Category.parent_id.is_(None))
+    return next((i for i, n in db.session.execute(stmt) if n.casefold() == name.casefold()), None)
+
+
 def create_category(actor: User | None, name: str, parent: Category | None = None) -> Category:
     """Add a category to the tree; names are unique among siblings."""
     name = _clean_name(name)
     path = _category_path(name, parent)
-    if db.session.scalar(sa.select(Category.id).where(sa.func.lower(Category.path) == path.lower())):
+    if _category_sibling(name, parent) is not None:
         raise Conflict(_("This category already exists."), field="name")
     category = Category(name=name, parent=parent, path=path)
     db.session.add(category)
-    db.session.flush()
+    _flush_unique(_("This category already exists."))
     record(actor, "create", category, after={"path": path})
     return category
 
@@ -309,14 +353,14 @@ def update_category(actor: User, category: Category, name: str, parent: Category
             raise ValidationError(_("A category cannot be placed under itself."), field="parent_id")
         ancestor = ancestor.parent
     path = _category_path(name, parent)
-    clash = db.session.scalar(sa.select(Category.id).where(sa.func.lower(Category.path) == path.lower()))
+    clash = _category_sibling(name, parent)
     if clash is not None and clash != category.id:
         raise Conflict(_("This category already exists."), field="name")
     before = {"path": category.path}
     old_prefix = category.path + PATH_SEPARATOR
     category.name, category.parent = name, parent
     category.path = path
-    for sub in db.session.scalars(sa.select(Category).where(Category.path.startswith(old_prefix))):
+    for sub in db.session.scalars(sa.select(Category).where(Category.path.startswith(old_prefix, autoescape=True))):
         sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix):]
     db.session.flush()
     record(actor, "update", category, before=before, after={"path": path})
@@ -328,7 +372,8 @@ def category_by_path(path: str) -> Category | None:
     normal = PATH_SEPARATOR.join(p.strip() for p in (path or "").split(">") if p.strip())
     if not normal:
         return None
-    return db.session.scalar(sa.select(Category).where(sa.func.lower(Category.path) == normal.lower()))
+    # Compared in Python: SQLite's lower() ignores accents' case; the tree is small.
+    return next((c for c in db.session.scalars(sa.select(Category)) if c.path.casefold() == normal.casefold()), None)
 
 
 # --- Locations ------------------------------------------------------------------------------------
@@ -336,6 +381,15 @@ def category_by_path(path: str) -> Category | None:
 
 def _location_path(lab: Lab, name: str, parent: Location | None) -> str:
     return f"{parent.path if parent else lab.name}{PATH_SEPARATOR}{name}"
+
+
+def _location_sibling(lab_id: int, name: str, parent: Location | None) -> int | None:
+    """The id of a place of that name (whatever its case) in the same spot of the lab."""
+    # Compared in Python: SQLite's lower() ignores accents' case (É), and siblings are few.
+    stmt = sa.select(Location.id, Location.name).where(
+        Location.lab_id == lab_id,
+        Location.parent_id == parent.id if parent is not None else Location.parent_id.is_(None))
+    return next((i for i, n in db.session.execute(stmt) if n.casefold() == name.casefold()), None)
 
 
 def create_location(actor: User | None, lab: Lab, name: str, kind: LocationKind,
@@ -347,14 +401,13 @@ def create_location(actor: User | None, lab: Lab, name: str, kind: LocationKind,
     if parent is not None and parent.kind == LocationKind.BIN:
         raise ValidationError(_("Nothing can be placed inside a bin."), field="parent_id")
     path = _location_path(lab, name, parent)
-    if db.session.scalar(sa.select(Location.id).where(Location.lab_id == lab.id,
-                                                      sa.func.lower(Location.path) == path.lower())):
+    if _location_sibling(lab.id, name, parent) is not None:
         raise Conflict(_("This place already exists in this lab."), field="name")
     code = issue_code(lab.territory, LOCATION_TARGET)
     location = Location(territory_id=lab.territory_id, lab=lab, name=name, kind=kind, parent=parent, path=path,
                         code=code.code)
     db.session.add(location)
-    db.session.flush()
+    _flush_unique(_("This place already exists in this lab."))
     code.target_id = location.id
     db.session.flush()
     record(actor, "create", location, after={"code": location.code, "path": path, "kind": kind.value})
@@ -374,16 +427,18 @@ def update_location(actor: User, location: Location, name: str, kind: LocationKi
         raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
     if parent is not None and parent.kind == LocationKind.BIN:
         raise ValidationError(_("Nothing can be placed inside a bin."), field="parent_id")
+    if kind == LocationKind.BIN and db.session.scalar(
+            sa.select(Location.id).where(Location.parent_id == location.id).limit(1)) is not None:
+        raise ValidationError(_("Nothing can be placed inside a bin."), field="kind")
     path = _location_path(location.lab, name, parent)
-    clash = db.session.scalar(sa.select(Location.id).where(Location.lab_id == location.lab_id,
-                                                           sa.func.lower(Location.path) == path.lower()))
+    clash = _location_sibling(location.lab_id, name, parent)
     if clash is not None and clash != location.id:
         raise Conflict(_("This place already exists in this lab."), field="name")
     before = {"path": location.path, "kind": location.kind.value}
     old_prefix = location.path + PATH_SEPARATOR
     location.name, location.kind, location.parent, location.path = name, kind, parent, path
     for sub in db.session.scalars(sa.select(Location).where(Location.lab_id == location.lab_id,
-                                                            Location.path.startswith(old_prefix))):
+                                                            Location.path.startswith(old_prefix, autoescape=True))):
         sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix):]
     db.session.flush()
     record(actor, "update", location, before=before, after={"path": path, "kind": kind.value})

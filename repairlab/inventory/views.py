@@ -41,7 +41,7 @@ from repairlab.inventory.models import (
     ReportStatus,
     Source,
 )
-from repairlab.inventory.queries import ItemFilters, item_query
+from repairlab.inventory.queries import MAX_ID, ItemFilters, db_id, item_query
 from repairlab.inventory.registry import item_panels
 from repairlab.pagination import paginate
 from repairlab.people.models import Lab, Role
@@ -103,7 +103,7 @@ def bulk():
     """Act on a selection: print labels, move, or change status."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:1000]
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and 0 < int(i) <= MAX_ID][:1000]
     back = url_for("inventory.items", **{k: v for k, v in request.args.items()})
     if not ids:
         flash(_("Select at least one item."), "error")
@@ -113,12 +113,15 @@ def bulk():
     if scope is not None:
         stmt = stmt.where(Item.territory_id == scope)
     selected = list(db.session.scalars(stmt))
+    if not selected:  # only items of another territory were posted
+        flash(_("Select at least one item."), "error")
+        return redirect(back)
     action = request.form.get("action")
     if action == "labels":
         return redirect(url_for("labels.print_labels", code=[i.code for i in selected]))
     try:
         if action == "move":
-            location_id = request.form.get("location_id", type=int)
+            location_id = request.form.get("location_id", type=db_id)
             location = db.session.get(Location, location_id) if location_id else None
             if location is not None:
                 ensure_territory(current_user, location.territory_id)
@@ -226,6 +229,7 @@ def item_edit(item_id: int):
     _fill_item_choices(form, item.lab_id)
     form.lab_id.data = item.lab_id  # an item stays in its lab; moving between labs is a new entry
     form.lab_id.render_kw = {"disabled": True}
+    form.lab_id.validators = []  # browsers do not send a disabled field
     if request.method == "GET":
         form.kind.data, form.condition.data = item.kind.value, item.condition.value
         form.source.data = item.source.value if item.source else ""
@@ -420,8 +424,8 @@ def location_new():
     form = LocationForm()
     _fill_location_choices(form)
     if request.method == "GET":
-        form.parent_id.data = request.args.get("parent", type=int)
-        form.lab_id.data = request.args.get("lab", type=int)
+        form.parent_id.data = request.args.get("parent", type=db_id)
+        form.lab_id.data = request.args.get("lab", type=db_id)
 
     def save():
         lab, parent = _location_values(form)
@@ -440,7 +444,8 @@ def location_edit(location_id: int):
     ensure_territory(current_user, place.territory_id)
     form = LocationForm(obj=place)
     _fill_location_choices(form, exclude=place)
-    form.lab_id.data = place.lab_id
+    form.lab_id.data = place.lab_id  # a place stays in its lab; the edit page does not show the field
+    form.lab_id.validators = []
     if request.method == "GET":
         form.kind.data = place.kind.value
 
@@ -583,8 +588,10 @@ def import_items():
                 token = csv_io.stash(data)
         except DomainError as error:
             show_domain_error(form, error)
+    # A clean preview is a normal page; a refused file or form is a 400, like every refused form.
+    status = 200 if preview is not None and not preview.errors else form_status()
     return render_template("inventory/import.html", form=form, preview=preview, token=token, lab=lab,
-                           columns=csv_io.COLUMNS), (400 if preview is not None and preview.errors else form_status())
+                           columns=csv_io.COLUMNS), status
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -595,7 +602,7 @@ def import_confirm():
 
     if not FlaskForm().validate_on_submit():
         abort(400)
-    lab = db.session.get(Lab, request.form.get("lab_id", type=int) or 0)
+    lab = db.session.get(Lab, request.form.get("lab_id", type=db_id) or 0)
     if lab is None:
         abort(404)
     ensure_territory(current_user, lab.territory_id)
@@ -621,6 +628,7 @@ def export_items():
 
     filters = ItemFilters.from_args(request.args)
     stmt = item_query(territory_scope(current_user), filters).execution_options(yield_per=500)
-    rows = csv_io.export_rows(db.session.scalars(stmt).unique())
+    # No .unique(): SQLAlchemy refuses it with yield_per, and the list loads no joined collection.
+    rows = csv_io.export_rows(db.session.scalars(stmt))
     return Response(stream_with_context(rows), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=inventory.csv"})

@@ -176,7 +176,8 @@ def scan_go():
     if not text:
         flash(_("Type a code, for example RBX-0042."), "error")
         return redirect(url_for("labels.scan"))
-    normal = normalise_code(text[:500])
+    found = find_code(text[:500])  # tries every reading of an ambiguous code (RBXO042)
+    normal = found.code if found is not None else normalise_code(text[:500])
     if normal is not None:
         return redirect(url_for("labels.resolve", raw=normal))
     if len(text) > MAX_TYPED_CODE or "/" in text or not any(c.isalnum() for c in text):

@@ -57,7 +57,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST, so that a link cannot log someone out)."""
+    """Log out (a POST, so that a link cannot log someone out); the account's language stays on this browser."""
+    if current_user.is_authenticated:
+        session["lang"] = current_user.locale
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("people.login"))

@@ -1,5 +1,6 @@
 """French by default, English selectable and remembered, a complete French catalogue, Paris time."""
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,3 +85,24 @@ def test_dates_are_shown_in_paris_time_and_the_users_format(app, locale, expecte
     with app.test_request_context(), force_locale(locale):
         out = template.render(when=datetime(2026, 11, 25, 21, 30, tzinfo=UTC))
     assert out.startswith(expected)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def test_french_translations_keep_the_placeholders():
+    """A translation that drops or renames %(name)s would crash or lie at run time."""
+    with open(ROOT / "repairlab/translations/fr/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f, locale="fr")
+    problems = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for text in strings:
+            # French singular forms may spell the number out ("1 étiquette") only if %(num)d stays somewhere.
+            if set(PLACEHOLDER.findall(text)) != wanted:
+                problems.append(f"{ids[0]!r} -> {text!r}")
+    assert problems == []

@@ -56,7 +56,7 @@ def all_routes() -> list[Route]:
 
 @pytest.fixture
 def world(make_user, make_territory, make_lab, make_cohort, territory):
-    """One user of each role in the home territory, and a talent in another territory."""
+    """One user of each role in the home territory, a talent in another territory, and inventory in both."""
     other = make_territory("PAR", "Paris-Montreuil")
     cohort = make_cohort("Promo")
     w = {
@@ -69,7 +69,41 @@ def world(make_user, make_territory, make_lab, make_cohort, territory):
     }
     w["users"] = {role: make_user(role) for role in Role}
     w["users"][Role.PARTICIPANT] = w["talent"]
+    _add_inventory(w, make_lab)
     return w
+
+
+def _add_inventory(w, make_lab) -> None:
+    """Inventory objects in each territory: a place, a tool, a part, photos, a report with a photo, a blank code."""
+    import io
+
+    from PIL import Image
+
+    from repairlab.extensions import db
+    from repairlab.inventory import services
+    from repairlab.inventory.models import ItemKind, LocationKind
+
+    def jpeg():
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(out, "JPEG")
+        out.seek(0)
+        return out
+
+    for prefix, territory, lab, reporter in (
+        ("", w["territory"], w["lab"], w["talent"]),
+        ("other_", w["other_territory"], make_lab("Atelier Paris", w["other_territory"]), w["other_talent"]),
+    ):
+        place = services.create_location(None, lab, "Zone", LocationKind.ZONE)
+        item = services.create_item(None, lab, services.ItemFields(name="Perceuse", kind=ItemKind.TOOL,
+                                                                   location_id=place.id))
+        part = services.create_item(None, lab, services.ItemFields(name="Vis", kind=ItemKind.PART, quantity=9))
+        w[f"{prefix}place"], w[f"{prefix}item"], w[f"{prefix}part"] = place, item, part
+        w[f"{prefix}photo"] = services.add_photo(None, item, jpeg())
+        w[f"{prefix}photo_to_delete"] = services.add_photo(None, part, jpeg())
+        w[f"{prefix}report"] = services.report_problem(reporter, item, "Le mandrin a du jeu", jpeg())
+        [w[f"{prefix}blank"]] = services.issue_blank_codes(None, territory, 1)
+    w["category"] = services.create_category(None, "Électronique")
+    db.session.commit()
 
 
 def _request(client, route: Route, url: str, w):

@@ -1,8 +1,8 @@
-"""inventory: codes, categories, places, items, photos, problem reports
+"""inventory (codes, categories, places, items, photos, problem reports) and skills passport
 
-Revision ID: 6ff2cfeb27bd
+Revision ID: c3d290c21134
 Revises: f103f450fc2f
-Create Date: 2026-11-25 21:22:19.294749
+Create Date: 2026-11-25 21:57:17.145239
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6ff2cfeb27bd'
+revision = 'c3d290c21134'
 down_revision = 'f103f450fc2f'
 branch_labels = None
 depends_on = None
@@ -31,6 +31,16 @@ def upgrade():
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_categories_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('skill_domains',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('name_key', sa.String(length=120), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_skill_domains')),
+    sa.UniqueConstraint('name_key', name=op.f('uq_skill_domains_name_key'))
+    )
     op.create_table('code_counters',
     sa.Column('territory_id', sa.Integer(), nullable=False),
     sa.Column('last_number', sa.Integer(), nullable=False),
@@ -55,6 +65,31 @@ def upgrade():
         batch_op.create_index('ix_codes_target', ['target_type', 'target_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_codes_territory_id'), ['territory_id'], unique=False)
 
+    op.create_table('skills',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('domain_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('name_key', sa.String(length=120), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('discovered_means', sa.Text(), nullable=False),
+    sa.Column('practised_means', sa.Text(), nullable=False),
+    sa.Column('autonomous_means', sa.Text(), nullable=False),
+    sa.Column('can_teach_means', sa.Text(), nullable=False),
+    sa.Column('esco_uri', sa.String(length=255), nullable=False),
+    sa.Column('is_safety', sa.Boolean(), nullable=False),
+    sa.Column('validity_months', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('is_safety OR validity_months IS NULL', name=op.f('ck_skills_validity_safety_only')),
+    sa.CheckConstraint('validity_months IS NULL OR validity_months BETWEEN 1 AND 120', name=op.f('ck_skills_validity_range')),
+    sa.ForeignKeyConstraint(['domain_id'], ['skill_domains.id'], name=op.f('fk_skills_domain_id_skill_domains'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_skills')),
+    sa.UniqueConstraint('domain_id', 'name_key', name=op.f('uq_skills_domain_id_name_key'))
+    )
+    with op.batch_alter_table('skills', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_skills_active'), ['active'], unique=False)
+
     op.create_table('locations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -76,6 +111,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_locations_lab_id'), ['lab_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_locations_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_locations_territory_id'), ['territory_id'], unique=False)
+        batch_op.create_index('uq_locations_lab_id_top_name', ['lab_id', 'name'], unique=True, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
 
     op.create_table('items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -124,6 +160,53 @@ def upgrade():
         batch_op.create_index('ix_items_territory_id_kind', ['territory_id', 'kind'], unique=False)
         batch_op.create_index('ix_items_territory_id_name', ['territory_id', 'name'], unique=False)
         batch_op.create_index('ix_items_territory_id_status', ['territory_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_items_updated_at'), ['updated_at'], unique=False)
+
+    op.create_table('skill_validations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('talent_id', sa.Integer(), nullable=False),
+    sa.Column('skill_id', sa.Integer(), nullable=False),
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('validated', 'declared', name='validation_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('status', sa.Enum('active', 'superseded', 'withdrawn', name='validation_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('validated_on', sa.Date(), nullable=False),
+    sa.Column('validator_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('photo_key', sa.String(length=64), nullable=True),
+    sa.Column('photo_thumb_key', sa.String(length=64), nullable=True),
+    sa.Column('evidence_url', sa.String(length=500), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('token', sa.String(length=64), nullable=True),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
+    sa.Column('withdraw_reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind = 'declared' OR token IS NOT NULL", name=op.f('ck_skill_validations_validated_has_token')),
+    sa.CheckConstraint("kind = 'declared' OR validator_id IS NOT NULL", name=op.f('ck_skill_validations_validated_has_validator')),
+    sa.CheckConstraint("kind = 'validated' OR validator_id IS NULL", name=op.f('ck_skill_validations_declared_has_no_validator')),
+    sa.CheckConstraint("status <> 'withdrawn' OR (withdrawn_at IS NOT NULL AND withdraw_reason <> '')", name=op.f('ck_skill_validations_withdrawn_has_reason')),
+    sa.CheckConstraint('expires_on IS NULL OR expires_on > validated_on', name=op.f('ck_skill_validations_expires_after_validation')),
+    sa.CheckConstraint('level BETWEEN 1 AND 4', name=op.f('ck_skill_validations_level_range')),
+    sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_skill_validations_skill_id_skills'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['skill_validations.id'], name=op.f('fk_skill_validations_superseded_by_id_skill_validations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['talent_id'], ['users.id'], name=op.f('fk_skill_validations_talent_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['territory_id'], ['territories.id'], name=op.f('fk_skill_validations_territory_id_territories'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['validator_id'], ['users.id'], name=op.f('fk_skill_validations_validator_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_skill_validations_withdrawn_by_id_users'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_skill_validations')),
+    sa.UniqueConstraint('token', name=op.f('uq_skill_validations_token'))
+    )
+    with op.batch_alter_table('skill_validations', schema=None) as batch_op:
+        batch_op.create_index('ix_skill_validations_skill_id_status', ['skill_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_skill_validations_superseded_by_id'), ['superseded_by_id'], unique=False)
+        batch_op.create_index('ix_skill_validations_talent_id_status', ['talent_id', 'status'], unique=False)
+        batch_op.create_index('ix_skill_validations_territory_id_created_at', ['territory_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_skill_validations_validator_id'), ['validator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_skill_validations_withdrawn_by_id'), ['withdrawn_by_id'], unique=False)
+        batch_op.create_index('uq_skill_validations_current', ['talent_id', 'skill_id', 'kind'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
     op.create_table('item_photos',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -178,7 +261,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_item_photos_item_id'))
 
     op.drop_table('item_photos')
+    with op.batch_alter_table('skill_validations', schema=None) as batch_op:
+        batch_op.drop_index('uq_skill_validations_current', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+        batch_op.drop_index(batch_op.f('ix_skill_validations_withdrawn_by_id'))
+        batch_op.drop_index(batch_op.f('ix_skill_validations_validator_id'))
+        batch_op.drop_index('ix_skill_validations_territory_id_created_at')
+        batch_op.drop_index('ix_skill_validations_talent_id_status')
+        batch_op.drop_index(batch_op.f('ix_skill_validations_superseded_by_id'))
+        batch_op.drop_index('ix_skill_validations_skill_id_status')
+
+    op.drop_table('skill_validations')
     with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_items_updated_at'))
         batch_op.drop_index('ix_items_territory_id_status')
         batch_op.drop_index('ix_items_territory_id_name')
         batch_op.drop_index('ix_items_territory_id_kind')
@@ -191,17 +285,23 @@ def downgrade():
 
     op.drop_table('items')
     with op.batch_alter_table('locations', schema=None) as batch_op:
+        batch_op.drop_index('uq_locations_lab_id_top_name', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_locations_territory_id'))
         batch_op.drop_index(batch_op.f('ix_locations_parent_id'))
         batch_op.drop_index(batch_op.f('ix_locations_lab_id'))
 
     op.drop_table('locations')
+    with op.batch_alter_table('skills', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_skills_active'))
+
+    op.drop_table('skills')
     with op.batch_alter_table('codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_codes_territory_id'))
         batch_op.drop_index('ix_codes_target')
 
     op.drop_table('codes')
     op.drop_table('code_counters')
+    op.drop_table('skill_domains')
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_categories_parent_id'))
 

@@ -1,0 +1,414 @@
+"""Views of the skills passport: catalogue, passports, validating, declaring, withdrawing, matching, verification."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from repairlab.auth import ensure_territory, roles_required
+from repairlab.errors import DomainError
+from repairlab.extensions import db
+from repairlab.images import send_image
+from repairlab.pagination import contains, paginate
+from repairlab.people.models import Role, Territory, User
+from repairlab.skills import badges, bp, services
+from repairlab.skills.forms import (
+    MATCH_ROWS,
+    DeclareForm,
+    DomainForm,
+    MatchForm,
+    SkillForm,
+    ValidateForm,
+    WithdrawForm,
+    level_choices,
+)
+from repairlab.skills.models import Skill, SkillDomain, SkillLevel, SkillValidation, ValidationKind
+from repairlab.web import form_status, submit
+
+EDITORS = (Role.LAB_MANAGER, Role.ADMIN)
+STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
+PASSPORT_ROLES = (Role.PARTICIPANT, *STAFF)
+MAX_MATCH_PEOPLE = 100
+
+
+# --- Loading, with the permission checks of the domain -------------------------------------------------
+
+
+def _talent_or_404(user_id: int) -> User:
+    """A talent whose passport the current user may see; anything else is "not found"."""
+    talent = db.session.get(User, user_id)
+    if talent is None or talent.role != Role.PARTICIPANT:
+        abort(404)
+    ensure_territory(current_user, talent.territory_id)
+    if not services.can_see_passport(current_user, talent):
+        abort(404)
+    return talent
+
+
+def _validation_or_404(validation_id: int) -> SkillValidation:
+    """A validation (or declaration) on a passport the current user may see."""
+    validation = db.session.scalar(
+        sa.select(SkillValidation)
+        .where(SkillValidation.id == validation_id)
+        .options(joinedload(SkillValidation.talent), joinedload(SkillValidation.skill))
+    )
+    if validation is None:
+        abort(404)
+    ensure_territory(current_user, validation.talent.territory_id)
+    if not services.can_see_passport(current_user, validation.talent):
+        abort(404)
+    return validation
+
+
+def _skill_or_none(skill_id: int | None) -> Skill | None:
+    return db.session.get(Skill, skill_id) if skill_id else None
+
+
+def _upload(file_storage):
+    """The uploaded file's stream, or None when no file was chosen."""
+    return file_storage.stream if file_storage is not None and getattr(file_storage, "filename", "") else None
+
+
+def _level_meanings() -> dict[int, str]:
+    return {int(level): level.meaning for level in SkillLevel}
+
+
+def _passport_url(talent: User) -> str:
+    if talent.id == current_user.id:
+        return url_for("skills.my_passport")
+    return url_for("skills.passport", user_id=talent.id)
+
+
+# --- Catalogue ------------------------------------------------------------------------------------
+
+
+@bp.route("/skills")
+@login_required
+def catalogue():
+    """The skills catalogue, by domain, filterable by domain and text."""
+    q = (request.args.get("q") or "").strip()
+    domain_id = request.args.get("domain", type=int)
+    can_edit = services.can_edit_catalogue(current_user)
+    show_inactive = can_edit and request.args.get("inactive") == "1"
+    stmt = (
+        sa.select(Skill)
+        .join(SkillDomain, SkillDomain.id == Skill.domain_id)
+        .options(joinedload(Skill.domain))
+        .order_by(SkillDomain.position, SkillDomain.name, Skill.name, Skill.id)
+    )
+    if not show_inactive:
+        stmt = stmt.where(Skill.active.is_(True))
+    if domain_id:
+        stmt = stmt.where(Skill.domain_id == domain_id)
+    if q:
+        stmt = stmt.where(sa.or_(contains(Skill.name, q), contains(Skill.description, q)))
+    domains = db.session.scalars(sa.select(SkillDomain).order_by(SkillDomain.position, SkillDomain.name)).all()
+    return render_template(
+        "skills/catalogue.html", page=paginate(stmt, per_page=50), q=q, domain_id=domain_id, domains=domains,
+        can_edit=can_edit, show_inactive=show_inactive, levels=list(SkillLevel),
+        can_declare=current_user.role == Role.PARTICIPANT,
+    )
+
+
+def _domain_choices(form: SkillForm) -> None:
+    domains = db.session.scalars(sa.select(SkillDomain).order_by(SkillDomain.position, SkillDomain.name)).all()
+    form.domain_id.choices = [("", "—")] + [(d.id, d.name) for d in domains]
+
+
+def _skill_values(form: SkillForm) -> dict:
+    return {
+        "domain": db.session.get(SkillDomain, form.domain_id.data) if form.domain_id.data else None,
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "discovered_means": form.discovered_means.data or "",
+        "practised_means": form.practised_means.data or "",
+        "autonomous_means": form.autonomous_means.data or "",
+        "can_teach_means": form.can_teach_means.data or "",
+        "esco_uri": form.esco_uri.data or "",
+        "is_safety": form.is_safety.data,
+        "validity_months": form.validity_months.data,
+        "active": form.active.data,
+    }
+
+
+@bp.route("/skills/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def skill_new():
+    """Add a skill to the catalogue."""
+    form = SkillForm()
+    _domain_choices(form)
+    if request.method == "GET":
+        form.domain_id.data = request.args.get("domain", type=int)
+    done = submit(
+        form,
+        lambda: services.create_skill(current_user, **_skill_values(form)),
+        lambda skill: _("Skill “%(name)s” added to the catalogue.", name=skill.name),
+        lambda skill: url_for("skills.catalogue", domain=skill.domain_id),
+    )
+    return done or (render_template("skills/skill_form.html", form=form, skill=None), form_status())
+
+
+@bp.route("/skills/<int:skill_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def skill_edit(skill_id: int):
+    """Change a skill of the catalogue."""
+    skill = db.get_or_404(Skill, skill_id)
+    form = SkillForm(obj=skill)
+    _domain_choices(form)
+    done = submit(
+        form,
+        lambda: services.update_skill(current_user, skill, **_skill_values(form)),
+        _("Changes saved."),
+        url_for("skills.catalogue", domain=skill.domain_id),
+    )
+    return done or (render_template("skills/skill_form.html", form=form, skill=skill), form_status())
+
+
+@bp.route("/skills/domains/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def domain_new():
+    """Add a domain to the catalogue."""
+    form = DomainForm()
+    done = submit(
+        form,
+        lambda: services.create_domain(current_user, name=form.name.data, description=form.description.data or "",
+                                       position=form.position.data),
+        lambda domain: _("Domain “%(name)s” added.", name=domain.name),
+        url_for("skills.catalogue"),
+    )
+    return done or (render_template("skills/domain_form.html", form=form, domain=None), form_status())
+
+
+@bp.route("/skills/domains/<int:domain_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def domain_edit(domain_id: int):
+    """Rename or describe a domain."""
+    domain = db.get_or_404(SkillDomain, domain_id)
+    form = DomainForm(obj=domain)
+    done = submit(
+        form,
+        lambda: services.update_domain(current_user, domain, name=form.name.data,
+                                       description=form.description.data or "", position=form.position.data),
+        _("Changes saved."),
+        url_for("skills.catalogue", domain=domain.id),
+    )
+    return done or (render_template("skills/domain_form.html", form=form, domain=domain), form_status())
+
+
+# --- Passports ------------------------------------------------------------------------------------
+
+
+def _render_passport(talent: User):
+    data = services.passport(talent)
+    return render_template(
+        "skills/passport.html",
+        passport=data,
+        talent=talent,
+        is_self=talent.id == current_user.id,
+        can_validate=services.can_validate(current_user, talent),
+        verify_url=badges.verification_url,
+        public_status=lambda v: services.public_status(v, on=data.on),
+    )
+
+
+@bp.route("/passport")
+@roles_required(Role.PARTICIPANT)
+def my_passport():
+    """A talent's own skills passport."""
+    return _render_passport(current_user)
+
+
+@bp.route("/passport/<int:user_id>")
+@roles_required(*PASSPORT_ROLES)
+def passport(user_id: int):
+    """A talent's skills passport, for the mentors and lab managers of their territory."""
+    talent = _talent_or_404(user_id)
+    if talent.id == current_user.id:
+        return redirect(url_for("skills.my_passport"))
+    return _render_passport(talent)
+
+
+@bp.route("/passport/<int:user_id>/validate", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def validate(user_id: int):
+    """Validate one of a talent's skills: skill, level, date, and optional note, photo and link."""
+    talent = _talent_or_404(user_id)
+    form = ValidateForm()
+    form.skill_id.choices = services.catalogue_choices()
+    form.level.choices = level_choices()
+    if request.method == "GET":
+        form.validated_on.data = services.today()
+        form.skill_id.data = request.args.get("skill", type=int)
+        form.level.data = request.args.get("level", type=int)
+    done = submit(
+        form,
+        lambda: services.validate_skill(
+            current_user, talent, _skill_or_none(form.skill_id.data), level=form.level.data,
+            validated_on=form.validated_on.data, note=form.note.data or "", photo=_upload(form.photo.data),
+            evidence_url=form.evidence_url.data or "",
+        ),
+        lambda v: _("“%(skill)s” validated at level %(num)d (%(label)s) for %(name)s.", skill=v.skill.name,
+                    num=v.level, label=v.level_label, name=talent.full_name),
+        url_for("skills.passport", user_id=talent.id),
+    )
+    return done or (render_template("skills/validate.html", form=form, talent=talent, level_meanings=_level_meanings()),
+                    form_status())
+
+
+@bp.route("/passport/declare", methods=["GET", "POST"])
+@roles_required(Role.PARTICIPANT)
+def declare():
+    """A talent declares a skill; a mentor or lab manager will validate it."""
+    form = DeclareForm()
+    form.skill_id.choices = services.catalogue_choices()
+    form.level.choices = level_choices()
+    if request.method == "GET":
+        form.skill_id.data = request.args.get("skill", type=int)
+    done = submit(
+        form,
+        lambda: services.declare_skill(current_user, _skill_or_none(form.skill_id.data), level=form.level.data,
+                                       note=form.note.data or ""),
+        lambda v: _("You declared “%(skill)s” at level %(num)d (%(label)s). A mentor or lab manager will check "
+                    "it with you.", skill=v.skill.name, num=v.level, label=v.level_label),
+        url_for("skills.my_passport"),
+    )
+    return done or (render_template("skills/declare.html", form=form, level_meanings=_level_meanings()), form_status())
+
+
+@bp.route("/skills/validations/<int:validation_id>/withdraw", methods=["GET", "POST"])
+@roles_required(*PASSPORT_ROLES)
+def withdraw(validation_id: int):
+    """Withdraw a validation (staff) or one's own declaration (talent), with a reason."""
+    validation = _validation_or_404(validation_id)
+    if not services.can_withdraw(current_user, validation):
+        abort(403)
+    form = WithdrawForm()
+    done = submit(
+        form,
+        lambda: services.withdraw_validation(current_user, validation, reason=form.reason.data or ""),
+        lambda v: _("“%(skill)s” at level %(num)d is withdrawn.", skill=v.skill.name, num=v.level),
+        _passport_url(validation.talent),
+    )
+    return done or (
+        render_template("skills/withdraw.html", form=form, validation=validation,
+                        back=_passport_url(validation.talent)),
+        form_status(),
+    )
+
+
+@bp.route("/skills/validations/<int:validation_id>/photo")
+@roles_required(*PASSPORT_ROLES)
+def photo(validation_id: int):
+    """The evidence photo of a validation (or its thumbnail with ?size=thumb), for those who see the passport."""
+    validation = _validation_or_404(validation_id)
+    key = validation.photo_thumb_key if request.args.get("size") == "thumb" else validation.photo_key
+    if not key:
+        abort(404)
+    return send_image(key)
+
+
+# --- Matching -------------------------------------------------------------------------------------
+
+
+def _match_territory(form: MatchForm) -> Territory | None:
+    if current_user.role != Role.ADMIN:
+        del form.territory_id
+        return current_user.territory
+    territories = db.session.scalars(sa.select(Territory).order_by(Territory.code)).all()
+    form.territory_id.choices = [("", "—")] + [(t.id, str(t)) for t in territories]
+    chosen = form.territory_id.data
+    return next((t for t in territories if t.id == chosen), None)
+
+
+def _requirements(form: MatchForm) -> list[services.Requirement] | None:
+    """The rows filled in; None when one is incomplete (the error is on the row)."""
+    out, complete = [], True
+    for entry in form.rows:
+        skill_id, level = entry.form.skill_id.data, entry.form.level.data
+        if skill_id and level is None:
+            entry.form.level.errors = [_("Choose a level.")]
+            complete = False
+        elif skill_id:
+            out.append(services.Requirement(skill_id=skill_id, min_level=level))
+    return out if complete else None
+
+
+@bp.route("/skills/match")
+@roles_required(*STAFF)
+def match():
+    """Find the talents of a territory who hold some skills at some levels, and a team's gaps."""
+    form = MatchForm(formdata=request.args or None)
+    while len(form.rows) < MATCH_ROWS:
+        form.rows.append_entry()
+    skill_choices = services.catalogue_choices(include_inactive=True)
+    for entry in form.rows:
+        entry.form.skill_id.choices = skill_choices
+        entry.form.level.choices = level_choices()
+    territory = _match_territory(form)
+    form.validate()
+    requirements = _requirements(form)
+    result, team_ids, status = None, [], 200
+    if territory is not None and requirements:
+        team_ids = _team_ids(territory.id, request.args.getlist("team", type=int))
+        try:
+            result = services.matching(territory.id, requirements, team_user_ids=team_ids)
+        except DomainError as error:
+            form.rows[0].form.level.errors = [str(error)]
+            status = 400
+    elif requirements is None:
+        status = 400
+    filled = [entry for entry in form.rows if entry.form.skill_id.data or entry.form.level.errors]
+    empty = [entry for entry in form.rows if entry not in filled]
+    visible_rows = filled + empty[: max(1, 3 - len(filled))]  # short on a phone: the rows in use and a free one
+    return render_template(
+        "skills/match.html", form=form, result=result, territory=territory, team_ids=set(team_ids),
+        visible_rows=visible_rows,
+        people=result.people[:MAX_MATCH_PEOPLE] if result else [], max_people=MAX_MATCH_PEOPLE,
+    ), status
+
+
+def _team_ids(territory_id: int, ids: list[int]) -> list[int]:
+    """Keep only active talents of the territory: the team form must not reveal anyone else's skills."""
+    ids = sorted(set(ids))[:50]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(User.id).where(User.id.in_(ids), User.territory_id == territory_id,
+                                 User.role == Role.PARTICIPANT, User.active.is_(True))
+    ))
+
+
+# --- Public verification --------------------------------------------------------------------------
+
+
+def _public_validation(token: str) -> SkillValidation:
+    validation = services.get_by_token(token)
+    if validation is None or validation.kind != ValidationKind.VALIDATED:
+        abort(404)
+    return validation
+
+
+@bp.route("/v/<token>")
+def verify(token: str):
+    """Public page proving a validated skill to anyone with the link; it shows no personal data."""
+    validation = _public_validation(token)
+    response = current_app.make_response(render_template(
+        "skills/verify.html", validation=validation, status=services.public_status(validation),
+        credential_url=url_for("skills.verify_json", token=token),
+    ))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/v/<token>.json")
+def verify_json(token: str):
+    """The Open Badges 3.0 credential of a validated skill (JSON-LD, unsigned for now)."""
+    validation = _public_validation(token)
+    response = jsonify(badges.credential(validation))
+    response.mimetype = "application/ld+json"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

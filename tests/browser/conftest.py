@@ -1,0 +1,167 @@
+"""Browser fixtures: the app served on a free local port, the system's Chromium driven by Playwright, and a fresh
+page per test on a desktop and a phone viewport."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = HERE.parent.parent / "test-results"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
+
+# Two devices every journey runs on: a desktop screen and a cheap phone held in one hand.
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under tests/browser with `browser` (this hook sees the whole session's items)."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _unavailable(reason: str):
+    """Skip locally, but fail on CI: there, browser tests must never be silently left out."""
+    if _on_ci():
+        pytest.fail(f"{reason} (CI=true: browser tests cannot be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """The Chromium to drive (CHROMIUM_PATH, else /usr/bin/chromium, else `chromium` on PATH), and where we looked."""
+    wanted = os.environ.get("CHROMIUM_PATH")
+    if wanted:
+        return (wanted if os.access(wanted, os.X_OK) else None), wanted
+    if os.access(DEFAULT_CHROMIUM, os.X_OK):
+        return DEFAULT_CHROMIUM, DEFAULT_CHROMIUM
+    return shutil.which("chromium"), DEFAULT_CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The path of the system's Chromium, or a skip (a failure on CI) saying how to install it."""
+    path, looked_at = find_chromium()
+    if path is None:
+        _unavailable(
+            f"Chromium not found at {looked_at}; install Debian's chromium package "
+            "(apt-get install chromium) or set CHROMIUM_PATH"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_api(chromium_path):
+    """Playwright's sync API, started once per worker."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("The playwright package is not installed; run `make test` (it installs requirements-dev.txt)")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api, chromium_path):
+    """One headless Chromium per worker."""
+    instance = playwright_api.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+    yield instance
+    instance.close()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Do not log every request; errors are still logged."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The test app served by Werkzeug on 127.0.0.1 and a free port, in a daemon thread; yields its base URL.
+
+    Requests run in their own app context and database session, so they see what the factories committed.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _real_forms(app, monkeypatch):
+    """CSRF on, as in production (real forms carry their token), for this test only.
+
+    The app is shared with the other tests of this worker: monkeypatch restores the setting afterwards, even on
+    failure. (Its cookies are Secure; Chromium accepts them from http://127.0.0.1, a trustworthy origin.)
+    """
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request) -> str:
+    """The device a journey runs on: "desktop" or "phone"."""
+    return request.param
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh browser context (own cookies): new_page("phone"); closed after the test."""
+    contexts = []
+
+    def open_page(device: str = "desktop"):
+        context = browser.new_context(base_url=live_server, locale="fr-FR", **VIEWPORTS[device])
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page, viewport):
+    """A fresh page on the test's viewport."""
+    return new_page(viewport)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """test-results/ at the repository root (ignored by git)."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    return RESULTS_DIR
