@@ -147,32 +147,40 @@ def bulk():
 # --- One item -------------------------------------------------------------------------------------
 
 
+# Built once: SQLAlchemy memoises the cache key of a statement object, which the hot scan path reuses.
+_ITEM_PAGE = (
+    sa.select(Item)
+    .where(Item.id == sa.bindparam("item_id"))
+    .options(joinedload(Item.category), joinedload(Item.location), joinedload(Item.lab),
+             joinedload(Item.territory), joinedload(Item.photos))
+)
+_OPEN_REPORTS = (
+    sa.select(ProblemReport)
+    .options(joinedload(ProblemReport.reporter))
+    .where(ProblemReport.item_id == sa.bindparam("item_id"), ProblemReport.status == ReportStatus.OPEN)
+    .order_by(ProblemReport.created_at.desc())
+)
+
+
 @bp.route("/items/<int:item_id>")
 def item(item_id: int):
     """The page a scan opens: for a phone; a public summary for visitors and other territories."""
-    item = db.session.scalar(
-        sa.select(Item).where(Item.id == item_id)
-        .options(joinedload(Item.category), joinedload(Item.location), joinedload(Item.lab),
-                 joinedload(Item.territory), selectinload(Item.photos))
-    )
+    item = db.session.execute(_ITEM_PAGE, {"item_id": item_id}).unique().scalar_one_or_none()
     if item is None:
         abort(404)
-    viewer = current_user if current_user.is_authenticated else None
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
     member = viewer is not None and can_access_territory(viewer, item.territory_id) and viewer.role in MEMBERS
     manager = member and can_manage(item.territory_id)
-    open_reports = []
+    context = {"item": item, "member": member, "manager": manager,
+               "panels": item_panels.for_item(item, viewer) if member else []}
     if manager:
-        open_reports = list(db.session.scalars(
-            sa.select(ProblemReport).options(joinedload(ProblemReport.reporter))
-            .where(ProblemReport.item_id == item.id, ProblemReport.status == ReportStatus.OPEN)
-            .order_by(ProblemReport.created_at.desc())
-        ))
-    return render_template(
-        "inventory/item.html", item=item, member=member, manager=manager, open_reports=open_reports,
-        panels=item_panels.for_item(item, viewer) if member else [],
-        status_form=StatusForm(), retire_form=RetireForm(), quantity_form=QuantityForm(quantity=item.quantity),
-        photo_form=PhotoForm(),
-    )
+        # The management forms and open reports are only built for those who see them (the scan path stays lean).
+        context.update(
+            open_reports=list(db.session.scalars(_OPEN_REPORTS, {"item_id": item.id})),
+            status_form=StatusForm(), retire_form=RetireForm(),
+            quantity_form=QuantityForm(quantity=item.quantity), photo_form=PhotoForm(),
+        )
+    return render_template("inventory/item.html", **context)
 
 
 def _fill_item_choices(form: ItemForm, lab_id: int | None) -> None:
