@@ -54,7 +54,8 @@ migrate: $(STAMP)
 	$(FLASK) db upgrade
 
 bench: $(STAMP) $(MO)
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -11,4 +11,5 @@ from repairlab.inventory.models import (  # noqa: F401
     ItemPhoto,
     Location,
     ProblemReport,
+    SkillRequirement,
 )

@@ -23,16 +23,22 @@ TEST_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
-def _postgres_url(worker: str) -> str:
-    """Create (afresh) one PostgreSQL database per xdist worker and return its URL."""
+def fresh_postgres_database(suffix: str, *, drop: bool = False) -> str:
+    """Create afresh (or only drop) a PostgreSQL database named after TEST_DATABASE_URL's; return its URL."""
     base = make_url(os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{base.database}_{worker}"
+    name = f"{base.database}_{suffix}"
     admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        if not drop:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _postgres_url(worker: str) -> str:
+    """One PostgreSQL database per xdist worker."""
+    return fresh_postgres_database(worker)
 
 
 @pytest.fixture(scope="session")

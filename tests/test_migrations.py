@@ -3,29 +3,20 @@
 import os
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 
 from repairlab import create_app
 from repairlab.extensions import db
+from tests.conftest import fresh_postgres_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path, worker_id):
     if os.environ.get("TEST_DATABASE_URL"):
-        base = make_url(os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-        name = f"{base.database}_migrations_{worker_id}"
-        admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield base.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        yield fresh_postgres_database(f"migrations_{worker_id}")
+        fresh_postgres_database(f"migrations_{worker_id}", drop=True)
     else:
         yield f"sqlite:///{tmp_path}/migrated.sqlite3"
 

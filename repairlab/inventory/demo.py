@@ -1,4 +1,5 @@
-"""Demo inventory: a French category tree, places, tools, objects, parts and a few problem reports per lab."""
+"""Demo inventory: a French category tree, places, tools, objects, parts, a few problem reports per lab, and the
+skills that some tools and categories require."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import sqlalchemy as sa
 
 from repairlab.demo import DemoContext, register_seeder
 from repairlab.extensions import db
-from repairlab.inventory import services
-from repairlab.inventory.models import Category, Condition, ItemKind, LocationKind, Source
+from repairlab.inventory import requirements, services
+from repairlab.inventory.models import Category, Condition, Item, ItemKind, LocationKind, Source
 from repairlab.people.models import Lab
+from repairlab.skills.models import Skill
 
 CATEGORIES = {
     "Électronique": ["Soudure", "Mesure", "Alimentation"],
@@ -75,6 +77,17 @@ PARTS = [
     ("Patins de frein V-brake", "Cycles > Pièces vélo", 16, 6),
     ("Filament PLA 1 kg", "Fabrication numérique > Impression 3D", 3, 2),
     ("Bobines de fil à coudre", "Textile > Mercerie", 25, 8),
+]
+
+# Skills that tools (by name, in every lab) and whole categories require: (tool or category, skill, level).
+TOOL_REQUIREMENTS = [
+    ("Perceuse à colonne", "Perceuse à colonne", 3),
+    ("Station de soudage", "Soudure à l'étain", 2),
+    ("Multimètre numérique", "Utilisation du multimètre", 2),
+]
+CATEGORY_REQUIREMENTS = [
+    ("Fabrication numérique > Découpe laser", "Découpeuse laser", 2),
+    ("Électronique", "Sécurité électrique", 2),
 ]
 
 PLACES = [("Zone électronique", ["Étagère A", "Étagère B"]), ("Zone mécanique", ["Établi 1", "Armoire"]),
@@ -142,3 +155,17 @@ def seed_inventory(ctx: DemoContext) -> None:
         services.report_problem(talent, items[0], "La panne est usée, l'étain n'accroche plus.")
         if lab_index % 2 == 0:
             services.report_problem(talent, items[3], "La batterie ne tient plus la charge.")
+
+
+@register_seeder(30)
+def seed_requirements(ctx: DemoContext) -> None:
+    """Skills that some demo tools and categories require (after the skills catalogue exists)."""
+    skills = {s.name: s for s in db.session.scalars(sa.select(Skill))}
+    categories = {c.path: c for c in db.session.scalars(sa.select(Category))}
+    for path, skill, level in CATEGORY_REQUIREMENTS:
+        requirements.add_requirement(ctx.admin, category=categories[path], skill=skills[skill], min_level=level)
+    for name, skill, level in TOOL_REQUIREMENTS:
+        tools = db.session.scalars(sa.select(Item).where(Item.name == name, Item.kind == ItemKind.TOOL)
+                                   .order_by(Item.id))
+        for tool in tools:
+            requirements.add_requirement(ctx.admin, item=tool, skill=skills[skill], min_level=level)

@@ -17,6 +17,7 @@ from repairlab.inventory.models import (
     STATUS_LABELS,
 )
 from repairlab.inventory.services import MANUAL_STATUSES
+from repairlab.skills.forms import LevelField, SkillField
 
 
 class FiniteDecimalField(DecimalField):
@@ -114,6 +115,13 @@ class CategoryForm(FlaskForm):
 
     parent_id = OptionalIdSelectField(_l("Inside"), description=_l("Leave empty for a main category."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+
+
+class RequirementForm(FlaskForm):
+    """Require a skill at a minimum level, for a tool or a whole category (the service explains any refusal)."""
+
+    skill_id = SkillField(_l("Skill"))
+    min_level = LevelField(_l("Minimum level"))
 
 
 class AttachCodeForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Inventory: codes, categories, locations, items (tools, objects, parts), photos and problem reports."""
+"""Inventory: codes, categories, locations, items (tools, objects, parts), photos, problem reports and the skills
+that tools and categories require."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairlab.extensions import UTCDateTime, db, str_enum, utcnow
 from repairlab.people.models import Lab, Territory, User
+from repairlab.skills.models import Skill
 
 
 class ItemKind(StrEnum):
@@ -306,3 +308,40 @@ class ProblemReport(db.Model):
     item: Mapped[Item] = relationship(back_populates="reports")
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+
+
+class SkillRequirement(db.Model):
+    """A skill needed at a minimum level to use a tool, or any item of a category and of its sub-categories."""
+
+    __tablename__ = "skill_requirements"
+    __table_args__ = (
+        sa.CheckConstraint("min_level BETWEEN 1 AND 4", name="min_level_range"),
+        sa.CheckConstraint(
+            "(item_id IS NOT NULL AND category_id IS NULL) OR (item_id IS NULL AND category_id IS NOT NULL)",
+            name="one_target",
+        ),
+        # Also the indexes of item_id and category_id (leftmost column); NULLs never clash.
+        sa.UniqueConstraint("item_id", "skill_id"),
+        sa.UniqueConstraint("category_id", "skill_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id", ondelete="CASCADE"))
+    # Indexed: which tools need a skill, and the foreign key check when a skill goes.
+    skill_id: Mapped[int] = mapped_column(sa.ForeignKey("skills.id", ondelete="RESTRICT"), index=True)
+    min_level: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+    skill: Mapped[Skill] = relationship()
+
+    @property
+    def territory_id(self) -> int | None:
+        """The item's territory; None for a category's requirement (categories are programme-wide)."""
+        return self.item.territory_id if self.item is not None else None
+
+    def __str__(self) -> str:
+        target = f"{self.item.code} {self.item.name}" if self.item is not None else str(self.category)
+        return f"{target}: {self.skill.name} ≥ {self.min_level}"

@@ -15,6 +15,7 @@ from repairlab.auth import can_access_territory, ensure_territory, has_role, rol
 from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.inventory import bp, services
+from repairlab.inventory import requirements as reqs
 from repairlab.inventory.codes import find_code
 from repairlab.inventory.forms import (
     AttachCodeForm,
@@ -25,6 +26,7 @@ from repairlab.inventory.forms import (
     PhotoForm,
     QuantityForm,
     ReportForm,
+    RequirementForm,
     RetireForm,
     StatusForm,
 )
@@ -39,12 +41,16 @@ from repairlab.inventory.models import (
     LocationKind,
     ProblemReport,
     ReportStatus,
+    SkillRequirement,
     Source,
 )
 from repairlab.inventory.queries import MAX_ID, ItemFilters, db_id, item_query
 from repairlab.inventory.registry import item_panels
 from repairlab.pagination import paginate
 from repairlab.people.models import Lab, Role
+from repairlab.skills.forms import level_choices
+from repairlab.skills.models import Skill, SkillLevel
+from repairlab.skills.services import catalogue_choices
 from repairlab.web import form_status, show_domain_error, submit
 
 MANAGERS = (Role.LAB_MANAGER, Role.ADMIN)
@@ -171,7 +177,12 @@ def item(item_id: int):
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     member = viewer is not None and can_access_territory(viewer, item.territory_id) and viewer.role in MEMBERS
     manager = member and can_manage(item.territory_id)
-    context = {"item": item, "member": member, "manager": manager,
+    # Skills needed: safety information, shown to everyone; the personal verdict only to the territory's talents.
+    required = reqs.item_requirements(item)
+    verdict = None
+    if member and viewer.role == Role.PARTICIPANT and required.effective:
+        verdict = reqs.verdict_on_page(viewer, required)
+    context = {"item": item, "member": member, "manager": manager, "required": required, "verdict": verdict,
                "panels": item_panels.for_item(item, viewer) if member else []}
     if manager:
         # The management forms and open reports are only built for those who see them (the scan path stays lean).
@@ -179,6 +190,7 @@ def item(item_id: int):
             open_reports=list(db.session.scalars(_OPEN_REPORTS, {"item_id": item.id})),
             status_form=StatusForm(), retire_form=RetireForm(),
             quantity_form=QuantityForm(quantity=item.quantity), photo_form=PhotoForm(),
+            requirement_form=_requirement_form(with_choices=True),
         )
     return render_template("inventory/item.html", **context)
 
@@ -246,8 +258,8 @@ def item_edit(item_id: int):
     return done or (render_template("inventory/item_form.html", form=form, item=item), form_status())
 
 
-def _item_action(item_id: int, form: FlaskForm, action, message: str):
-    """A one-field POST on an item's page: run it or show why not, and go back to the item."""
+def _item_action(item_id: int, form: FlaskForm, action, message):
+    """A one-field POST on an item's page: run it or say why not, then back to the item (message: text or function)."""
     item = _item_for_manager(item_id)
     done = submit(form, lambda: action(item), message, url_for("inventory.item", item_id=item.id))
     if done:
@@ -311,6 +323,75 @@ def item_photo(photo_id: int, variant: str):
     if variant not in ("full", "thumb"):
         abort(404)
     return images.send_image(photo.key if variant == "full" else photo.thumb_key)
+
+
+# --- Skills required ------------------------------------------------------------------------------
+
+
+def _requirement_form(with_choices: bool = False) -> RequirementForm:
+    """The form to require a skill; the catalogue is only loaded to show it (the service checks a posted one)."""
+    form = RequirementForm()
+    if with_choices:
+        form.skill_id.choices = catalogue_choices()
+        form.min_level.choices = level_choices()
+    return form
+
+
+def _add_requirement(form: RequirementForm, **target) -> SkillRequirement:
+    skill = db.session.get(Skill, form.skill_id.data) if form.skill_id.data else None
+    return reqs.add_requirement(current_user, skill=skill, min_level=form.min_level.data, **target)
+
+
+def _requirement_added(requirement: SkillRequirement) -> str:
+    return _("“%(skill)s” is now required, at level %(num)d (%(label)s).", skill=requirement.skill.name,
+             num=requirement.min_level, label=SkillLevel(requirement.min_level).label)
+
+
+def _flash_form_errors(form: FlaskForm) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
+@bp.route("/items/<int:item_id>/requirements", methods=["POST"])
+@roles_required(*MANAGERS)
+def item_requirement_add(item_id: int):
+    """Require a skill at a minimum level to use this item."""
+    form = _requirement_form()
+    return _item_action(item_id, form, lambda item: _add_requirement(form, item=item), _requirement_added)
+
+
+@bp.route("/categories/<int:category_id>/requirements", methods=["POST"])
+@roles_required(*MANAGERS)
+def category_requirement_add(category_id: int):
+    """Require a skill at a minimum level for every item of a category and of its sub-categories."""
+    category = db.get_or_404(Category, category_id)
+    form = _requirement_form()
+    back = url_for("inventory.category_edit", category_id=category.id)
+    done = submit(form, lambda: _add_requirement(form, category=category), _requirement_added, back)
+    if done:
+        return done
+    _flash_form_errors(form)
+    return redirect(back)
+
+
+@bp.route("/requirements/<int:requirement_id>/delete", methods=["POST"])
+@roles_required(*MANAGERS)
+def requirement_delete(requirement_id: int):
+    """Stop requiring a skill (of a tool, or of a category)."""
+    requirement = db.get_or_404(SkillRequirement, requirement_id)
+    if requirement.item_id is not None:
+        ensure_territory(current_user, requirement.item.territory_id)
+        back = url_for("inventory.item", item_id=requirement.item_id)
+    else:
+        back = url_for("inventory.category_edit", category_id=requirement.category_id)
+    form = FlaskForm()
+    message = _("“%(skill)s” is no longer required.", skill=requirement.skill.name)
+    done = submit(form, lambda: reqs.remove_requirement(current_user, requirement), message, back)
+    if done:
+        return done
+    _flash_form_errors(form)
+    return redirect(back)
 
 
 # --- Problem reports ------------------------------------------------------------------------------
@@ -512,7 +593,12 @@ def category_edit(category_id: int):
         _("Changes saved."),
         url_for("inventory.categories"),
     )
-    return done or (render_template("inventory/category_form.html", form=form, category=category), form_status())
+    if done:
+        return done
+    own, inherited = reqs.category_requirements(category)
+    return render_template("inventory/category_form.html", form=form, category=category, own_requirements=own,
+                           inherited_requirements=inherited, requirement_form=_requirement_form(with_choices=True),
+                           ), form_status()
 
 
 # --- Pre-printed labels ---------------------------------------------------------------------------

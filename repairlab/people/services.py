@@ -142,6 +142,20 @@ def _check_user_rules(
         raise ValidationError(_("Unknown language."), field="locale")
 
 
+def _clean_identity(email: str, full_name: str, user: User | None) -> tuple[str, str]:
+    """Normalise and check an e-mail and a name; the e-mail must not belong to another account."""
+    email = normalise_email(email)
+    full_name = (full_name or "").strip()
+    if not email or "@" not in email:
+        raise ValidationError(_("Enter a valid e-mail address."), field="email")
+    if not full_name:
+        raise ValidationError(_("Enter a name."), field="full_name")
+    other = get_user_by_email(email)
+    if other is not None and (user is None or other.id != user.id):
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    return email, full_name
+
+
 def create_user(
     actor: User | None,
     *,
@@ -156,16 +170,9 @@ def create_user(
     phone: str = "",
 ) -> User:
     """Create an account; the e-mail must be new."""
-    email = normalise_email(email)
-    full_name = (full_name or "").strip()
-    if not email or "@" not in email:
-        raise ValidationError(_("Enter a valid e-mail address."), field="email")
-    if not full_name:
-        raise ValidationError(_("Enter a name."), field="full_name")
+    email, full_name = _clean_identity(email, full_name, None)
     check_password_strength(password)
     _check_user_rules(role, territory, cohort, track, locale)
-    if get_user_by_email(email) is not None:
-        raise Conflict(_("An account with this e-mail address already exists."), field="email")
     user = User(
         email=email,
         full_name=full_name,
@@ -198,18 +205,10 @@ def update_user(
     phone: str = "",
 ) -> User:
     """Change an account's details (admin)."""
-    email = normalise_email(email)
-    full_name = (full_name or "").strip()
-    if not email or "@" not in email:
-        raise ValidationError(_("Enter a valid e-mail address."), field="email")
-    if not full_name:
-        raise ValidationError(_("Enter a name."), field="full_name")
+    email, full_name = _clean_identity(email, full_name, user)
     _check_user_rules(role, territory, cohort, track, locale)
     if user.id == actor.id and role != Role.ADMIN:
         raise PermissionDenied(_("You cannot remove your own administrator role."), field="role")
-    other = get_user_by_email(email)
-    if other is not None and other.id != user.id:
-        raise Conflict(_("An account with this e-mail address already exists."), field="email")
     before = snapshot(user, USER_FIELDS)
     user.email, user.full_name, user.role = email, full_name, role
     user.territory, user.cohort, user.track = territory, cohort, track

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import CHROMIUM_ARGS
+
 try:
     from playwright.sync_api import Page, expect
 except ImportError:  # the fixtures skip (or fail on CI) with the reason
@@ -16,13 +18,7 @@ except ImportError:  # the fixtures skip (or fail on CI) with the reason
 pytestmark = pytest.mark.browser
 
 CAMERA_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *CHROMIUM_ARGS,
     "--use-fake-ui-for-media-stream",  # say yes to the camera prompt
     "--use-fake-device-for-media-stream",
 ]

@@ -4,7 +4,10 @@ import io
 
 from PIL import Image
 
+from repairlab.extensions import db
+from repairlab.inventory import requirements
 from repairlab.people.models import Role
+from repairlab.skills import services as skills
 from tests.permissions import ALL_ROLES, Route
 
 MANAGERS = frozenset({Role.LAB_MANAGER, Role.ADMIN})
@@ -20,6 +23,36 @@ def _jpeg():
 
 def _item(w, key="item"):
     return f"/inventory/items/{w[key].id}"
+
+
+def _skill(w, name="Perceuse à colonne"):
+    """A safety skill of the catalogue, created once per world."""
+    key = f"req_skill_{name}"
+    if key not in w:
+        admin = w["users"][Role.ADMIN]
+        if "req_domain" not in w:
+            w["req_domain"] = skills.create_domain(admin, name="Sécurité machines")
+        w[key] = skills.create_skill(admin, domain=w["req_domain"], name=name, is_safety=True)
+        db.session.commit()
+    return w[key]
+
+
+def _requirement(w, key):
+    """The id of a requirement of w[key] (a tool or the category), created once per world.
+
+    Its skill is not the one the "add" routes post, so that adding first never makes it a duplicate.
+    """
+    name = f"requirement_{key}"
+    if name not in w:
+        target = {"category": w[key]} if key == "category" else {"item": w[key]}
+        w[name] = requirements.add_requirement(w["users"][Role.ADMIN], skill=_skill(w, "Meuleuse d'angle"),
+                                               min_level=2, **target).id
+        db.session.commit()
+    return w[name]
+
+
+def _requirement_post(w):
+    return {"skill_id": _skill(w).id, "min_level": "3"}
 
 
 MATRIX = [
@@ -42,6 +75,11 @@ MATRIX = [
           data=lambda w: {"photo": _jpeg()}, other_url=lambda w: _item(w, "other_item") + "/photos"),
     Route("inventory.item_photo_delete", lambda w: f"/inventory/photos/{w['photo_to_delete'].id}/delete", MANAGERS,
           method="POST", other_url=lambda w: f"/inventory/photos/{w['other_photo_to_delete'].id}/delete"),
+    Route("inventory.item_requirement_add", lambda w: _item(w) + "/requirements", MANAGERS, method="POST",
+          data=_requirement_post, other_url=lambda w: _item(w, "other_item") + "/requirements"),
+    Route("inventory.requirement_delete", lambda w: f"/inventory/requirements/{_requirement(w, 'item')}/delete",
+          MANAGERS, method="POST",
+          other_url=lambda w: f"/inventory/requirements/{_requirement(w, 'other_item')}/delete"),
     Route("inventory.report", lambda w: _item(w) + "/report", MEMBERS,
           other_url=lambda w: _item(w, "other_item") + "/report"),
     Route("inventory.reports", lambda w: "/inventory/reports", MANAGERS),
@@ -60,6 +98,8 @@ MATRIX = [
     Route("inventory.categories", lambda w: "/inventory/categories", MANAGERS),
     Route("inventory.category_new", lambda w: "/inventory/categories/new", MANAGERS),
     Route("inventory.category_edit", lambda w: f"/inventory/categories/{w['category'].id}/edit", MANAGERS),
+    Route("inventory.category_requirement_add", lambda w: f"/inventory/categories/{w['category'].id}/requirements",
+          MANAGERS, method="POST", data=_requirement_post),
     Route("inventory.attach_code", lambda w: f"/inventory/attach/{w['blank'].code}", MANAGERS,
           other_url=lambda w: f"/inventory/attach/{w['other_blank'].code}"),
     Route("inventory.attach_code_new", lambda w: f"/inventory/attach/{w['blank'].code}/new", MANAGERS,

@@ -1,0 +1,232 @@
+"""Skills that tools and categories require, and whether a person may use an item (checked item by item)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
+
+from repairlab.audit.services import record, snapshot
+from repairlab.auth import can_access_territory, has_role
+from repairlab.errors import Conflict, PermissionDenied, ValidationError
+from repairlab.extensions import db
+from repairlab.inventory.models import Category, Item, SkillRequirement
+from repairlab.inventory.services import PATH_SEPARATOR
+from repairlab.people.models import Role, User
+from repairlab.skills.models import Skill, SkillLevel
+from repairlab.skills.services import Requirement, UsageDecision, check_level, may_use
+
+# Who sets requirements: lab managers (items of their territory; categories, which are programme-wide) and admins.
+EDITOR_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
+REQUIREMENT_FIELDS = ("item_id", "category_id", "skill_id", "min_level")
+
+
+# --- Permissions (one place; views call these) -----------------------------------------------------
+
+
+def can_edit_item_requirements(user: User | None, item: Item) -> bool:
+    """Lab managers of the item's territory and administrators."""
+    return has_role(user, *EDITOR_ROLES) and can_access_territory(user, item.territory_id)
+
+
+def can_edit_category_requirements(user: User | None) -> bool:
+    """Lab managers and administrators (categories are shared by every territory)."""
+    return has_role(user, *EDITOR_ROLES)
+
+
+def _check_editor(actor: User, item: Item | None, category: Category | None) -> None:
+    if item is not None and not can_edit_item_requirements(actor, item):
+        raise PermissionDenied(_("Only the lab managers of its territory and administrators change the skills a "
+                                 "tool requires."))
+    if category is not None and not can_edit_category_requirements(actor):
+        raise PermissionDenied(_("Only lab managers and administrators change the skills a category requires."))
+
+
+# --- Reading: what an item needs ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequiredSkill:
+    """One requirement ready to show: the skill, the level in words, and the category it comes from, if any."""
+
+    id: int
+    skill_id: int
+    skill_name: str
+    is_safety: bool
+    min_level: int
+    level_meaning: str  # what the level means for this skill
+    category_id: int | None = None  # None: the item's own requirement
+    category_path: str | None = None
+
+    @property
+    def inherited(self) -> bool:
+        """Whether it comes from a category rather than the item itself."""
+        return self.category_id is not None
+
+    @property
+    def level_label(self) -> str:
+        """The level in words, e.g. "practised with help"."""
+        return SkillLevel(self.min_level).label
+
+
+@dataclass(frozen=True)
+class ItemRequirements:
+    """What an item requires: one line per skill at the highest level asked, and the item's own requirements."""
+
+    item_name: str
+    effective: list[RequiredSkill] = field(default_factory=list)  # what counts, one per skill
+    own: list[RequiredSkill] = field(default_factory=list)  # set on the item itself (those a manager may remove)
+
+    def requirements(self, *, with_sources: bool = True) -> list[Requirement]:
+        """The skills domain's requirements; each source names the item or the category it comes from."""
+        return [
+            Requirement(skill_id=r.skill_id, min_level=r.min_level, source=_source(r, self.item_name) if with_sources
+                        else "")
+            for r in self.effective
+        ]
+
+
+def _source(required: RequiredSkill, item_name: str) -> str:
+    if required.inherited:
+        return _("Category %(path)s", path=required.category_path)
+    return item_name
+
+
+def _category_and_ancestors(category_id: int):
+    """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary)."""
+    own = aliased(Category)
+    # substr/length rather than LIKE: a category name may hold % or _, which LIKE would read as wildcards.
+    prefix = sa.func.substr(own.path, 1, sa.func.length(Category.path) + len(PATH_SEPARATOR))
+    return (
+        sa.select(Category.id)
+        .join(own, sa.or_(own.id == Category.id, prefix == Category.path + PATH_SEPARATOR))
+        .where(own.id == category_id)
+    )
+
+
+def _rows(*, item_id: int | None, category_id: int | None) -> list[RequiredSkill]:
+    """Requirements of an item and of its category and every ancestor category, in one query."""
+    conditions = []
+    if item_id is not None:
+        conditions.append(SkillRequirement.item_id == item_id)
+    if category_id is not None:
+        conditions.append(SkillRequirement.category_id.in_(_category_and_ancestors(category_id)))
+    if not conditions:
+        return []
+    found = db.session.scalars(
+        sa.select(SkillRequirement)
+        .options(joinedload(SkillRequirement.skill), joinedload(SkillRequirement.category))
+        .where(sa.or_(*conditions))
+    ).all()
+    return [_required(r) for r in found]
+
+
+def _required(req: SkillRequirement) -> RequiredSkill:
+    skill: Skill = req.skill
+    return RequiredSkill(
+        id=req.id, skill_id=req.skill_id, skill_name=skill.name, is_safety=skill.is_safety, min_level=req.min_level,
+        level_meaning=skill.level_meaning(req.min_level), category_id=req.category_id,
+        category_path=req.category.path if req.category is not None else None,
+    )
+
+
+def _by_name(rows: list[RequiredSkill]) -> list[RequiredSkill]:
+    return sorted(rows, key=lambda r: (r.skill_name.casefold(), r.category_path or "", r.id))
+
+
+def _effective(rows: list[RequiredSkill]) -> list[RequiredSkill]:
+    """One requirement per skill, at the highest level asked; at the same level the most specific one says why."""
+    most_specific_first = sorted(
+        rows, key=lambda r: (r.inherited, -(r.category_path or "").count(PATH_SEPARATOR), r.id)
+    )
+    best: dict[int, RequiredSkill] = {}
+    for row in most_specific_first:
+        if row.skill_id not in best or row.min_level > best[row.skill_id].min_level:
+            best[row.skill_id] = row
+    return _by_name(list(best.values()))
+
+
+def item_requirements(item: Item) -> ItemRequirements:
+    """What an item requires, its own and inherited from its category and every ancestor category (one query)."""
+    rows = _rows(item_id=item.id, category_id=item.category_id)
+    return ItemRequirements(item_name=item.name, effective=_effective(rows),
+                            own=_by_name([r for r in rows if not r.inherited]))
+
+
+def requirements_for(item: Item) -> list[Requirement]:
+    """The skills needed to use an item (one query): its own and its categories', the highest level winning."""
+    return item_requirements(item).requirements()
+
+
+def category_requirements(category: Category) -> tuple[list[RequiredSkill], list[RequiredSkill]]:
+    """A category's own requirements and those it inherits from the categories above it (one query)."""
+    rows = _rows(item_id=None, category_id=category.id)
+    own = [r for r in rows if r.category_id == category.id]
+    return _by_name(own), _effective([r for r in rows if r.category_id != category.id])
+
+
+def may_use_item(user: User, item: Item, on: date | None = None) -> UsageDecision:
+    """May this person use this item? Every requirement checked and explained; roles are not considered
+    (whether staff are exempt is lending's rule). Three queries, whatever the number of requirements."""
+    return may_use(user, requirements_for(item), on=on)
+
+
+def verdict_on_page(user: User, requirements: ItemRequirements, on: date | None = None) -> UsageDecision:
+    """The decision shown on the item's own page: the reasons without their source, which the list above gives."""
+    return may_use(user, requirements.requirements(with_sources=False), on=on)
+
+
+# --- Changing requirements ---------------------------------------------------------------------------
+
+
+def _target_label(item: Item | None, category: Category | None) -> str:
+    return f"{item.code} {item.name}" if item is not None else category.path
+
+
+def add_requirement(
+    actor: User, *, item: Item | None = None, category: Category | None = None, skill: Skill | None,
+    min_level: int | None,
+) -> SkillRequirement:
+    """Require a skill at a minimum level for a tool, or for every item of a category and its sub-categories."""
+    if (item is None) == (category is None):
+        raise ValidationError(_("A skill is required either by one tool or by one category."))
+    _check_editor(actor, item, category)
+    if skill is None:
+        raise ValidationError(_("Choose a skill."), field="skill_id")
+    if not skill.active:
+        raise ValidationError(_("This skill is no longer used. Choose another one."), field="skill_id")
+    level = check_level(min_level, field="min_level")
+    target = SkillRequirement.item_id == item.id if item is not None else SkillRequirement.category_id == category.id
+    existing = db.session.scalar(sa.select(SkillRequirement.min_level).where(target,
+                                                                             SkillRequirement.skill_id == skill.id))
+    if existing is not None:
+        raise Conflict(_("“%(skill)s” is already required here, at level %(num)d. Remove it first to change the "
+                         "level.", skill=skill.name, num=existing), field="skill_id")
+    label = f"{_target_label(item, category)}: {skill.name} ≥ {level}"
+    already = _("“%(skill)s” is already required here. Reload the page to see it.", skill=skill.name)
+    requirement = SkillRequirement(item=item, category=category, skill=skill, min_level=level)
+    db.session.add(requirement)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone added the same skill at the same moment: the unique constraint has the last word.
+        db.session.rollback()
+        raise Conflict(already, field="skill_id") from None
+    record(actor, "create", requirement, after={**snapshot(requirement, REQUIREMENT_FIELDS), "skill": skill.name},
+           label=label)
+    return requirement
+
+
+def remove_requirement(actor: User, requirement: SkillRequirement) -> None:
+    """Stop requiring a skill (for a tool, or for a category)."""
+    _check_editor(actor, requirement.item, requirement.category)
+    record(actor, "delete", requirement,
+           before={**snapshot(requirement, REQUIREMENT_FIELDS), "skill": requirement.skill.name},
+           label=f"{_target_label(requirement.item, requirement.category)}: {requirement.skill.name} "
+                 f"≥ {requirement.min_level}")
+    db.session.delete(requirement)
+    db.session.flush()
