@@ -102,6 +102,8 @@ def test_french_translations_keep_the_placeholders():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for text in strings:
+            if not text:
+                continue  # untranslated: the completeness test reports it
             # French singular forms may spell the number out ("1 étiquette") only if %(num)d stays somewhere.
             if set(PLACEHOLDER.findall(text)) != wanted:
                 problems.append(f"{ids[0]!r} -> {text!r}")
