@@ -674,13 +674,26 @@ def current_levels(
     return _held_from_rows(db.session.execute(stmt), on or today())
 
 
+_SKILL_COLUMNS = frozenset(column.key for column in sa.inspect(Skill).column_attrs)
+
+
 def _load_skills(requirements: Sequence[Requirement]) -> dict[int, Skill]:
     for req in requirements:
         check_level(req.min_level, field="min_level")
     ids = sorted({req.skill_id for req in requirements})
     if not ids:
         return {}
-    return {s.id: s for s in db.session.scalars(sa.select(Skill).where(Skill.id.in_(ids)))}
+    # Callers often loaded the skills already (the item page joins them to its requirements): reuse them.
+    found = {}
+    for skill_id in ids:
+        loaded = db.session.identity_map.get(db.session.identity_key(Skill, skill_id))
+        # Only fully loaded ones: an expired skill would reload itself, one query each.
+        if loaded is not None and not (sa.inspect(loaded).unloaded & _SKILL_COLUMNS):
+            found[skill_id] = loaded
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update({s.id: s for s in db.session.scalars(sa.select(Skill).where(Skill.id.in_(missing)))})
+    return found
 
 
 @dataclass(frozen=True)

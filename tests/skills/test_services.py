@@ -484,10 +484,23 @@ def test_may_use_runs_two_queries_for_many_requirements(db, mentor, talent, make
         validate(mentor, talent, skill, 2, on=PAST)
     requirements = [services.Requirement(s.id, 2, source=f"Outil {n}") for n, s in enumerate(skills)]
     db.session.refresh(talent)
+    db.session.expire_all()  # skills not in the session: the worst case
+    db.session.refresh(talent)
     with query_counter() as count:
         decision = services.may_use(talent, requirements)
     assert count.value == 2
     assert len(decision.reasons) == 12
+
+
+def test_may_use_reuses_skills_already_in_the_session(db, mentor, talent, make_skill, validate, query_counter):
+    skills = [make_skill(f"Compétence {n}") for n in range(5)]
+    requirements = [services.Requirement(s.id, 2) for s in skills]
+    db.session.refresh(talent)
+    for skill in skills:
+        db.session.refresh(skill)
+    with query_counter() as count:
+        services.may_use(talent, requirements)
+    assert count.value == 1, count.statements  # only the talent's holdings
 
 
 # --- Matching ------------------------------------------------------------------------------------------
