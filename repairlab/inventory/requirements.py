@@ -61,6 +61,9 @@ class RequiredSkill:
     level_meaning: str  # what the level means for this skill
     category_id: int | None = None  # None: the item's own requirement
     category_path: str | None = None
+    # Keeps the loaded skill in the session's identity map while the page is built, so that the skills
+    # domain's may_use() finds it there instead of querying it again (the map holds objects weakly).
+    skill: Skill | None = field(default=None, repr=False, compare=False)
 
     @property
     def inherited(self) -> bool:
@@ -130,7 +133,7 @@ def _required(req: SkillRequirement) -> RequiredSkill:
     return RequiredSkill(
         id=req.id, skill_id=req.skill_id, skill_name=skill.name, is_safety=skill.is_safety, min_level=req.min_level,
         level_meaning=skill.level_meaning(req.min_level), category_id=req.category_id,
-        category_path=req.category.path if req.category is not None else None,
+        category_path=req.category.path if req.category is not None else None, skill=skill,
     )
 
 
