@@ -144,6 +144,7 @@ DOMAINS = (
     "repairlab.skills",
     "repairlab.inventory",
     "repairlab.labels",
+    "repairlab.lending",
 )
 
 

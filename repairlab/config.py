@@ -45,6 +45,10 @@ def default_config(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "PER_PAGE": 25,
         "TRUST_PROXY_HEADERS": False,
+        # Lending: default and longest take-home loan, and open loans a talent may hold at once.
+        "LOAN_DEFAULT_DAYS": 7,
+        "LOAN_MAX_DAYS": 30,
+        "LOAN_LIMIT_PER_TALENT": 3,
     }
 
 

@@ -13,3 +13,4 @@ from repairlab.inventory.models import (  # noqa: F401
     ProblemReport,
     SkillRequirement,
 )
+from repairlab.lending.models import Loan, MemberCard  # noqa: F401

@@ -1,0 +1,66 @@
+"""Forms of lending: borrow, return, and the desk."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from repairlab.inventory.models import Condition
+from repairlab.lending.models import LoanKind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """How long: in the lab today, or home until a date."""
+    return [(k.value, k.label) for k in LoanKind]
+
+
+def condition_choices() -> list[tuple[str, str]]:
+    """Conditions, best first."""
+    return [(c.value, c.label) for c in Condition]
+
+
+class BorrowForm(FlaskForm):
+    """A talent borrows the tool whose page they are on."""
+
+    kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
+    due_on = DateField(_l("Bring it back by"), validators=[Optional()],
+                       description=_l("Only when you take it home."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = kind_choices()
+
+
+class ReturnForm(FlaskForm):
+    """Give a tool back, saying in what condition."""
+
+    condition = SelectField(_l("Condition now"), choices=[], default=Condition.GOOD.value,
+                            validators=[InputRequired()])
+    note = TextAreaField(_l("Note (what is wrong, if anything)"), validators=[Optional(), Length(max=2000)])
+    out_of_service = BooleanField(_l("Take it out of service"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.condition.choices = condition_choices()
+
+
+class DeskLendForm(FlaskForm):
+    """The desk lends a scanned item to the talent whose member card was scanned."""
+
+    item_code = StringField(_l("Item code"), validators=[InputRequired(), Length(max=200)],
+                            description=_l("Scan the item's label or type its code, e.g. RBX-0042."))
+    card = StringField(_l("Member card"), validators=[InputRequired(), Length(max=200)],
+                       description=_l("Scan the talent's member card or type its code, e.g. M-7K3QXH9A2D."))
+    kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
+    due_on = DateField(_l("Bring it back by"), validators=[Optional()],
+                       description=_l("Only when the tool goes home."))
+    override_reason = TextAreaField(_l("Override reason (only if the skills check refuses)"),
+                                    validators=[Optional(), Length(max=1000)],
+                                    description=_l("Lend anyway despite a missing skill: say why. It is kept in "
+                                                   "the audit log."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = kind_choices()

@@ -1,0 +1,62 @@
+"""The lending panel of the item page, and the home panels of talents and lab managers."""
+
+from __future__ import annotations
+
+from repairlab.auth import has_role, territory_scope
+from repairlab.core.registry import HomePanel, home_panels
+from repairlab.extensions import db
+from repairlab.inventory.models import Item, ItemKind, ItemStatus
+from repairlab.inventory.registry import ItemPanel, item_panels
+from repairlab.people.models import Role, User
+
+HOME_LOANS = 5
+
+
+def item_context(item: Item, viewer: User | None) -> dict | None:
+    """What the item page shows about lending: borrow, give back, or who has it (names for the desk only)."""
+    from repairlab.lending import services
+    from repairlab.lending.forms import BorrowForm, ReturnForm
+
+    if viewer is None or item.kind != ItemKind.TOOL:
+        return None
+    desk = services.is_desk(viewer, item.territory_id)
+    talent = has_role(viewer, Role.PARTICIPANT)
+    loan = services.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
+    ctx = {"item": item, "loan": loan, "desk": desk, "mine": bool(loan and loan.borrower_id == viewer.id),
+           "talent": talent, "borrow_form": None, "return_form": None}
+    if ctx["mine"] or (loan and desk):
+        ctx["return_form"] = ReturnForm(formdata=None)
+    if talent and item.status == ItemStatus.AVAILABLE:
+        form = BorrowForm(formdata=None)
+        form.due_on.data = services.default_due_date()
+        ctx["borrow_form"] = form
+        # The skills verdict is the item page's own (`verdict` in its context): no query added here.
+    return ctx
+
+
+def my_loans_context(user: User) -> dict:
+    """A talent's open loans, overdue first (one query)."""
+    from repairlab.lending import services
+
+    current, _past = services.my_loans_open(user)
+    return {"loans": current[:HOME_LOANS], "more": max(0, len(current) - HOME_LOANS), "today": services.lab_today(),
+            "days_late": services.days_late}
+
+
+def desk_context(user: User) -> dict:
+    """Lab managers: how many loans are out, due today, overdue (one query)."""
+    from repairlab.lending import services
+
+    return services.desk_counts(territory_scope(user))
+
+
+def register_panels() -> None:
+    """Add the lending sections to the item page and the home page."""
+    item_panels.register(ItemPanel("lending.loan", "lending/item_panel.html", item_context, order=10))
+    home_panels.register(HomePanel("lending.mine", frozenset({Role.PARTICIPANT}), "lending/panels/mine.html",
+                                   my_loans_context, order=15))
+    home_panels.register(HomePanel("lending.desk", frozenset({Role.LAB_MANAGER, Role.ADMIN}),
+                                   "lending/panels/desk.html", desk_context, order=15))
+
+
+__all__ = ["db", "register_panels"]

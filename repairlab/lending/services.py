@@ -1,0 +1,329 @@
+"""Use cases of lending: borrowing and returning tools, member cards, and the desk's lists."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from repairlab.audit.services import record
+from repairlab.auth import can_access_territory, has_role
+from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from repairlab.extensions import db, utcnow
+from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
+from repairlab.inventory.requirements import may_use_item
+from repairlab.inventory.services import plain_text, report_problem
+from repairlab.lending.models import Loan, LoanKind, MemberCard
+from repairlab.people.models import Role, User
+
+LAB_TZ = ZoneInfo("Europe/Paris")
+DESK_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
+DAMAGED = (Condition.POOR, Condition.BROKEN)
+# Member-card tokens: no 0/O, 1/I/L, so that they can be read aloud and typed.
+CARD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CARD_PREFIX = "M-"
+CARD_LENGTH = 10
+MAX_REASON = 1000
+PAST_LOANS = 20
+DESK_ROWS = 200
+
+
+# --- Time ------------------------------------------------------------------------------------------
+
+
+def lab_today(now: datetime | None = None) -> date:
+    """Today's date in the labs' time zone."""
+    return (now or utcnow()).astimezone(LAB_TZ).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of a day in the labs' time zone, in UTC."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=LAB_TZ).astimezone(utcnow().tzinfo)
+
+
+def default_due_date(today: date | None = None) -> date:
+    """Today plus the default take-home duration."""
+    return (today or lab_today()) + timedelta(days=current_app.config["LOAN_DEFAULT_DAYS"])
+
+
+def days_late(loan: Loan, today: date | None = None) -> int:
+    """How many days after its due date an open loan is (0 when not late)."""
+    due = loan.due_at.astimezone(LAB_TZ).date()
+    return max(0, ((today or lab_today()) - due).days)
+
+
+# --- Permissions (one place; views call these) -------------------------------------------------------
+
+
+def is_desk(user: User | None, territory_id: int | None = None) -> bool:
+    """Lab managers (of that territory) and administrators run the lending desk."""
+    if not has_role(user, *DESK_ROLES):
+        return False
+    return territory_id is None or can_access_territory(user, territory_id)
+
+
+def can_return(user: User | None, loan: Loan) -> bool:
+    """The borrower, or the desk of the loan's territory."""
+    return (user is not None and getattr(user, "is_authenticated", False) and user.active
+            and (user.id == loan.borrower_id or is_desk(user, loan.territory_id)))
+
+
+# --- Borrowing -------------------------------------------------------------------------------------
+
+
+def _due(kind: LoanKind, due_on: date | datetime | None) -> datetime:
+    today = lab_today()
+    if kind == LoanKind.IN_LAB:
+        return end_of_day(today)
+    if due_on is None:
+        due_on = default_due_date(today)
+    if isinstance(due_on, datetime):
+        due_on = due_on.astimezone(LAB_TZ).date()
+    if due_on < today:
+        raise ValidationError(_("The return date cannot be in the past."), field="due_on")
+    longest = current_app.config["LOAN_MAX_DAYS"]
+    if due_on > today + timedelta(days=longest):
+        raise ValidationError(ngettext_days(longest), field="due_on")
+    return end_of_day(due_on)
+
+
+def ngettext_days(days: int) -> str:
+    """The longest-loan refusal, in words."""
+    from flask_babel import ngettext
+
+    return ngettext("A tool is lent for %(num)d day at most.", "A tool is lent for %(num)d days at most.", days)
+
+
+def open_loan_count(user: User) -> int:
+    """How many items a talent holds now."""
+    return db.session.scalar(sa.select(sa.func.count(Loan.id)).where(Loan.borrower_id == user.id,
+                                                                     Loan.returned_at.is_(None))) or 0
+
+
+def check_out_item(actor: User, item: Item, borrower: User, *, kind: LoanKind | str,
+                   due_at: date | datetime | None = None, override_reason: str = "") -> Loan:
+    """Lend an item to a talent, after every rule: a tool, available, an active talent of the same territory,
+    within their limit, holding the skills it requires (which the desk may override with a written reason)."""
+    try:
+        kind = LoanKind(kind)
+    except ValueError:
+        raise ValidationError(_("Choose how long you need the tool."), field="kind") from None
+    override_reason = plain_text(override_reason or "").strip()[:MAX_REASON]
+    desk = is_desk(actor, item.territory_id)
+    if not desk and actor.id != borrower.id:
+        raise PermissionDenied(_("Only a lab manager lends a tool to someone else."))
+    if not desk and not (has_role(actor, Role.PARTICIPANT) and can_access_territory(actor, item.territory_id)):
+        raise PermissionDenied(_("Only talents of this lab borrow its tools."))
+    if item.kind != ItemKind.TOOL:
+        raise ValidationError(_("Only tools and equipment are lent; this is not one."))
+    if item.status != ItemStatus.AVAILABLE:
+        raise Conflict(_("This tool is not available: it is %(status)s.", status=item.status.label.lower()))
+    if borrower.role != Role.PARTICIPANT:
+        raise ValidationError(_("Tools are lent to talents only."), field="card")
+    if not borrower.active:
+        raise ValidationError(_("This talent's account is not active, so they cannot borrow."), field="card")
+    if borrower.territory_id != item.territory_id:
+        raise ValidationError(_("This talent belongs to another territory; tools are lent in their own territory "
+                                "only."), field="card")
+    limit = current_app.config["LOAN_LIMIT_PER_TALENT"]
+    if open_loan_count(borrower) >= limit:
+        from flask_babel import ngettext
+
+        raise Conflict(ngettext("The limit is reached: a talent holds %(num)d tool at a time. Give one back first.",
+                                "The limit is reached: a talent holds %(num)d tools at a time. Give one back first.",
+                                limit))
+    due = _due(kind, due_at)
+    decision = may_use_item(borrower, item)
+    if not decision.allowed:
+        if not (desk and override_reason):
+            message = " ".join(reason.message for reason in decision.reasons)
+            if desk:
+                message += " " + _("To lend it anyway, write why in the override reason.")
+            raise PermissionDenied(message.strip())
+    else:
+        override_reason = ""
+    loan = Loan(item_id=item.id, territory_id=item.territory_id, borrower_id=borrower.id, lent_by_id=actor.id,
+                kind=kind, started_at=utcnow(), due_at=due, override_reason=override_reason)
+    db.session.add(loan)
+    try:
+        # The partial unique index decides when two people borrow the item at the same instant.
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("This item has just been lent to someone else.")) from None
+    item.status = ItemStatus.ON_LOAN
+    loan.item = item
+    record(actor, "lend", loan, after={"item": item.code, "borrower": borrower.id, "kind": kind, "due_at": due,
+                                       "override_reason": override_reason},
+           label=f"{item.code} {item.name}")
+    db.session.flush()
+    return loan
+
+
+# --- Returning -------------------------------------------------------------------------------------
+
+
+def return_item(actor: User, loan: Loan, *, condition: Condition | str, note: str = "",
+                out_of_service: bool = False) -> Loan:
+    """Give an item back: the borrower or the desk; a damaged return opens a problem report."""
+    if not can_return(actor, loan):
+        raise PermissionDenied(_("Only the borrower or a lab manager records this return."))
+    if loan.returned_at is not None:
+        raise Conflict(_("This loan has already been returned."))
+    try:
+        condition = Condition(condition)
+    except ValueError:
+        raise ValidationError(_("Say in what condition the tool comes back."), field="condition") from None
+    note = plain_text(note or "").strip()[:2000]
+    if out_of_service and not is_desk(actor, loan.territory_id):
+        out_of_service = False  # only the desk takes a tool out of service
+    # Guarded update: two returns at once cannot both succeed.
+    result = db.session.execute(
+        sa.update(Loan).where(Loan.id == loan.id, Loan.returned_at.is_(None))
+        .values(returned_at=utcnow(), returned_to_id=actor.id, return_condition=condition, return_note=note)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_("This loan has already been returned."))
+    db.session.refresh(loan)
+    item = loan.item
+    item.status = ItemStatus.OUT_OF_SERVICE if out_of_service else ItemStatus.AVAILABLE
+    item.condition = condition
+    if condition in DAMAGED:
+        report_problem(actor, item, note or _("Returned in %(condition)s condition.",
+                                              condition=condition.label.lower()))
+    record(actor, "return", loan, after={"item": item.code, "condition": condition, "note": note,
+                                         "out_of_service": out_of_service},
+           label=f"{item.code} {item.name}")
+    db.session.flush()
+    return loan
+
+
+# --- Member cards ----------------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    """A fresh opaque card token, e.g. M-7K3QXH9A2D."""
+    return CARD_PREFIX + "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_LENGTH))
+
+
+def card_for(user: User) -> MemberCard:
+    """The talent's member card, created on first use."""
+    card = db.session.scalar(sa.select(MemberCard).where(MemberCard.user_id == user.id))
+    if card is not None:
+        return card
+    card = MemberCard(user_id=user.id, token=new_token())
+    try:
+        with db.session.begin_nested():
+            db.session.add(card)
+    except sa.exc.IntegrityError:
+        # Created at the same moment by another request: use that one.
+        return db.session.scalar(sa.select(MemberCard).where(MemberCard.user_id == user.id))
+    record(None, "create", card, label=_("member card"), territory_id=user.territory_id)
+    return card
+
+
+def card_token(text: str) -> str:
+    """The token in a typed or scanned text (a bare token, or a whole /m/<token> URL), upper-cased."""
+    text = (text or "").strip()
+    if "/m/" in text.lower():
+        text = text[text.lower().rindex("/m/") + 3:].split("?")[0]
+    text = text.strip("/ ").upper()
+    if text and not text.startswith(CARD_PREFIX):
+        text = CARD_PREFIX + text.removeprefix("M")
+    return text[:20]
+
+
+def find_card(text: str) -> MemberCard | None:
+    """The valid member card a typed or scanned text stands for, or None."""
+    token = card_token(text)
+    if len(token) <= len(CARD_PREFIX):
+        return None
+    return db.session.scalar(sa.select(MemberCard).where(MemberCard.token == token, MemberCard.revoked_at.is_(None))
+                             .options(joinedload(MemberCard.user)))
+
+
+def get_card(text: str) -> MemberCard:
+    """Like find_card, but raise NotFound."""
+    card = find_card(text)
+    if card is None:
+        raise NotFound(_("No member card has this code. Check it and try again."), field="card")
+    return card
+
+
+# --- Queries ---------------------------------------------------------------------------------------
+
+
+def _with_people(stmt):
+    return stmt.options(joinedload(Loan.item), joinedload(Loan.borrower))
+
+
+def open_loan_of(item: Item) -> Loan | None:
+    """The item's open loan, with its borrower."""
+    return db.session.scalar(_with_people(sa.select(Loan).where(Loan.item_id == item.id, Loan.returned_at.is_(None))))
+
+
+def get_loan(loan_id: int) -> Loan | None:
+    """A loan with its item and borrower."""
+    return db.session.scalar(_with_people(sa.select(Loan).where(Loan.id == loan_id)))
+
+
+@dataclass
+class DeskLists:
+    """The desk's three lists."""
+
+    overdue: list[Loan]
+    due_today: list[Loan]
+    out: list[Loan]
+
+
+def desk_lists(territory_id: int | None, *, limit: int = DESK_ROWS) -> DeskLists:
+    """Open loans of a territory (all for None), split into overdue, due today and the rest (one query)."""
+    stmt = sa.select(Loan).where(Loan.returned_at.is_(None)).order_by(Loan.due_at, Loan.id).limit(limit)
+    if territory_id is not None:
+        stmt = stmt.where(Loan.territory_id == territory_id)
+    loans = db.session.scalars(_with_people(stmt)).all()
+    today = lab_today()
+    lists = DeskLists([], [], [])
+    for loan in loans:
+        due = loan.due_at.astimezone(LAB_TZ).date()
+        (lists.overdue if due < today else lists.due_today if due == today else lists.out).append(loan)
+    return lists
+
+
+def desk_counts(territory_id: int | None) -> dict[str, int]:
+    """How many loans are out, due today and overdue (one query)."""
+    today = lab_today()
+    start, end = end_of_day(today - timedelta(days=1)), end_of_day(today)
+    stmt = sa.select(
+        sa.func.count(Loan.id),
+        sa.func.count(Loan.id).filter(Loan.due_at > start, Loan.due_at <= end),
+        sa.func.count(Loan.id).filter(Loan.due_at <= start),
+    ).where(Loan.returned_at.is_(None))
+    if territory_id is not None:
+        stmt = stmt.where(Loan.territory_id == territory_id)
+    out, due_today, overdue = db.session.execute(stmt).one()
+    return {"out": out, "due_today": due_today, "overdue": overdue}
+
+
+def my_loans(user: User) -> tuple[list[Loan], list[Loan]]:
+    """A talent's open loans (soonest due first) and their last past loans (two queries)."""
+    current = db.session.scalars(sa.select(Loan).where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
+                                 .options(joinedload(Loan.item)).order_by(Loan.due_at)).all()
+    past = db.session.scalars(sa.select(Loan).where(Loan.borrower_id == user.id, Loan.returned_at.is_not(None))
+                              .options(joinedload(Loan.item)).order_by(Loan.returned_at.desc())
+                              .limit(PAST_LOANS)).all()
+    return list(current), list(past)
+
+
+def my_loans_open(user: User) -> tuple[list[Loan], None]:
+    """A talent's open loans, soonest due (so overdue) first (one query)."""
+    current = db.session.scalars(sa.select(Loan).where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
+                                 .options(joinedload(Loan.item)).order_by(Loan.due_at)).all()
+    return list(current), None

@@ -1,0 +1,223 @@
+"""Views of lending: borrow and return from the item page, the desk, my loans, member cards."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from qrcode.constants import ERROR_CORRECT_M
+
+from repairlab.auth import ensure_territory, roles_required, territory_scope
+from repairlab.errors import DomainError
+from repairlab.extensions import db
+from repairlab.inventory.codes import find_code
+from repairlab.inventory.models import Item
+from repairlab.inventory.services import ITEM_TARGET
+from repairlab.lending import bp, services
+from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
+from repairlab.people.models import Role, User
+from repairlab.web import show_domain_error
+
+DESK = (Role.LAB_MANAGER, Role.ADMIN)
+
+
+def _item_or_404(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        abort(404)
+    ensure_territory(current_user, item.territory_id)
+    return item
+
+
+def _item_page(item: Item):
+    return redirect(url_for("inventory.item", item_id=item.id))
+
+
+@bp.route("/lending/items/<int:item_id>/borrow", methods=["POST"])
+@roles_required(Role.PARTICIPANT)
+def borrow(item_id: int):
+    """A talent borrows the tool whose page they are on."""
+    item = _item_or_404(item_id)
+    form = BorrowForm()
+    if not form.validate_on_submit():
+        flash(_("Choose how long you need the tool, and a valid date."), "error")
+        return _item_page(item)
+    try:
+        loan = services.check_out_item(current_user, item, current_user, kind=form.kind.data, due_at=form.due_on.data)
+    except DomainError as error:
+        show_domain_error(None, error)
+        return _item_page(item)
+    db.session.commit()
+    flash(_("Borrowed: bring it back by %(date)s.", date=_due_words(loan)), "success")
+    return _item_page(item)
+
+
+def _due_words(loan) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(loan.due_at, "EEEE d MMMM, HH:mm")
+
+
+@bp.route("/lending/loans/<int:loan_id>/return", methods=["POST"])
+@roles_required(Role.PARTICIPANT, *DESK)
+def return_loan(loan_id: int):
+    """The borrower or the desk records a return."""
+    loan = services.get_loan(loan_id)
+    if loan is None:
+        abort(404)
+    ensure_territory(current_user, loan.territory_id)
+    if not services.can_return(current_user, loan):
+        abort(403 if current_user.role in DESK else 404)
+    form = ReturnForm()
+    back = request.form.get("next") == "desk" and services.is_desk(current_user)
+    target = redirect(url_for("lending.desk")) if back else _item_page(loan.item)
+    if not form.validate_on_submit():
+        flash(_("Say in what condition the tool comes back."), "error")
+        return target
+    try:
+        services.return_item(current_user, loan, condition=form.condition.data, note=form.note.data or "",
+                             out_of_service=form.out_of_service.data)
+    except DomainError as error:
+        show_domain_error(None, error)
+        return target
+    db.session.commit()
+    flash(_("Returned. Thank you!"), "success")
+    return target
+
+
+# --- Desk ------------------------------------------------------------------------------------------
+
+
+@bp.route("/lending/desk")
+@roles_required(*DESK)
+def desk():
+    """The lab manager's desk: lend by scanning, and the items out, due today and overdue."""
+    form = DeskLendForm(formdata=None, card=request.args.get("card", "")[:40])
+    form.due_on.data = services.default_due_date()
+    return _render_desk(form)
+
+
+def _render_desk(form: DeskLendForm, status: int = 200):
+    lists = services.desk_lists(territory_scope(current_user))
+    return render_template("lending/desk.html", form=form, lists=lists, today=services.lab_today(),
+                           days_late=services.days_late, return_form=ReturnForm(formdata=None)), status
+
+
+@bp.route("/lending/desk/lend", methods=["POST"])
+@roles_required(*DESK)
+def desk_lend():
+    """Lend the scanned item to the talent of the scanned member card."""
+    form = DeskLendForm()
+    if not form.validate_on_submit():
+        return _render_desk(form, 400)
+    try:
+        code = find_code(form.item_code.data)
+        if code is None or code.target_type != ITEM_TARGET or code.target_id is None:
+            raise services.NotFound(_("No item has this code. Check it and try again."), field="item_code")
+        item = db.session.get(Item, code.target_id)
+        if item is None or not services.is_desk(current_user, item.territory_id):
+            raise services.NotFound(_("No item has this code. Check it and try again."), field="item_code")
+        card = services.get_card(form.card.data)
+        loan = services.check_out_item(current_user, item, card.user, kind=form.kind.data, due_at=form.due_on.data,
+                                       override_reason=form.override_reason.data or "")
+    except DomainError as error:
+        show_domain_error(form, error)
+        return _render_desk(form, 400)
+    db.session.commit()
+    flash(_("%(item)s lent to %(name)s until %(date)s.", item=f"{loan.item.code} {loan.item.name}",
+            name=loan.borrower.full_name, date=_due_words(loan)), "success")
+    return redirect(url_for("lending.desk"))
+
+
+# --- My loans --------------------------------------------------------------------------------------
+
+
+@bp.route("/lending/my-loans")
+@roles_required(Role.PARTICIPANT)
+def my_loans():
+    """A talent's loans: what they hold now, until when, and how to give it back; the last ones returned."""
+    current, past = services.my_loans(current_user)
+    return render_template("lending/my_loans.html", current=current, past=past, today=services.lab_today(),
+                           days_late=services.days_late)
+
+
+# --- Member cards ----------------------------------------------------------------------------------
+
+
+def _card_url(token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/m/{token}"
+
+
+def _qr_png(data: str) -> bytes:
+    # Error correction M, whole-pixel modules and the 4-module quiet zone: sharp when printed, read by any phone.
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4)
+    qr.add_data(data)
+    qr.make(fit=True)
+    out = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _talent_or_404(user_id: int) -> User:
+    talent = db.session.get(User, user_id)
+    if talent is None or talent.role != Role.PARTICIPANT:
+        abort(404)
+    ensure_territory(current_user, talent.territory_id)
+    return talent
+
+
+@bp.route("/lending/card")
+@roles_required(Role.PARTICIPANT)
+def my_card():
+    """A talent's own member card, printable."""
+    card = services.card_for(current_user)
+    db.session.commit()
+    return render_template("lending/card.html", card=card, talent=current_user,
+                           png_url=url_for("lending.my_card_png"))
+
+
+@bp.route("/lending/card.png")
+@roles_required(Role.PARTICIPANT)
+def my_card_png():
+    """The QR code of a talent's own card: the card's URL, never a name."""
+    card = services.card_for(current_user)
+    db.session.commit()
+    return _png_response(card.token)
+
+
+def _png_response(token: str):
+    response = send_file(io.BytesIO(_qr_png(_card_url(token))), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.route("/lending/cards/<int:user_id>")
+@roles_required(*DESK)
+def talent_card(user_id: int):
+    """Staff print a talent's member card."""
+    talent = _talent_or_404(user_id)
+    card = services.card_for(talent)
+    db.session.commit()
+    return render_template("lending/card.html", card=card, talent=talent,
+                           png_url=url_for("lending.talent_card_png", user_id=talent.id))
+
+
+@bp.route("/lending/cards/<int:user_id>/card.png")
+@roles_required(*DESK)
+def talent_card_png(user_id: int):
+    """The QR code of a talent's member card."""
+    talent = _talent_or_404(user_id)
+    card = services.card_for(talent)
+    db.session.commit()
+    return _png_response(card.token)
+
+
+@bp.route("/m/<path:token>")
+def member_card(token: str):
+    """A scanned member card: the desk opens with it; anyone else learns only what it is, never whose."""
+    if current_user.is_authenticated and services.is_desk(current_user):
+        return redirect(url_for("lending.desk", card=services.card_token(token)))
+    return render_template("lending/member_card.html")

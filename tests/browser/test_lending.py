@@ -1,0 +1,62 @@
+"""Browser journey on a phone: a talent borrows a tool to take home, sees it in "my loans", and gives it back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from repairlab.extensions import db as _db
+from repairlab.lending import services
+from repairlab.lending.models import Loan
+from repairlab.people.models import Role
+from tests.conftest import TEST_PASSWORD
+from tests.inventory.conftest import lab, make_item  # noqa: F401  (fixtures)
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the fixtures skip (or fail on CI) with the reason
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_talent_borrows_a_tool_home_sees_it_and_gives_it_back_on_a_phone(new_page, make_user,
+                                                                                 make_item):  # noqa: F811
+    talent = make_user(Role.PARTICIPANT, email="zoe@example.org")
+    tool = make_item("Ponceuse orbitale")
+    tool_id = tool.id
+    page = new_page("phone")
+    page.goto("/login")
+    page.locator("#email").fill("zoe@example.org")
+    page.locator("#password").fill(TEST_PASSWORD)
+    page.locator("main form").get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+
+    page.goto(f"/inventory/items/{tool_id}")
+    borrow = page.locator(f"form[action='/lending/items/{tool_id}/borrow']")
+    borrow.locator("input[value='take_home']").check()
+    due = services.lab_today() + timedelta(days=3)
+    borrow.locator("input[name='due_on']").fill(due.isoformat())
+    borrow.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/inventory/items/{tool_id}")
+    give_back = page.locator("form.return-form")
+    expect(give_back).to_be_visible()
+
+    page.goto("/lending/my-loans")
+    expect(page.locator("#now-title + ul")).to_contain_text("Ponceuse orbitale")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+    page.goto(f"/inventory/items/{tool_id}")
+    give_back = page.locator("form.return-form")
+    give_back.locator("select[name='condition']").select_option("good")
+    give_back.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/inventory/items/{tool_id}")
+    expect(page.locator(f"form[action='/lending/items/{tool_id}/borrow']")).to_be_visible()
+    page.goto("/lending/my-loans")
+    expect(page.locator("#past-title + ul")).to_contain_text("Ponceuse orbitale")
+    _db.session.expire_all()
+    loan = _db.session.scalar(sa.select(Loan))
+    assert loan.borrower_id == talent.id and loan.returned_at is not None
