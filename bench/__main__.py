@@ -50,7 +50,9 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
-            cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            start_new_session=True,
         )
 
     def __enter__(self) -> Server:
@@ -65,12 +67,18 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
     """Run wrk over a list of paths (picked in turn by a Lua script); return rps and latency percentiles."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n")
-        f.write("i = 0\nrequest = function()\n  i = i % #paths + 1\n"
-                f'  return wrk.format("GET", paths[i], {{["Cookie"] = "{cookie}"}})\nend\n')
+        f.write(
+            "i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            f'  return wrk.format("GET", paths[i], {{["Cookie"] = "{cookie}"}})\nend\n'
+        )
         script = f.name
     try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, base],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, base],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script)
 
@@ -80,8 +88,13 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
 
     pct = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": pct.get("50"),
-            "p90": pct.get("90"), "p99": pct.get("99"), "errors": int(non2xx.group(1)) if non2xx else 0}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": pct.get("50"),
+        "p90": pct.get("90"),
+        "p99": pct.get("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
 
 
 def login_cookie(base: str, email: str, password: str) -> str:
@@ -126,10 +139,13 @@ def label_timings() -> dict:
     code = (
         "import time\nt0 = time.perf_counter()\n"
         "from repairlab.labels.render import LabelData, sheet_pdf\n"
-        "def batch(k):\n    return [LabelData(f'RBX-{k * 1000 + i:04d}', f'https://repairlab.example.org/q/RBX-{k * 1000 + i:04d}',"
-        " 'Perceuse-visseuse sans fil', 'Roubaix-Lille') for i in range(240)]\n"
+        "def batch(k):\n"
+        "    codes = [f'RBX-{k * 1000 + i:04d}' for i in range(240)]\n"
+        "    return [LabelData(c, 'https://repairlab.example.org/q/' + c, 'Perceuse-visseuse sans fil',"
+        " 'Roubaix-Lille') for c in codes]\n"
         "sheet_pdf(batch(0))\ncold = time.perf_counter() - t0\nwarm = []\n"
-        "for k in range(1, 6):\n    t = time.perf_counter(); sheet_pdf(batch(k)); warm.append(time.perf_counter() - t)\n"
+        "for k in range(1, 6):\n"
+        "    t = time.perf_counter(); sheet_pdf(batch(k)); warm.append(time.perf_counter() - t)\n"
         "print(cold, min(warm), sorted(warm)[len(warm) // 2])\n"
     )
     colds, warms = [], []
@@ -185,8 +201,10 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `apt-get install wrk` (a real HTTP load generator is required).")
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    print(f"RepairLab bench: gunicorn -w {args.workers}, wrk -t1 -c{args.connections} -d{args.seconds}s, "
-          f"{os.cpu_count()} CPUs\n")
+    print(
+        f"RepairLab bench: gunicorn -w {args.workers}, wrk -t1 -c{args.connections} -d{args.seconds}s, "
+        f"{os.cpu_count()} CPUs\n"
+    )
 
     from bench.baseline import build
 
@@ -198,16 +216,22 @@ def main() -> None:
         wait_up(server.base + "/row/1")
         ids = [f"/row/{i}" for i in range(1, max(sizes), max(1, max(sizes) // 2000))][:2000]
         baseline = wrk(server.base, ids, args.seconds, args.connections)
-    print(f"Baseline: bare Flask + sqlite3, one row: {baseline['rps']:.0f} req/s, "
-          f"p50 {baseline['p50']:.1f} ms, p99 {baseline['p99']:.1f} ms\n")
+    print(
+        f"Baseline: bare Flask + sqlite3, one row: {baseline['rps']:.0f} req/s, "
+        f"p50 {baseline['p50']:.1f} ms, p99 {baseline['p99']:.1f} ms\n"
+    )
 
     rows = []
     for size in sizes:
         t = time.perf_counter()
         db_path, info = build_database(size, args.users)
         build_s = time.perf_counter() - t
-        env = {"REPAIRLAB_ENV": "production", "SECRET_KEY": "bench-only-secret", "DATABASE_URL": f"sqlite:///{db_path}",
-               "PUBLIC_BASE_URL": "http://127.0.0.1"}
+        env = {
+            "REPAIRLAB_ENV": "production",
+            "SECRET_KEY": "bench-only-secret",
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "PUBLIC_BASE_URL": "http://127.0.0.1",
+        }
         with Server("app:app", env, args.workers) as server:
             wait_up(server.base + "/healthz")
             from bench.generate import BENCH_PASSWORD
@@ -215,19 +239,29 @@ def main() -> None:
             cookie = login_cookie(server.base, info["talent_email"], BENCH_PASSWORD)
             targets = info["scan_targets"]
             scan = wrk(server.base, [f"/q/{c}" for c, _ in targets], args.seconds, args.connections, cookie)
-            item = wrk(server.base, [f"/inventory/items/{i}" for _, i in targets], args.seconds,
-                       args.connections, cookie)
-            path = wrk(server.base, [p for c, i in targets for p in (f"/q/{c}", f"/inventory/items/{i}")],
-                       args.seconds, args.connections, cookie)
+            item = wrk(
+                server.base, [f"/inventory/items/{i}" for _, i in targets], args.seconds, args.connections, cookie
+            )
+            path = wrk(
+                server.base,
+                [p for c, i in targets for p in (f"/q/{c}", f"/inventory/items/{i}")],
+                args.seconds,
+                args.connections,
+                cookie,
+            )
         # One scan = two requests: a full scan costs 2 / path rps.
         scans_per_s = path["rps"] / 2
         rows.append((size, build_s, scan, item, path, scans_per_s))
         print(f"{size:>7} items (data ready in {build_s:.0f} s):")
         for label, r in (("  /q/<code> redirect", scan), ("  item page", item), ("  scan path (both)", path)):
-            print(f"{label:<24} {r['rps']:>7.0f} req/s  p50 {r['p50']:>6.1f} ms  p90 {r['p90']:>6.1f} ms  "
-                  f"p99 {r['p99']:>6.1f} ms  errors {r['errors']}")
-        print(f"  => {scans_per_s:.0f} complete scans/s; item page is {baseline['rps'] / item['rps']:.2f}x slower "
-              f"than the bare page (target ≤ 2.5x)\n")
+            print(
+                f"{label:<24} {r['rps']:>7.0f} req/s  p50 {r['p50']:>6.1f} ms  p90 {r['p90']:>6.1f} ms  "
+                f"p99 {r['p99']:>6.1f} ms  errors {r['errors']}"
+            )
+        print(
+            f"  => {scans_per_s:.0f} complete scans/s; item page is {baseline['rps'] / item['rps']:.2f}x slower "
+            f"than the bare page (target ≤ 2.5x)\n"
+        )
 
     print("Flatness of the scan path (p50 of the item page by data size):")
     for size, _b, _s, item, _p, _sp in rows:
@@ -236,8 +270,10 @@ def main() -> None:
         print(f"  largest / smallest p50: {rows[-1][3]['p50'] / rows[0][3]['p50']:.2f}")
 
     labels = label_timings()
-    print(f"\n240-label PDF (A4 3x7): cold {labels['cold']:.2f} s (fresh process, imports included; target < 1.5 s), "
-          f"warm {labels['warm']:.3f} s (new labels each time; target < 0.3 s)")
+    print(
+        f"\n240-label PDF (A4 3x7): cold {labels['cold']:.2f} s (fresh process, imports included; target < 1.5 s), "
+        f"warm {labels['warm']:.3f} s (new labels each time; target < 0.3 s)"
+    )
 
     print("\nSQL queries per page (largest data set):")
     db_path, info = build_database(sizes[-1], args.users)

@@ -38,6 +38,8 @@ def build(path: str, rows: int) -> None:
         os.remove(path)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE things (id INTEGER PRIMARY KEY, code TEXT UNIQUE, name TEXT)")
-    conn.executemany("INSERT INTO things VALUES (?, ?, ?)", ((i, f"RBX-{i:04d}", f"Thing {i}") for i in range(1, rows + 1)))
+    conn.executemany(
+        "INSERT INTO things VALUES (?, ?, ?)", ((i, f"RBX-{i:04d}", f"Thing {i}") for i in range(1, rows + 1))
+    )
     conn.commit()
     conn.close()

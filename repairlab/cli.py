@@ -36,7 +36,7 @@ def _demo_file() -> Path:
     help="Password; else read from $REPAIRLAB_PASSWORD, else asked (never echoed).",
 )
 @with_appcontext
-def create_user_command(email, role, territory_code, full_name, locale, password):
+def create_user_command(email, role, territory_code, full_name, locale, password):  # noqa: PLR0917 (click)
     """Create an account."""
     from repairlab.people.services import create_user
 
@@ -46,8 +46,15 @@ def create_user_command(email, role, territory_code, full_name, locale, password
         if territory is None:
             raise click.ClickException(f"No territory with code {territory_code!r}.")
     try:
-        user = create_user(None, email=email, full_name=full_name or email.split("@")[0], password=password,
-                           role=Role(role), territory=territory, locale=locale)
+        user = create_user(
+            None,
+            email=email,
+            full_name=full_name or email.split("@")[0],
+            password=password,
+            role=Role(role),
+            territory=territory,
+            locale=locale,
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
@@ -63,8 +70,12 @@ def _print_accounts(path: Path) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing (but print the demo accounts) if there are users already.")
-@click.option("--password", envvar="REPAIRLAB_DEMO_PASSWORD", default=None,
-              help="Password for every demo account (default: a fresh random one).")
+@click.option(
+    "--password",
+    envvar="REPAIRLAB_DEMO_PASSWORD",
+    default=None,
+    help="Password for every demo account (default: a fresh random one).",
+)
 @with_appcontext
 def seed_demo_command(if_empty, password):
     """Load the French demo data and print the demo accounts."""

@@ -66,10 +66,10 @@ def save_image(stream, *, filename: str = "") -> StoredImage:
                 if width * height > MAX_IMAGE_PIXELS:
                     raise ValidationError(_("The photo has too many pixels. Send a smaller photo."), field="photo")
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop EXIF
-                image = image.convert("RGB")
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                # Keep the orientation the phone meant, then drop EXIF by re-encoding.
+                image = ImageOps.exif_transpose(opened).convert("RGB")
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -1,8 +1,6 @@
 """Imports every domain's models, so that Alembic and create_all see the whole schema."""
 
 from repairlab.audit.models import AuditEntry  # noqa: F401
-from repairlab.people.models import Cohort, Lab, LoginAttempt, Territory, User  # noqa: F401
-from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
 from repairlab.inventory.models import (  # noqa: F401
     Category,
     Code,
@@ -14,3 +12,5 @@ from repairlab.inventory.models import (  # noqa: F401
     SkillRequirement,
 )
 from repairlab.lending.models import Loan, MemberCard  # noqa: F401
+from repairlab.people.models import Cohort, Lab, LoginAttempt, Territory, User  # noqa: F401
+from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401

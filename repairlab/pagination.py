@@ -7,7 +7,6 @@ from flask import current_app, request
 
 from repairlab.extensions import db
 
-
 # Far beyond any real list; larger page numbers would overflow OFFSET.
 MAX_PAGE = 1_000_000
 

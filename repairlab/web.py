@@ -31,7 +31,12 @@ def show_domain_error(form: FlaskForm | None, error: DomainError) -> None:
         flash(str(error), "error")
 
 
-def submit(form: FlaskForm, action: Callable[[], Any], success: str | Callable[[Any], str], next_url: str | Callable[[Any], str]):
+def submit(
+    form: FlaskForm,
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+):
     """Post/Redirect/Get: on a valid POST run the service, commit, flash and redirect; else return None.
 
     A DomainError rolls everything back and is shown on the form, so nothing changes.

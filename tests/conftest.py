@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from repairlab import create_app
 from repairlab.extensions import db as _db
@@ -176,8 +175,12 @@ def make_cohort(db, territory):
 
     def make(name: str | None = None, territory_: Territory | None = None, target: int = 100) -> Cohort:
         cohort = people.create_cohort(
-            None, territory=territory_ or territory, name=name or f"Promotion {next(_counter)}",
-            start_date=date(2026, 1, 5), end_date=date(2026, 12, 18), target_talents=target,
+            None,
+            territory=territory_ or territory,
+            name=name or f"Promotion {next(_counter)}",
+            start_date=date(2026, 1, 5),
+            end_date=date(2026, 12, 18),
+            target_talents=target,
         )
         db.session.commit()
         return cohort
@@ -189,14 +192,27 @@ def make_cohort(db, territory):
 def make_user(db, territory):
     """Create an account: make_user(Role.MENTOR), make_user("admin", email=...)."""
 
-    def make(role: Role | str = Role.PARTICIPANT, *, territory_: Territory | None = None, email: str | None = None,
-             name: str | None = None, password: str = TEST_PASSWORD, active: bool = True, **extra) -> User:
+    def make(
+        role: Role | str = Role.PARTICIPANT,
+        *,
+        territory_: Territory | None = None,
+        email: str | None = None,
+        name: str | None = None,
+        password: str = TEST_PASSWORD,
+        active: bool = True,
+        **extra,
+    ) -> User:
         role = Role(role)
         terr = None if not role.needs_territory else (territory_ or territory)
         n = next(_counter)
         user = people.create_user(
-            None, email=email or f"user{n}@example.org", full_name=name or f"Personne {n}", password=password,
-            role=role, territory=terr, **extra,
+            None,
+            email=email or f"user{n}@example.org",
+            full_name=name or f"Personne {n}",
+            password=password,
+            role=role,
+            territory=terr,
+            **extra,
         )
         user.active = active
         db.session.commit()

@@ -89,7 +89,8 @@ def test_keys_are_random_and_distinct(app, db):
 
 def test_a_text_file_named_jpg_is_refused(app, db):
     assert _refused(app, b"Ceci n'est pas une photo.\n" * 20) == (
-        "This file is not a photo we can read. Send a JPEG or PNG image.")
+        "This file is not a photo we can read. Send a JPEG or PNG image."
+    )
 
 
 def test_an_empty_file_is_refused(app, db):
@@ -108,8 +109,7 @@ def test_more_pixels_than_our_limit_is_refused_even_below_pillows(app, db):
 
 
 def test_a_file_over_10_mb_is_refused(app, db):
-    assert _refused(app, imaging.too_big_bytes()) == (
-        "The photo is too large (more than 10 MB). Take a smaller one.")
+    assert _refused(app, imaging.too_big_bytes()) == ("The photo is too large (more than 10 MB). Take a smaller one.")
 
 
 def test_a_truncated_image_is_refused(app, db):
@@ -133,8 +133,9 @@ def test_a_pdf_is_refused(app, db):
     _refused(app, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
 
 
-@pytest.mark.parametrize("key", ["../../etc/passwd", "..%2f..%2fsecret", "abc.jpg", "0" * 32 + ".png", "",
-                                 "0" * 32 + ".jpg/../x"])
+@pytest.mark.parametrize(
+    "key", ["../../etc/passwd", "..%2f..%2fsecret", "abc.jpg", "0" * 32 + ".png", "", "0" * 32 + ".jpg/../x"]
+)
 def test_keys_that_were_not_generated_are_not_found(app, key):
     with app.test_request_context(), pytest.raises(NotFound):
         images.send_image(key)

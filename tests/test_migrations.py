@@ -22,8 +22,14 @@ def empty_database_url(tmp_path, worker_id):
 
 
 def test_migrations_match_the_models(empty_database_url, tmp_path):
-    application = create_app({"REPAIRLAB_ENV": "testing", "SECRET_KEY": "x", "DATABASE_URL": empty_database_url,
-                              "STORAGE_PATH": str(tmp_path)})
+    application = create_app(
+        {
+            "REPAIRLAB_ENV": "testing",
+            "SECRET_KEY": "x",
+            "DATABASE_URL": empty_database_url,
+            "STORAGE_PATH": str(tmp_path),
+        }
+    )
     with application.app_context():
         upgrade()
         with db.engine.connect() as conn:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from repairlab.extensions import UTCDateTime, db, utcnow
 from repairlab.people.models import User
 
-
 ACTION_LABELS = {
     "create": _l("created"),
     "update": _l("changed"),
@@ -41,9 +40,7 @@ class AuditEntry(db.Model):
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[str] = mapped_column(sa.String(40))
     object_label: Mapped[str] = mapped_column(sa.String(200), default="")
-    territory_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("territories.id", ondelete="SET NULL"), index=True
-    )
+    territory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id", ondelete="SET NULL"), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 

@@ -48,7 +48,9 @@ def browse():
         stmt = stmt.where(AuditEntry.created_at < datetime.combine(day_to + timedelta(days=1), time.min, tz))
     stmt = stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
 
-    object_types = db.session.scalars(sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)).all()
+    object_types = db.session.scalars(
+        sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    ).all()
     actors = db.session.execute(
         sa.select(User.id, User.full_name)
         .where(User.id.in_(sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()))

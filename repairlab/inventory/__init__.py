@@ -14,14 +14,13 @@ def init_app(app: Flask) -> None:
     from repairlab.inventory import demo, views  # noqa: F401
     from repairlab.inventory.codes import register_code_target
     from repairlab.inventory.panels import register_panels
-    from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET
+    from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, item_names, location_names
     from repairlab.people.models import Role
 
-    from repairlab.inventory.services import item_names, location_names
-
     register_code_target(ITEM_TARGET, lambda item_id: url_for("inventory.item", item_id=item_id), item_names)
-    register_code_target(LOCATION_TARGET, lambda loc_id: url_for("inventory.location", location_id=loc_id),
-                         location_names)
+    register_code_target(
+        LOCATION_TARGET, lambda loc_id: url_for("inventory.location", location_id=loc_id), location_names
+    )
     territory_roles = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
     nav.register(NavItem("labels.scan", _l("Scan"), territory_roles, order=5))
     nav.register(NavItem("inventory.items", _l("Inventory"), territory_roles, order=10))

@@ -33,8 +33,9 @@ class CodeTarget:
 _TARGETS: dict[str, CodeTarget] = {}
 
 
-def register_code_target(target_type: str, url_for: Callable[[int], str],
-                         names: Callable[[list[int]], dict[int, str]] | None = None) -> None:
+def register_code_target(
+    target_type: str, url_for: Callable[[int], str], names: Callable[[list[int]], dict[int, str]] | None = None
+) -> None:
     """Declare that codes may point to things of this type, opened at url_for(id)."""
     _TARGETS[target_type] = CodeTarget(target_type, url_for, names)
 
@@ -118,8 +119,14 @@ def _next_number(territory_id: int) -> int:
 def issue_code(territory: Territory, target_type: str | None = None, target_id: int | None = None) -> Code:
     """Issue the territory's next code, optionally pointing at a thing; unique in the database."""
     number = _next_number(territory.id)
-    code = Code(code=format_code(territory.code, number), territory_id=territory.id, number=number,
-                target_type=target_type, target_id=target_id, assigned_at=utcnow() if target_type else None)
+    code = Code(
+        code=format_code(territory.code, number),
+        territory_id=territory.id,
+        number=number,
+        target_type=target_type,
+        target_id=target_id,
+        assigned_at=utcnow() if target_type else None,
+    )
     db.session.add(code)
     db.session.flush()
     return code

@@ -32,9 +32,27 @@ from repairlab.inventory.models import (
 )
 from repairlab.people.models import Lab, User
 
-COLUMNS = ["code", "name", "kind", "category", "location", "status", "condition", "brand", "model",
-           "serial_number", "value", "acquired_on", "source", "quantity", "low_stock_threshold", "description",
-           "manual_url", "safety_notes", "notes"]
+COLUMNS = [
+    "code",
+    "name",
+    "kind",
+    "category",
+    "location",
+    "status",
+    "condition",
+    "brand",
+    "model",
+    "serial_number",
+    "value",
+    "acquired_on",
+    "source",
+    "quantity",
+    "low_stock_threshold",
+    "description",
+    "manual_url",
+    "safety_notes",
+    "notes",
+]
 REQUIRED = {"name", "kind"}
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -87,8 +105,9 @@ def parse(data: bytes, lab: Lab) -> ImportPreview:
     try:
         return _parse_rows(csv.DictReader(io.StringIO(text), dialect=dialect), lab)
     except csv.Error:  # e.g. an unclosed quote that swallows the rest of the file
-        raise ValidationError(_("This file cannot be read as CSV. Save it again as CSV from your spreadsheet."),
-                              field="file") from None
+        raise ValidationError(
+            _("This file cannot be read as CSV. Save it again as CSV from your spreadsheet."), field="file"
+        ) from None
 
 
 def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
@@ -97,12 +116,14 @@ def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
     missing = REQUIRED - set(header)
     if missing:
         raise ValidationError(
-            _("The file needs these columns: %(columns)s.", columns=", ".join(sorted(missing))), field="file")
+            _("The file needs these columns: %(columns)s.", columns=", ".join(sorted(missing))), field="file"
+        )
     unknown = [h for h in header if h and h not in COLUMNS]
     preview = ImportPreview()
     if unknown:
-        preview.errors.append(RowError(1, unknown[0], _("Unknown column. Allowed: %(columns)s.",
-                                                       columns=", ".join(COLUMNS))))
+        preview.errors.append(
+            RowError(1, unknown[0], _("Unknown column. Allowed: %(columns)s.", columns=", ".join(COLUMNS)))
+        )
     categories = {c.path.lower(): c for c in db.session.scalars(sa.select(services.Category))}
     locations = {loc.code: loc for loc in db.session.scalars(sa.select(Location).where(Location.lab_id == lab.id))}
     seen_serials: dict[str, int] = {}
@@ -171,12 +192,22 @@ def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
         if len(preview.errors) > errors_before:
             continue
         fields_ = services.ItemFields(
-            name=row.get("name", ""), kind=kind, category_id=category.id if category else None,
-            location_id=location.id if location else None, condition=condition,
-            description=row.get("description", ""), brand=row.get("brand", ""), model=row.get("model", ""),
-            serial_number=serial, value=value, acquired_on=acquired_on, source=source,
-            manual_url=row.get("manual_url", ""), safety_notes=row.get("safety_notes", ""),
-            notes=row.get("notes", ""), quantity=ints.get("quantity"),
+            name=row.get("name", ""),
+            kind=kind,
+            category_id=category.id if category else None,
+            location_id=location.id if location else None,
+            condition=condition,
+            description=row.get("description", ""),
+            brand=row.get("brand", ""),
+            model=row.get("model", ""),
+            serial_number=serial,
+            value=value,
+            acquired_on=acquired_on,
+            source=source,
+            manual_url=row.get("manual_url", ""),
+            safety_notes=row.get("safety_notes", ""),
+            notes=row.get("notes", ""),
+            quantity=ints.get("quantity"),
             low_stock_threshold=ints.get("low_stock_threshold"),
         )
         try:
@@ -227,8 +258,14 @@ def import_items(actor: User, lab: Lab, data: bytes) -> list[Item]:
     preview = parse(data, lab)
     if preview.errors:
         first = preview.errors[0]
-        raise ValidationError(_("Line %(line)d, column %(column)s: %(message)s", line=first.line,
-                                column=first.column or "—", message=first.message))
+        raise ValidationError(
+            _(
+                "Line %(line)d, column %(column)s: %(message)s",
+                line=first.line,
+                column=first.column or "—",
+                message=first.message,
+            )
+        )
     created = [services.create_item(actor, lab, row) for row in preview.rows]
     record(actor, "import", lab, after={"items": len(created), "first": created[0].code, "last": created[-1].code})
     return created
@@ -266,13 +303,30 @@ def export_rows(items: Iterable[Item]) -> Iterator[str]:
     writer.writerow(COLUMNS)
     yield "\ufeff" + flush()  # a BOM, so that spreadsheet software reads the accents right
     for item in items:
-        writer.writerow([_guard(cell) for cell in [
-            item.code, item.name, item.kind.value, item.category.path if item.category else "",
-            item.location.code if item.location else "", item.status.value, item.condition.value, item.brand,
-            item.model, item.serial_number, "" if item.value is None else str(item.value),
-            item.acquired_on.isoformat() if item.acquired_on else "", item.source.value if item.source else "",
-            "" if item.quantity is None else item.quantity,
-            "" if item.low_stock_threshold is None else item.low_stock_threshold,
-            item.description, item.manual_url, item.safety_notes, item.notes,
-        ]])
+        writer.writerow(
+            [
+                _guard(cell)
+                for cell in [
+                    item.code,
+                    item.name,
+                    item.kind.value,
+                    item.category.path if item.category else "",
+                    item.location.code if item.location else "",
+                    item.status.value,
+                    item.condition.value,
+                    item.brand,
+                    item.model,
+                    item.serial_number,
+                    "" if item.value is None else str(item.value),
+                    item.acquired_on.isoformat() if item.acquired_on else "",
+                    item.source.value if item.source else "",
+                    "" if item.quantity is None else item.quantity,
+                    "" if item.low_stock_threshold is None else item.low_stock_threshold,
+                    item.description,
+                    item.manual_url,
+                    item.safety_notes,
+                    item.notes,
+                ]
+            ]
+        )
         yield flush()

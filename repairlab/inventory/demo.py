@@ -28,42 +28,123 @@ CATEGORIES = {
 
 # (name, category, brand, model, value, safety notes, manual)
 TOOLS = [
-    ("Station de soudage", "Électronique > Soudure", "Weller", "WE 1010", "129.00",
-     "Panne à 350 °C : reposez toujours le fer sur son support. Aspiration des fumées obligatoire.", ""),
-    ("Multimètre numérique", "Électronique > Mesure", "Fluke", "115", "189.00",
-     "Ne mesurez jamais une tension secteur sans formation.", ""),
+    (
+        "Station de soudage",
+        "Électronique > Soudure",
+        "Weller",
+        "WE 1010",
+        "129.00",
+        "Panne à 350 °C : reposez toujours le fer sur son support. Aspiration des fumées obligatoire.",
+        "",
+    ),
+    (
+        "Multimètre numérique",
+        "Électronique > Mesure",
+        "Fluke",
+        "115",
+        "189.00",
+        "Ne mesurez jamais une tension secteur sans formation.",
+        "",
+    ),
     ("Alimentation de laboratoire", "Électronique > Alimentation", "Velleman", "LABPS3005D", "79.90", "", ""),
-    ("Perceuse-visseuse sans fil", "Outillage électroportatif > Perçage", "Makita", "DDF485", "159.00",
-     "Lunettes de protection obligatoires.", ""),
-    ("Perceuse à colonne", "Outillage électroportatif > Perçage", "Bosch", "PBD 40", "329.00",
-     "Formation obligatoire. Cheveux attachés, pas de gants, pièce bridée dans l'étau.", ""),
-    ("Ponceuse orbitale", "Outillage électroportatif > Ponçage", "Festool", "ETS 125", "245.00",
-     "Masque anti-poussière et aspiration.", ""),
-    ("Scie sauteuse", "Outillage électroportatif > Découpe", "Bosch", "PST 900", "99.00",
-     "Lunettes et protection auditive. Débranchez avant de changer la lame.", ""),
-    ("Coffret de tournevis de précision", "Outillage à main > Tournevis et clés", "iFixit", "Mako", "39.99", "",
-     "https://www.ifixit.com/fr"),
+    (
+        "Perceuse-visseuse sans fil",
+        "Outillage électroportatif > Perçage",
+        "Makita",
+        "DDF485",
+        "159.00",
+        "Lunettes de protection obligatoires.",
+        "",
+    ),
+    (
+        "Perceuse à colonne",
+        "Outillage électroportatif > Perçage",
+        "Bosch",
+        "PBD 40",
+        "329.00",
+        "Formation obligatoire. Cheveux attachés, pas de gants, pièce bridée dans l'étau.",
+        "",
+    ),
+    (
+        "Ponceuse orbitale",
+        "Outillage électroportatif > Ponçage",
+        "Festool",
+        "ETS 125",
+        "245.00",
+        "Masque anti-poussière et aspiration.",
+        "",
+    ),
+    (
+        "Scie sauteuse",
+        "Outillage électroportatif > Découpe",
+        "Bosch",
+        "PST 900",
+        "99.00",
+        "Lunettes et protection auditive. Débranchez avant de changer la lame.",
+        "",
+    ),
+    (
+        "Coffret de tournevis de précision",
+        "Outillage à main > Tournevis et clés",
+        "iFixit",
+        "Mako",
+        "39.99",
+        "",
+        "https://www.ifixit.com/fr",
+    ),
     ("Jeu de clés plates", "Outillage à main > Tournevis et clés", "Facom", "440.JP14", "89.00", "", ""),
     ("Pince à dénuder", "Outillage à main > Pinces", "Knipex", "12 62 180", "34.50", "", ""),
     ("Scie à métaux", "Outillage à main > Scies", "Stanley", "FatMax", "24.90", "", ""),
-    ("Machine à coudre", "Textile > Machines à coudre", "Singer", "Heavy Duty 4423", "219.00",
-     "Gardez les doigts loin de l'aiguille.", ""),
+    (
+        "Machine à coudre",
+        "Textile > Machines à coudre",
+        "Singer",
+        "Heavy Duty 4423",
+        "219.00",
+        "Gardez les doigts loin de l'aiguille.",
+        "",
+    ),
     ("Surjeteuse", "Textile > Machines à coudre", "Brother", "M343D", "299.00", "Formation conseillée.", ""),
-    ("Imprimante 3D", "Fabrication numérique > Impression 3D", "Prusa", "MK4", "1099.00",
-     "Buse à 215 °C et plateau chauffant : ne touchez pas pendant l'impression.", "https://help.prusa3d.com/fr"),
-    ("Découpeuse laser", "Fabrication numérique > Découpe laser", "xTool", "S1", "1599.00",
-     "Formation obligatoire. Ne jamais laisser sans surveillance. Pas de PVC.", ""),
+    (
+        "Imprimante 3D",
+        "Fabrication numérique > Impression 3D",
+        "Prusa",
+        "MK4",
+        "1099.00",
+        "Buse à 215 °C et plateau chauffant : ne touchez pas pendant l'impression.",
+        "https://help.prusa3d.com/fr",
+    ),
+    (
+        "Découpeuse laser",
+        "Fabrication numérique > Découpe laser",
+        "xTool",
+        "S1",
+        "1599.00",
+        "Formation obligatoire. Ne jamais laisser sans surveillance. Pas de PVC.",
+        "",
+    ),
     ("Pied d'atelier vélo", "Cycles > Outils vélo", "Park Tool", "PCS-10.3", "249.00", "", ""),
     ("Dérive-chaîne", "Cycles > Outils vélo", "Park Tool", "CT-3.3", "42.00", "", ""),
     ("Clé dynamométrique", "Outillage à main > Tournevis et clés", "Wera", "Click-Torque", "119.00", "", ""),
 ]
 
 OBJECTS = [
-    ("Grille-pain qui ne chauffe plus", "Électroménager > Petit électroménager", "Moulinex", "Subito", Condition.BROKEN),
+    (
+        "Grille-pain qui ne chauffe plus",
+        "Électroménager > Petit électroménager",
+        "Moulinex",
+        "Subito",
+        Condition.BROKEN,
+    ),
     ("Aspirateur sans aspiration", "Électroménager > Petit électroménager", "Rowenta", "X-Trem", Condition.POOR),
     ("Lampe de chevet", "Électroménager > Petit électroménager", "Ikea", "Lauters", Condition.FAIR),
-    ("Ordinateur portable à reconditionner", "Informatique et téléphonie > Ordinateurs", "Lenovo", "ThinkPad T470",
-     Condition.FAIR),
+    (
+        "Ordinateur portable à reconditionner",
+        "Informatique et téléphonie > Ordinateurs",
+        "Lenovo",
+        "ThinkPad T470",
+        Condition.FAIR,
+    ),
     ("Smartphone écran cassé", "Informatique et téléphonie > Téléphones", "Samsung", "Galaxy A52", Condition.BROKEN),
     ("Vélo de ville à remettre en état", "Cycles > Pièces vélo", "Peugeot", "LR01", Condition.POOR),
     ("Machine à café expresso", "Électroménager > Petit électroménager", "DeLonghi", "EC685", Condition.BROKEN),
@@ -90,8 +171,12 @@ CATEGORY_REQUIREMENTS = [
     ("Électronique", "Sécurité électrique", 2),
 ]
 
-PLACES = [("Zone électronique", ["Étagère A", "Étagère B"]), ("Zone mécanique", ["Établi 1", "Armoire"]),
-          ("Zone textile", ["Étagère C"]), ("Réserve", ["Bac pièces 1", "Bac pièces 2"])]
+PLACES = [
+    ("Zone électronique", ["Étagère A", "Étagère B"]),
+    ("Zone mécanique", ["Établi 1", "Armoire"]),
+    ("Zone textile", ["Étagère C"]),
+    ("Réserve", ["Bac pièces 1", "Bac pièces 2"]),
+]
 
 
 def _seed_categories(ctx: DemoContext) -> dict[str, Category]:
@@ -111,8 +196,9 @@ def seed_inventory(ctx: DemoContext) -> None:
     labs = db.session.scalars(sa.select(Lab).order_by(Lab.territory_id, Lab.id)).all()
     today = date.today()
     for lab_index, lab in enumerate(labs):
-        manager = next(u for u in ctx.users.values() if u.role.value == "lab_manager"
-                       and u.territory_id == lab.territory_id)
+        manager = next(
+            u for u in ctx.users.values() if u.role.value == "lab_manager" and u.territory_id == lab.territory_id
+        )
         places = {}
         for zone_name, shelves in PLACES:
             zone = services.create_location(manager, lab, zone_name, LocationKind.ZONE)
@@ -120,38 +206,76 @@ def seed_inventory(ctx: DemoContext) -> None:
             for shelf in shelves:
                 kind = LocationKind.BIN if shelf.startswith("Bac") else LocationKind.SHELF
                 places[shelf] = services.create_location(manager, lab, shelf, kind, zone)
-        shelves_for = {"Électronique": "Étagère A", "Fabrication numérique": "Étagère B", "Textile": "Étagère C",
-                       "Cycles": "Établi 1"}
+        shelves_for = {
+            "Électronique": "Étagère A",
+            "Fabrication numérique": "Étagère B",
+            "Textile": "Étagère C",
+            "Cycles": "Établi 1",
+        }
         tools = TOOLS if lab_index % 2 == 0 else TOOLS[::2]
         for n, (name, cat, brand, model, value, safety, manual) in enumerate(tools):
             shelf = places[shelves_for.get(cat.split(" > ")[0], "Armoire")]
-            services.create_item(manager, lab, services.ItemFields(
-                name=name, kind=ItemKind.TOOL, category_id=categories[cat].id, location_id=shelf.id,
-                condition=Condition.GOOD if n % 5 else Condition.FAIR, brand=brand, model=model,
-                serial_number=f"SN{lab.id:02d}{n:04d}", value=Decimal(value),
-                acquired_on=today - timedelta(days=30 * (n + 3)),
-                source=Source.BOUGHT if n % 3 else Source.DONATED, manual_url=manual, safety_notes=safety,
-            ))
+            services.create_item(
+                manager,
+                lab,
+                services.ItemFields(
+                    name=name,
+                    kind=ItemKind.TOOL,
+                    category_id=categories[cat].id,
+                    location_id=shelf.id,
+                    condition=Condition.GOOD if n % 5 else Condition.FAIR,
+                    brand=brand,
+                    model=model,
+                    serial_number=f"SN{lab.id:02d}{n:04d}",
+                    value=Decimal(value),
+                    acquired_on=today - timedelta(days=30 * (n + 3)),
+                    source=Source.BOUGHT if n % 3 else Source.DONATED,
+                    manual_url=manual,
+                    safety_notes=safety,
+                ),
+            )
         for name, cat, brand, model, condition in OBJECTS[: 5 + lab_index % 4]:
-            services.create_item(manager, lab, services.ItemFields(
-                name=name, kind=ItemKind.OBJECT, category_id=categories[cat].id,
-                location_id=places["Réserve"].id, condition=condition, brand=brand, model=model,
-                source=Source.DONATED, acquired_on=today - timedelta(days=ctx.rng.randint(1, 40)),
-                description="Apporté par un habitant du quartier lors du dernier Repair Café.",
-            ))
+            services.create_item(
+                manager,
+                lab,
+                services.ItemFields(
+                    name=name,
+                    kind=ItemKind.OBJECT,
+                    category_id=categories[cat].id,
+                    location_id=places["Réserve"].id,
+                    condition=condition,
+                    brand=brand,
+                    model=model,
+                    source=Source.DONATED,
+                    acquired_on=today - timedelta(days=ctx.rng.randint(1, 40)),
+                    description="Apporté par un habitant du quartier lors du dernier Repair Café.",
+                ),
+            )
         for n, (name, cat, quantity, threshold) in enumerate(PARTS):
-            services.create_item(manager, lab, services.ItemFields(
-                name=name, kind=ItemKind.PART, category_id=categories[cat].id,
-                location_id=places["Bac pièces 1" if n % 2 else "Bac pièces 2"].id, condition=Condition.NEW,
-                quantity=quantity, low_stock_threshold=threshold, source=Source.BOUGHT,
-            ))
+            services.create_item(
+                manager,
+                lab,
+                services.ItemFields(
+                    name=name,
+                    kind=ItemKind.PART,
+                    category_id=categories[cat].id,
+                    location_id=places["Bac pièces 1" if n % 2 else "Bac pièces 2"].id,
+                    condition=Condition.NEW,
+                    quantity=quantity,
+                    low_stock_threshold=threshold,
+                    source=Source.BOUGHT,
+                ),
+            )
         db.session.flush()
         # A few problems reported by talents.
-        talent = next(u for u in ctx.users.values() if u.role.value == "participant"
-                      and u.territory_id == lab.territory_id)
-        items = db.session.scalars(sa.select(services.Item).where(services.Item.lab_id == lab.id,
-                                                                  services.Item.kind == ItemKind.TOOL)
-                                   .order_by(services.Item.id)).all()
+        talent = next(
+            u for u in ctx.users.values() if u.role.value == "participant" and u.territory_id == lab.territory_id
+        )
+        items = db.session.scalars(
+            sa.select(services.Item)
+            .where(services.Item.lab_id == lab.id, services.Item.kind == ItemKind.TOOL)
+            .order_by(services.Item.id)
+        ).all()
         services.report_problem(talent, items[0], "La panne est usée, l'étain n'accroche plus.")
         if lab_index % 2 == 0:
             services.report_problem(talent, items[3], "La batterie ne tient plus la charge.")
@@ -165,7 +289,8 @@ def seed_requirements(ctx: DemoContext) -> None:
     for path, skill, level in CATEGORY_REQUIREMENTS:
         requirements.add_requirement(ctx.admin, category=categories[path], skill=skills[skill], min_level=level)
     for name, skill, level in TOOL_REQUIREMENTS:
-        tools = db.session.scalars(sa.select(Item).where(Item.name == name, Item.kind == ItemKind.TOOL)
-                                   .order_by(Item.id))
+        tools = db.session.scalars(
+            sa.select(Item).where(Item.name == name, Item.kind == ItemKind.TOOL).order_by(Item.id)
+        )
         for tool in tools:
             requirements.add_requirement(ctx.admin, item=tool, skill=skills[skill], min_level=level)

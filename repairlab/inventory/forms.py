@@ -38,8 +38,11 @@ def _choices(labels: dict, blank: bool = False) -> list[tuple[str, str]]:
 class ItemForm(FlaskForm):
     """Create or edit an item."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
-                       description=_l("Short, as it will be printed on the label."))
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=120)],
+        description=_l("Short, as it will be printed on the label."),
+    )
     kind = SelectField(_l("Kind"), choices=lambda: _choices(KIND_LABELS))
     lab_id = OptionalIdSelectField(_l("Lab"), validators=[InputRequired()])
     category_id = OptionalIdSelectField(_l("Category"))
@@ -52,14 +55,22 @@ class ItemForm(FlaskForm):
     value = FiniteDecimalField(_l("Value (€)"), places=2, validators=[Optional(), NumberRange(min=0, max=99999999)])
     acquired_on = DateField(_l("Acquired on"), validators=[Optional()])
     source = SelectField(_l("Source"), choices=lambda: _choices(SOURCE_LABELS, blank=True))
-    quantity = IntegerField(_l("Quantity in stock"), validators=[Optional(), NumberRange(min=0, max=10_000_000)],
-                            description=_l("Parts and consumables only."))
-    low_stock_threshold = IntegerField(_l("Low-stock alert at"),
-                                       validators=[Optional(), NumberRange(min=0, max=10_000_000)],
-                                       description=_l("Parts and consumables only."))
+    quantity = IntegerField(
+        _l("Quantity in stock"),
+        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
+        description=_l("Parts and consumables only."),
+    )
+    low_stock_threshold = IntegerField(
+        _l("Low-stock alert at"),
+        validators=[Optional(), NumberRange(min=0, max=10_000_000)],
+        description=_l("Parts and consumables only."),
+    )
     manual_url = URLField(_l("How-to or manual link"), validators=[Optional(), Length(max=500)])
-    safety_notes = TextAreaField(_l("Safety notes"), validators=[Optional(), Length(max=5000)],
-                                 description=_l("Shown to everyone who scans the label."))
+    safety_notes = TextAreaField(
+        _l("Safety notes"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Shown to everyone who scans the label."),
+    )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
@@ -90,8 +101,11 @@ class PhotoForm(FlaskForm):
 class ReportForm(FlaskForm):
     """Report a problem with an item."""
 
-    description = TextAreaField(_l("What is wrong?"), validators=[DataRequired(), Length(min=3, max=2000)],
-                                description=_l("For example: the cable is damaged, it does not start, a part is missing."))
+    description = TextAreaField(
+        _l("What is wrong?"),
+        validators=[DataRequired(), Length(min=3, max=2000)],
+        description=_l("For example: the cable is damaged, it does not start, a part is missing."),
+    )
     photo = FileField(_l("Photo (optional)"))
 
 
@@ -127,8 +141,11 @@ class RequirementForm(FlaskForm):
 class AttachCodeForm(FlaskForm):
     """Attach a pre-printed label to an existing item."""
 
-    item_code = StringField(_l("Code of the item"), validators=[DataRequired(), Length(max=40)],
-                            description=_l("The code already written on the item, e.g. RBX-0042."))
+    item_code = StringField(
+        _l("Code of the item"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The code already written on the item, e.g. RBX-0042."),
+    )
 
 
 class ImportForm(FlaskForm):

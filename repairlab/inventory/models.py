@@ -188,8 +188,14 @@ class Location(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("lab_id", "parent_id", "name"),
         # NULLs are distinct in the constraint above: places directly under a lab need their own rule.
-        sa.Index("uq_locations_lab_id_top_name", "lab_id", "name", unique=True,
-                 sqlite_where=sa.text("parent_id IS NULL"), postgresql_where=sa.text("parent_id IS NULL")),
+        sa.Index(
+            "uq_locations_lab_id_top_name",
+            "lab_id",
+            "name",
+            unique=True,
+            sqlite_where=sa.text("parent_id IS NULL"),
+            postgresql_where=sa.text("parent_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -220,8 +226,9 @@ class Item(db.Model):
         sa.CheckConstraint("quantity IS NULL OR quantity >= 0", name="quantity_positive"),
         sa.CheckConstraint("low_stock_threshold IS NULL OR low_stock_threshold >= 0", name="threshold_positive"),
         sa.CheckConstraint("value IS NULL OR value >= 0", name="value_positive"),
-        sa.CheckConstraint("kind = 'part' OR (quantity IS NULL AND low_stock_threshold IS NULL)",
-                           name="quantity_only_for_parts"),
+        sa.CheckConstraint(
+            "kind = 'part' OR (quantity IS NULL AND low_stock_threshold IS NULL)", name="quantity_only_for_parts"
+        ),
         sa.Index("ix_items_territory_id_status", "territory_id", "status"),
         sa.Index("ix_items_territory_id_name", "territory_id", "name"),
         sa.Index("ix_items_territory_id_kind", "territory_id", "kind"),
@@ -235,8 +242,9 @@ class Item(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id", ondelete="RESTRICT"), index=True)
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[ItemStatus] = mapped_column(str_enum(ItemStatus, "item_status"), default=ItemStatus.AVAILABLE,
-                                               index=True)
+    status: Mapped[ItemStatus] = mapped_column(
+        str_enum(ItemStatus, "item_status"), default=ItemStatus.AVAILABLE, index=True
+    )
     condition: Mapped[Condition] = mapped_column(str_enum(Condition, "item_condition"), default=Condition.GOOD)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     brand: Mapped[str] = mapped_column(sa.String(80), default="")
@@ -258,15 +266,20 @@ class Item(db.Model):
     lab: Mapped[Lab] = relationship()
     category: Mapped[Category | None] = relationship()
     location: Mapped[Location | None] = relationship()
-    photos: Mapped[list[ItemPhoto]] = relationship(back_populates="item", order_by="ItemPhoto.id",
-                                                   cascade="all, delete-orphan")
+    photos: Mapped[list[ItemPhoto]] = relationship(
+        back_populates="item", order_by="ItemPhoto.id", cascade="all, delete-orphan"
+    )
     reports: Mapped[list[ProblemReport]] = relationship(back_populates="item", order_by="ProblemReport.id.desc()")
 
     @property
     def is_low_stock(self) -> bool:
         """Whether a part has reached its low-stock threshold."""
-        return (self.kind == ItemKind.PART and self.quantity is not None
-                and self.low_stock_threshold is not None and self.quantity <= self.low_stock_threshold)
+        return (
+            self.kind == ItemKind.PART
+            and self.quantity is not None
+            and self.low_stock_threshold is not None
+            and self.quantity <= self.low_stock_threshold
+        )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -15,12 +15,22 @@ from repairlab.people.models import Role, User
 def lab_today_context(user: User) -> dict:
     """Open problem reports and low stock for a lab manager's territory."""
     scope = territory_scope(user)
-    reports = sa.select(ProblemReport).options(joinedload(ProblemReport.item)).where(
-        ProblemReport.status == ReportStatus.OPEN).order_by(ProblemReport.created_at.desc()).limit(5)
-    low = sa.select(Item).where(Item.kind == ItemKind.PART, Item.quantity <= Item.low_stock_threshold,
-                                Item.status != ItemStatus.RETIRED).order_by(Item.name).limit(5)
-    count_reports = sa.select(sa.func.count()).select_from(ProblemReport).where(
-        ProblemReport.status == ReportStatus.OPEN)
+    reports = (
+        sa.select(ProblemReport)
+        .options(joinedload(ProblemReport.item))
+        .where(ProblemReport.status == ReportStatus.OPEN)
+        .order_by(ProblemReport.created_at.desc())
+        .limit(5)
+    )
+    low = (
+        sa.select(Item)
+        .where(Item.kind == ItemKind.PART, Item.quantity <= Item.low_stock_threshold, Item.status != ItemStatus.RETIRED)
+        .order_by(Item.name)
+        .limit(5)
+    )
+    count_reports = (
+        sa.select(sa.func.count()).select_from(ProblemReport).where(ProblemReport.status == ReportStatus.OPEN)
+    )
     out_of_service = sa.select(sa.func.count()).select_from(Item).where(Item.status == ItemStatus.OUT_OF_SERVICE)
     if scope is not None:
         reports = reports.where(ProblemReport.territory_id == scope)
@@ -37,5 +47,12 @@ def lab_today_context(user: User) -> dict:
 
 def register_panels() -> None:
     """Register the inventory's home panels."""
-    home_panels.register(HomePanel("inventory.today", frozenset({Role.LAB_MANAGER, Role.ADMIN}),
-                                   "inventory/panels/today.html", lab_today_context, order=20))
+    home_panels.register(
+        HomePanel(
+            "inventory.today",
+            frozenset({Role.LAB_MANAGER, Role.ADMIN}),
+            "inventory/panels/today.html",
+            lab_today_context,
+            order=20,
+        )
+    )

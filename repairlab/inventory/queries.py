@@ -84,8 +84,14 @@ def item_query(territory_id: int | None, filters: ItemFilters) -> sa.Select:
     if territory_id is not None:
         stmt = stmt.where(Item.territory_id == territory_id)
     if filters.q:
-        stmt = stmt.where(sa.or_(*(contains(column, filters.q) for column in
-                                   (Item.name, Item.code, Item.brand, Item.model, Item.serial_number))))
+        stmt = stmt.where(
+            sa.or_(
+                *(
+                    contains(column, filters.q)
+                    for column in (Item.name, Item.code, Item.brand, Item.model, Item.serial_number)
+                )
+            )
+        )
     if filters.kind:
         stmt = stmt.where(Item.kind == ItemKind(filters.kind))
     if filters.status == "all":

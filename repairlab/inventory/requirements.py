@@ -40,8 +40,9 @@ def can_edit_category_requirements(user: User | None) -> bool:
 
 def _check_editor(actor: User, item: Item | None, category: Category | None) -> None:
     if item is not None and not can_edit_item_requirements(actor, item):
-        raise PermissionDenied(_("Only the lab managers of its territory and administrators change the skills a "
-                                 "tool requires."))
+        raise PermissionDenied(
+            _("Only the lab managers of its territory and administrators change the skills a tool requires.")
+        )
     if category is not None and not can_edit_category_requirements(actor):
         raise PermissionDenied(_("Only lab managers and administrators change the skills a category requires."))
 
@@ -87,8 +88,9 @@ class ItemRequirements:
     def requirements(self, *, with_sources: bool = True) -> list[Requirement]:
         """The skills domain's requirements; each source names the item or the category it comes from."""
         return [
-            Requirement(skill_id=r.skill_id, min_level=r.min_level, source=_source(r, self.item_name) if with_sources
-                        else "")
+            Requirement(
+                skill_id=r.skill_id, min_level=r.min_level, source=_source(r, self.item_name) if with_sources else ""
+            )
             for r in self.effective
         ]
 
@@ -131,9 +133,15 @@ def _rows(*, item_id: int | None, category_id: int | None) -> list[RequiredSkill
 def _required(req: SkillRequirement) -> RequiredSkill:
     skill: Skill = req.skill
     return RequiredSkill(
-        id=req.id, skill_id=req.skill_id, skill_name=skill.name, is_safety=skill.is_safety, min_level=req.min_level,
-        level_meaning=skill.level_meaning(req.min_level), category_id=req.category_id,
-        category_path=req.category.path if req.category is not None else None, skill=skill,
+        id=req.id,
+        skill_id=req.skill_id,
+        skill_name=skill.name,
+        is_safety=skill.is_safety,
+        min_level=req.min_level,
+        level_meaning=skill.level_meaning(req.min_level),
+        category_id=req.category_id,
+        category_path=req.category.path if req.category is not None else None,
+        skill=skill,
     )
 
 
@@ -156,8 +164,9 @@ def _effective(rows: list[RequiredSkill]) -> list[RequiredSkill]:
 def item_requirements(item: Item) -> ItemRequirements:
     """What an item requires, its own and inherited from its category and every ancestor category (one query)."""
     rows = _rows(item_id=item.id, category_id=item.category_id)
-    return ItemRequirements(item_name=item.name, effective=_effective(rows),
-                            own=_by_name([r for r in rows if not r.inherited]))
+    return ItemRequirements(
+        item_name=item.name, effective=_effective(rows), own=_by_name([r for r in rows if not r.inherited])
+    )
 
 
 def requirements_for(item: Item) -> list[Requirement]:
@@ -191,7 +200,11 @@ def _target_label(item: Item | None, category: Category | None) -> str:
 
 
 def add_requirement(
-    actor: User, *, item: Item | None = None, category: Category | None = None, skill: Skill | None,
+    actor: User,
+    *,
+    item: Item | None = None,
+    category: Category | None = None,
+    skill: Skill | None,
     min_level: int | None,
 ) -> SkillRequirement:
     """Require a skill at a minimum level for a tool, or for every item of a category and its sub-categories."""
@@ -204,11 +217,18 @@ def add_requirement(
         raise ValidationError(_("This skill is no longer used. Choose another one."), field="skill_id")
     level = check_level(min_level, field="min_level")
     target = SkillRequirement.item_id == item.id if item is not None else SkillRequirement.category_id == category.id
-    existing = db.session.scalar(sa.select(SkillRequirement.min_level).where(target,
-                                                                             SkillRequirement.skill_id == skill.id))
+    existing = db.session.scalar(
+        sa.select(SkillRequirement.min_level).where(target, SkillRequirement.skill_id == skill.id)
+    )
     if existing is not None:
-        raise Conflict(_("“%(skill)s” is already required here, at level %(num)d. Remove it first to change the "
-                         "level.", skill=skill.name, num=existing), field="skill_id")
+        raise Conflict(
+            _(
+                "“%(skill)s” is already required here, at level %(num)d. Remove it first to change the level.",
+                skill=skill.name,
+                num=existing,
+            ),
+            field="skill_id",
+        )
     label = f"{_target_label(item, category)}: {skill.name} ≥ {level}"
     already = _("“%(skill)s” is already required here. Reload the page to see it.", skill=skill.name)
     requirement = SkillRequirement(item=item, category=category, skill=skill, min_level=level)
@@ -219,17 +239,26 @@ def add_requirement(
         # Someone added the same skill at the same moment: the unique constraint has the last word.
         db.session.rollback()
         raise Conflict(already, field="skill_id") from None
-    record(actor, "create", requirement, after={**snapshot(requirement, REQUIREMENT_FIELDS), "skill": skill.name},
-           label=label)
+    record(
+        actor,
+        "create",
+        requirement,
+        after={**snapshot(requirement, REQUIREMENT_FIELDS), "skill": skill.name},
+        label=label,
+    )
     return requirement
 
 
 def remove_requirement(actor: User, requirement: SkillRequirement) -> None:
     """Stop requiring a skill (for a tool, or for a category)."""
     _check_editor(actor, requirement.item, requirement.category)
-    record(actor, "delete", requirement,
-           before={**snapshot(requirement, REQUIREMENT_FIELDS), "skill": requirement.skill.name},
-           label=f"{_target_label(requirement.item, requirement.category)}: {requirement.skill.name} "
-                 f"≥ {requirement.min_level}")
+    record(
+        actor,
+        "delete",
+        requirement,
+        before={**snapshot(requirement, REQUIREMENT_FIELDS), "skill": requirement.skill.name},
+        label=f"{_target_label(requirement.item, requirement.category)}: {requirement.skill.name} "
+        f"≥ {requirement.min_level}",
+    )
     db.session.delete(requirement)
     db.session.flush()

@@ -149,8 +149,13 @@ def create_item(actor: User | None, lab: Lab, data: ItemFields, *, code: Code | 
         code = issue_code(lab.territory, ITEM_TARGET)
     else:
         _attach_code(code, ITEM_TARGET, None)
-    item = Item(territory_id=lab.territory_id, lab_id=lab.id, code=code.code, status=ItemStatus.AVAILABLE,
-                **{f.name: getattr(data, f.name) for f in fields(ItemFields)})
+    item = Item(
+        territory_id=lab.territory_id,
+        lab_id=lab.id,
+        code=code.code,
+        status=ItemStatus.AVAILABLE,
+        **{f.name: getattr(data, f.name) for f in fields(ItemFields)},
+    )
     db.session.add(item)
     db.session.flush()
     code.target_id = item.id
@@ -268,15 +273,21 @@ def report_problem(actor: User, item: Item, description: str, photo_stream=None)
     description = plain_text(description).strip()
     if len(description) < 3:
         raise ValidationError(_("Say in a few words what is wrong."), field="description")
-    report = ProblemReport(item=item, territory_id=item.territory_id, reporter_id=actor.id,
-                           description=description[:2000])
+    report = ProblemReport(
+        item=item, territory_id=item.territory_id, reporter_id=actor.id, description=description[:2000]
+    )
     if photo_stream is not None:
         stored = images.save_image(photo_stream)
         report.photo_key, report.photo_thumb_key = stored.key, stored.thumb_key
     db.session.add(report)
     db.session.flush()
-    record(actor, "report", report, after={"item": item.code, "description": report.description},
-           label=f"{item.code} {item.name}")
+    record(
+        actor,
+        "report",
+        report,
+        after={"item": item.code, "description": report.description},
+        label=f"{item.code} {item.name}",
+    )
     return report
 
 
@@ -291,8 +302,14 @@ def close_report(actor: User, report: ProblemReport, resolution: str) -> Problem
     report.closed_at = utcnow()
     report.closed_by_id = actor.id
     report.resolution = resolution[:2000]
-    record(actor, "close", report, before={"status": "open"}, after={"status": "closed", "resolution": resolution},
-           label=f"{report.item.code} {report.item.name}")
+    record(
+        actor,
+        "close",
+        report,
+        before={"status": "open"},
+        after={"status": "closed", "resolution": resolution},
+        label=f"{report.item.code} {report.item.name}",
+    )
     return report
 
 
@@ -327,7 +344,8 @@ def _category_sibling(name: str, parent: Category | None) -> int | None:
     """The id of a category of that name (whatever its case) under the same parent."""
     # Compared in Python: SQLite's lower() ignores accents' case (É), and siblings are few.
     stmt = sa.select(Category.id, Category.name).where(
-        Category.parent_id == parent.id if parent is not None else Category.parent_id.is_(None))
+        Category.parent_id == parent.id if parent is not None else Category.parent_id.is_(None)
+    )
     return next((i for i, n in db.session.execute(stmt) if n.casefold() == name.casefold()), None)
 
 
@@ -361,7 +379,7 @@ def update_category(actor: User, category: Category, name: str, parent: Category
     category.name, category.parent = name, parent
     category.path = path
     for sub in db.session.scalars(sa.select(Category).where(Category.path.startswith(old_prefix, autoescape=True))):
-        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix):]
+        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix) :]
     db.session.flush()
     record(actor, "update", category, before=before, after={"path": path})
     return category
@@ -388,12 +406,14 @@ def _location_sibling(lab_id: int, name: str, parent: Location | None) -> int | 
     # Compared in Python: SQLite's lower() ignores accents' case (É), and siblings are few.
     stmt = sa.select(Location.id, Location.name).where(
         Location.lab_id == lab_id,
-        Location.parent_id == parent.id if parent is not None else Location.parent_id.is_(None))
+        Location.parent_id == parent.id if parent is not None else Location.parent_id.is_(None),
+    )
     return next((i for i, n in db.session.execute(stmt) if n.casefold() == name.casefold()), None)
 
 
-def create_location(actor: User | None, lab: Lab, name: str, kind: LocationKind,
-                    parent: Location | None = None) -> Location:
+def create_location(
+    actor: User | None, lab: Lab, name: str, kind: LocationKind, parent: Location | None = None
+) -> Location:
     """Add a zone, shelf or bin to a lab, with its own code and label."""
     name = _clean_name(name)
     if parent is not None and parent.lab_id != lab.id:
@@ -404,8 +424,9 @@ def create_location(actor: User | None, lab: Lab, name: str, kind: LocationKind,
     if _location_sibling(lab.id, name, parent) is not None:
         raise Conflict(_("This place already exists in this lab."), field="name")
     code = issue_code(lab.territory, LOCATION_TARGET)
-    location = Location(territory_id=lab.territory_id, lab=lab, name=name, kind=kind, parent=parent, path=path,
-                        code=code.code)
+    location = Location(
+        territory_id=lab.territory_id, lab=lab, name=name, kind=kind, parent=parent, path=path, code=code.code
+    )
     db.session.add(location)
     _flush_unique(_("This place already exists in this lab."))
     code.target_id = location.id
@@ -414,8 +435,9 @@ def create_location(actor: User | None, lab: Lab, name: str, kind: LocationKind,
     return location
 
 
-def update_location(actor: User, location: Location, name: str, kind: LocationKind,
-                    parent: Location | None) -> Location:
+def update_location(
+    actor: User, location: Location, name: str, kind: LocationKind, parent: Location | None
+) -> Location:
     """Rename or move a place within its lab; the paths of what is inside follow."""
     name = _clean_name(name)
     ancestor = parent
@@ -427,8 +449,10 @@ def update_location(actor: User, location: Location, name: str, kind: LocationKi
         raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
     if parent is not None and parent.kind == LocationKind.BIN:
         raise ValidationError(_("Nothing can be placed inside a bin."), field="parent_id")
-    if kind == LocationKind.BIN and db.session.scalar(
-            sa.select(Location.id).where(Location.parent_id == location.id).limit(1)) is not None:
+    if (
+        kind == LocationKind.BIN
+        and db.session.scalar(sa.select(Location.id).where(Location.parent_id == location.id).limit(1)) is not None
+    ):
         raise ValidationError(_("Nothing can be placed inside a bin."), field="kind")
     path = _location_path(location.lab, name, parent)
     clash = _location_sibling(location.lab_id, name, parent)
@@ -437,9 +461,12 @@ def update_location(actor: User, location: Location, name: str, kind: LocationKi
     before = {"path": location.path, "kind": location.kind.value}
     old_prefix = location.path + PATH_SEPARATOR
     location.name, location.kind, location.parent, location.path = name, kind, parent, path
-    for sub in db.session.scalars(sa.select(Location).where(Location.lab_id == location.lab_id,
-                                                            Location.path.startswith(old_prefix, autoescape=True))):
-        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix):]
+    for sub in db.session.scalars(
+        sa.select(Location).where(
+            Location.lab_id == location.lab_id, Location.path.startswith(old_prefix, autoescape=True)
+        )
+    ):
+        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix) :]
     db.session.flush()
     record(actor, "update", location, before=before, after={"path": path, "kind": kind.value})
     return location
@@ -452,13 +479,17 @@ def issue_blank_codes(actor: User, territory: Territory, count: int) -> list[Cod
     """Issue a batch of unassigned codes for pre-printed labels."""
     if count is None or count < 1 or count > MAX_BLANK_CODES:
         raise ValidationError(
-            ngettext("Ask for between 1 and %(num)d label.", "Ask for between 1 and %(num)d labels.",
-                     MAX_BLANK_CODES),
+            ngettext("Ask for between 1 and %(num)d label.", "Ask for between 1 and %(num)d labels.", MAX_BLANK_CODES),
             field="count",
         )
     codes = [issue_code(territory) for _ in range(count)]
-    record(actor, "issue_blank_codes", territory, after={"count": count, "first": codes[0].code,
-                                                          "last": codes[-1].code}, territory_id=territory.id)
+    record(
+        actor,
+        "issue_blank_codes",
+        territory,
+        after={"count": count, "first": codes[0].code, "last": codes[-1].code},
+        territory_id=territory.id,
+    )
     return codes
 
 

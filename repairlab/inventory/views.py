@@ -97,9 +97,16 @@ def items():
     page = paginate(item_query(territory_scope(current_user), filters))
     labs = _labs()
     return render_template(
-        "inventory/items.html", page=page, filters=filters, labs=labs, categories=_categories(),
-        locations=_locations([lab.id for lab in labs]), kinds=list(ItemKind), statuses=list(ItemStatus),
-        manual_statuses=services.MANUAL_STATUSES, can_manage=has_role(current_user, *MANAGERS),
+        "inventory/items.html",
+        page=page,
+        filters=filters,
+        labs=labs,
+        categories=_categories(),
+        locations=_locations([lab.id for lab in labs]),
+        kinds=list(ItemKind),
+        statuses=list(ItemStatus),
+        manual_statuses=services.MANUAL_STATUSES,
+        can_manage=has_role(current_user, *MANAGERS),
     )
 
 
@@ -157,8 +164,13 @@ def bulk():
 _ITEM_PAGE = (
     sa.select(Item)
     .where(Item.id == sa.bindparam("item_id"))
-    .options(joinedload(Item.category), joinedload(Item.location), joinedload(Item.lab),
-             joinedload(Item.territory), joinedload(Item.photos))
+    .options(
+        joinedload(Item.category),
+        joinedload(Item.location),
+        joinedload(Item.lab),
+        joinedload(Item.territory),
+        joinedload(Item.photos),
+    )
 )
 _OPEN_REPORTS = (
     sa.select(ProblemReport)
@@ -182,14 +194,22 @@ def item(item_id: int):
     verdict = None
     if member and viewer.role == Role.PARTICIPANT and required.effective:
         verdict = reqs.verdict_on_page(viewer, required)
-    context = {"item": item, "member": member, "manager": manager, "required": required, "verdict": verdict,
-               "panels": item_panels.for_item(item, viewer) if member else []}
+    context = {
+        "item": item,
+        "member": member,
+        "manager": manager,
+        "required": required,
+        "verdict": verdict,
+        "panels": item_panels.for_item(item, viewer) if member else [],
+    }
     if manager:
         # The management forms and open reports are only built for those who see them (the scan path stays lean).
         context.update(
             open_reports=list(db.session.scalars(_OPEN_REPORTS, {"item_id": item.id})),
-            status_form=StatusForm(), retire_form=RetireForm(),
-            quantity_form=QuantityForm(quantity=item.quantity), photo_form=PhotoForm(),
+            status_form=StatusForm(),
+            retire_form=RetireForm(),
+            quantity_form=QuantityForm(quantity=item.quantity),
+            photo_form=PhotoForm(),
             requirement_form=_requirement_form(with_choices=True),
         )
     return render_template("inventory/item.html", **context)
@@ -206,12 +226,22 @@ def _fill_item_choices(form: ItemForm, lab_id: int | None) -> None:
 
 def _item_fields(form: ItemForm) -> services.ItemFields:
     return services.ItemFields(
-        name=form.name.data, kind=ItemKind(form.kind.data), category_id=form.category_id.data,
-        location_id=form.location_id.data, condition=Condition(form.condition.data),
-        description=form.description.data or "", brand=form.brand.data or "", model=form.model.data or "",
-        serial_number=form.serial_number.data or "", value=form.value.data, acquired_on=form.acquired_on.data,
-        source=Source(form.source.data) if form.source.data else None, manual_url=form.manual_url.data or "",
-        safety_notes=form.safety_notes.data or "", notes=form.notes.data or "", quantity=form.quantity.data,
+        name=form.name.data,
+        kind=ItemKind(form.kind.data),
+        category_id=form.category_id.data,
+        location_id=form.location_id.data,
+        condition=Condition(form.condition.data),
+        description=form.description.data or "",
+        brand=form.brand.data or "",
+        model=form.model.data or "",
+        serial_number=form.serial_number.data or "",
+        value=form.value.data,
+        acquired_on=form.acquired_on.data,
+        source=Source(form.source.data) if form.source.data else None,
+        manual_url=form.manual_url.data or "",
+        safety_notes=form.safety_notes.data or "",
+        notes=form.notes.data or "",
+        quantity=form.quantity.data,
         low_stock_threshold=form.low_stock_threshold.data,
     )
 
@@ -253,8 +283,12 @@ def item_edit(item_id: int):
     if request.method == "GET":
         form.kind.data, form.condition.data = item.kind.value, item.condition.value
         form.source.data = item.source.value if item.source else ""
-    done = submit(form, lambda: services.update_item(current_user, item, _item_fields(form)), _("Changes saved."),
-                  url_for("inventory.item", item_id=item.id))
+    done = submit(
+        form,
+        lambda: services.update_item(current_user, item, _item_fields(form)),
+        _("Changes saved."),
+        url_for("inventory.item", item_id=item.id),
+    )
     return done or (render_template("inventory/item_form.html", form=form, item=item), form_status())
 
 
@@ -275,8 +309,12 @@ def _item_action(item_id: int, form: FlaskForm, action, message):
 def item_status(item_id: int):
     """Set the status by hand."""
     form = StatusForm()
-    return _item_action(item_id, form, lambda item: services.set_status(current_user, [item], ItemStatus(form.status.data)),
-                        _("Status changed."))
+    return _item_action(
+        item_id,
+        form,
+        lambda item: services.set_status(current_user, [item], ItemStatus(form.status.data)),
+        _("Status changed."),
+    )
 
 
 @bp.route("/items/<int:item_id>/retire", methods=["POST"])
@@ -284,8 +322,12 @@ def item_status(item_id: int):
 def item_retire(item_id: int):
     """Retire an item (its history and code are kept)."""
     form = RetireForm()
-    return _item_action(item_id, form, lambda item: services.retire_item(current_user, item, form.reason.data),
-                        _("The item is retired. Its history is kept."))
+    return _item_action(
+        item_id,
+        form,
+        lambda item: services.retire_item(current_user, item, form.reason.data),
+        _("The item is retired. Its history is kept."),
+    )
 
 
 @bp.route("/items/<int:item_id>/quantity", methods=["POST"])
@@ -293,8 +335,9 @@ def item_retire(item_id: int):
 def item_quantity(item_id: int):
     """Correct a part's stock."""
     form = QuantityForm()
-    return _item_action(item_id, form, lambda item: services.set_quantity(current_user, item, form.quantity.data),
-                        _("Stock updated."))
+    return _item_action(
+        item_id, form, lambda item: services.set_quantity(current_user, item, form.quantity.data), _("Stock updated.")
+    )
 
 
 @bp.route("/items/<int:item_id>/photos", methods=["POST"])
@@ -302,8 +345,9 @@ def item_quantity(item_id: int):
 def item_photo_add(item_id: int):
     """Add a photo."""
     form = PhotoForm()
-    return _item_action(item_id, form, lambda item: services.add_photo(current_user, item, form.photo.data.stream),
-                        _("Photo added."))
+    return _item_action(
+        item_id, form, lambda item: services.add_photo(current_user, item, form.photo.data.stream), _("Photo added.")
+    )
 
 
 @bp.route("/photos/<int:photo_id>/delete", methods=["POST"])
@@ -312,8 +356,9 @@ def item_photo_delete(photo_id: int):
     """Remove a photo."""
     photo = db.get_or_404(ItemPhoto, photo_id)
     item_id = photo.item_id
-    return _item_action(item_id, FlaskForm(), lambda item: services.remove_photo(current_user, photo),
-                        _("Photo removed."))
+    return _item_action(
+        item_id, FlaskForm(), lambda item: services.remove_photo(current_user, photo), _("Photo removed.")
+    )
 
 
 @bp.route("/photos/<int:photo_id>/<variant>")
@@ -343,8 +388,12 @@ def _add_requirement(form: RequirementForm, **target) -> SkillRequirement:
 
 
 def _requirement_added(requirement: SkillRequirement) -> str:
-    return _("“%(skill)s” is now required, at level %(num)d (%(label)s).", skill=requirement.skill.name,
-             num=requirement.min_level, label=SkillLevel(requirement.min_level).label)
+    return _(
+        "“%(skill)s” is now required, at level %(num)d (%(label)s).",
+        skill=requirement.skill.name,
+        num=requirement.min_level,
+        label=SkillLevel(requirement.min_level).label,
+    )
 
 
 def _flash_form_errors(form: FlaskForm) -> None:
@@ -417,11 +466,14 @@ def report(item_id: int):
 def reports():
     """Open problem reports of the territory (or closed ones with ?status=closed)."""
     status = ReportStatus.CLOSED if request.args.get("status") == "closed" else ReportStatus.OPEN
-    stmt = (sa.select(ProblemReport)
-            .options(joinedload(ProblemReport.item), joinedload(ProblemReport.reporter),
-                     joinedload(ProblemReport.closed_by))
-            .where(ProblemReport.status == status)
-            .order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc()))
+    stmt = (
+        sa.select(ProblemReport)
+        .options(
+            joinedload(ProblemReport.item), joinedload(ProblemReport.reporter), joinedload(ProblemReport.closed_by)
+        )
+        .where(ProblemReport.status == status)
+        .order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc())
+    )
     scope = territory_scope(current_user)
     if scope is not None:
         stmt = stmt.where(ProblemReport.territory_id == scope)
@@ -435,8 +487,12 @@ def report_close(report_id: int):
     problem = db.get_or_404(ProblemReport, report_id)
     ensure_territory(current_user, problem.territory_id)
     form = CloseReportForm()
-    done = submit(form, lambda: services.close_report(current_user, problem, form.resolution.data),
-                  _("Report closed."), url_for("inventory.reports"))
+    done = submit(
+        form,
+        lambda: services.close_report(current_user, problem, form.resolution.data),
+        _("Report closed."),
+        url_for("inventory.reports"),
+    )
     if done:
         return done
     for errors in form.errors.values():
@@ -465,35 +521,49 @@ def locations():
     """The places of each lab, as a tree, with how many items each holds."""
     labs = _labs()
     places = _locations([lab.id for lab in labs])
-    counts = dict(db.session.execute(
-        sa.select(Item.location_id, sa.func.count(Item.id))
-        .where(Item.location_id.in_([p.id for p in places]), Item.status != ItemStatus.RETIRED)
-        .group_by(Item.location_id)
-    ).all()) if places else {}
-    return render_template("inventory/locations.html", labs=labs, places=places, counts=counts,
-                           can_manage=has_role(current_user, *MANAGERS))
+    counts = (
+        dict(
+            db.session.execute(
+                sa.select(Item.location_id, sa.func.count(Item.id))
+                .where(Item.location_id.in_([p.id for p in places]), Item.status != ItemStatus.RETIRED)
+                .group_by(Item.location_id)
+            ).all()
+        )
+        if places
+        else {}
+    )
+    return render_template(
+        "inventory/locations.html",
+        labs=labs,
+        places=places,
+        counts=counts,
+        can_manage=has_role(current_user, *MANAGERS),
+    )
 
 
 @bp.route("/places/<int:location_id>")
 @roles_required(*MEMBERS)
 def location(location_id: int):
     """A place and what it holds (a scanned shelf label opens this)."""
-    place = db.session.scalar(sa.select(Location).where(Location.id == location_id)
-                              .options(joinedload(Location.lab), selectinload(Location.children)))
+    place = db.session.scalar(
+        sa.select(Location)
+        .where(Location.id == location_id)
+        .options(joinedload(Location.lab), selectinload(Location.children))
+    )
     if place is None:
         abort(404)
     ensure_territory(current_user, place.territory_id)
     filters = ItemFilters(location_id=place.id)
     page = paginate(item_query(place.territory_id, filters))
-    return render_template("inventory/location.html", place=place, page=page,
-                           can_manage=can_manage(place.territory_id))
+    return render_template("inventory/location.html", place=place, page=page, can_manage=can_manage(place.territory_id))
 
 
 def _fill_location_choices(form: LocationForm, exclude: Location | None = None) -> None:
     labs = _labs()
     form.lab_id.choices = [(lab.id, f"{lab.territory.code} – {lab.name}") for lab in labs]
     form.parent_id.choices = [("", "—")] + [
-        (p.id, p.path) for p in _locations([lab.id for lab in labs])
+        (p.id, p.path)
+        for p in _locations([lab.id for lab in labs])
         if p.kind != LocationKind.BIN and (exclude is None or not (p.path + " >").startswith(exclude.path + " >"))
     ]
 
@@ -520,8 +590,12 @@ def location_new():
         lab, parent = _location_values(form)
         return services.create_location(current_user, lab, form.name.data, LocationKind(form.kind.data), parent)
 
-    done = submit(form, save, lambda place: _("%(code)s %(name)s added.", code=place.code, name=place.name),
-                  lambda place: url_for("inventory.location", location_id=place.id))
+    done = submit(
+        form,
+        save,
+        lambda place: _("%(code)s %(name)s added.", code=place.code, name=place.name),
+        lambda place: url_for("inventory.location", location_id=place.id),
+    )
     return done or (render_template("inventory/location_form.html", form=form, place=None), form_status())
 
 
@@ -558,8 +632,7 @@ def categories():
 
 def _fill_category_choices(form: CategoryForm, exclude: Category | None = None) -> None:
     form.parent_id.choices = [("", "—")] + [
-        (c.id, c.path) for c in _categories()
-        if exclude is None or not (c.path + " >").startswith(exclude.path + " >")
+        (c.id, c.path) for c in _categories() if exclude is None or not (c.path + " >").startswith(exclude.path + " >")
     ]
 
 
@@ -571,8 +644,9 @@ def category_new():
     _fill_category_choices(form)
     done = submit(
         form,
-        lambda: services.create_category(current_user, form.name.data,
-                                         db.session.get(Category, form.parent_id.data) if form.parent_id.data else None),
+        lambda: services.create_category(
+            current_user, form.name.data, db.session.get(Category, form.parent_id.data) if form.parent_id.data else None
+        ),
         lambda c: _("Category %(name)s added.", name=c.path),
         url_for("inventory.categories"),
     )
@@ -588,17 +662,26 @@ def category_edit(category_id: int):
     _fill_category_choices(form, exclude=category)
     done = submit(
         form,
-        lambda: services.update_category(current_user, category, form.name.data,
-                                         db.session.get(Category, form.parent_id.data) if form.parent_id.data else None),
+        lambda: services.update_category(
+            current_user,
+            category,
+            form.name.data,
+            db.session.get(Category, form.parent_id.data) if form.parent_id.data else None,
+        ),
         _("Changes saved."),
         url_for("inventory.categories"),
     )
     if done:
         return done
     own, inherited = reqs.category_requirements(category)
-    return render_template("inventory/category_form.html", form=form, category=category, own_requirements=own,
-                           inherited_requirements=inherited, requirement_form=_requirement_form(with_choices=True),
-                           ), form_status()
+    return render_template(
+        "inventory/category_form.html",
+        form=form,
+        category=category,
+        own_requirements=own,
+        inherited_requirements=inherited,
+        requirement_form=_requirement_form(with_choices=True),
+    ), form_status()
 
 
 # --- Pre-printed labels ---------------------------------------------------------------------------
@@ -619,21 +702,28 @@ def attach_code(code: str):
 
     def attach():
         target = find_code(form.item_code.data)
-        item = (db.session.scalar(sa.select(Item).where(Item.code == target.code, Item.territory_id == found.territory_id))
-                if target is not None else None)
+        item = (
+            db.session.scalar(sa.select(Item).where(Item.code == target.code, Item.territory_id == found.territory_id))
+            if target is not None
+            else None
+        )
         if item is None:
             raise services.ValidationError(_("No item of this territory has this code."), field="item_code")
         services.attach_code(current_user, found, item)
         return item
 
-    done = submit(form, attach, lambda item: _("Label %(code)s now opens %(name)s.", code=found.code, name=item.name),
-                  lambda item: url_for("inventory.item", item_id=item.id))
+    done = submit(
+        form,
+        attach,
+        lambda item: _("Label %(code)s now opens %(name)s.", code=found.code, name=item.name),
+        lambda item: url_for("inventory.item", item_id=item.id),
+    )
     item_form = ItemForm()
     _fill_item_choices(item_form, None)
-    item_form.lab_id.choices = [c for c in item_form.lab_id.choices
-                                if db.session.get(Lab, c[0]).territory_id == found.territory_id]
-    return done or (render_template("inventory/attach.html", code=found, form=form, item_form=item_form),
-                    form_status())
+    item_form.lab_id.choices = [
+        c for c in item_form.lab_id.choices if db.session.get(Lab, c[0]).territory_id == found.territory_id
+    ]
+    return done or (render_template("inventory/attach.html", code=found, form=form, item_form=item_form), form_status())
 
 
 @bp.route("/attach/<code>/new", methods=["POST"])
@@ -651,10 +741,16 @@ def attach_code_new(code: str):
         lab = _chosen_lab(form)
         return services.create_item(current_user, lab, _item_fields(form), code=found)
 
-    done = submit(form, create, lambda created: _("%(code)s %(name)s added.", code=created.code, name=created.name),
-                  lambda created: url_for("inventory.item", item_id=created.id))
-    return done or (render_template("inventory/attach.html", code=found, form=AttachCodeForm(), item_form=form),
-                    form_status())
+    done = submit(
+        form,
+        create,
+        lambda created: _("%(code)s %(name)s added.", code=created.code, name=created.name),
+        lambda created: url_for("inventory.item", item_id=created.id),
+    )
+    return done or (
+        render_template("inventory/attach.html", code=found, form=AttachCodeForm(), item_form=form),
+        form_status(),
+    )
 
 
 # --- CSV import and export ------------------------------------------------------------------------
@@ -684,8 +780,9 @@ def import_items():
             show_domain_error(form, error)
     # A clean preview is a normal page; a refused file or form is a 400, like every refused form.
     status = 200 if preview is not None and not preview.errors else form_status()
-    return render_template("inventory/import.html", form=form, preview=preview, token=token, lab=lab,
-                           columns=csv_io.COLUMNS), status
+    return render_template(
+        "inventory/import.html", form=form, preview=preview, token=token, lab=lab, columns=csv_io.COLUMNS
+    ), status
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -724,5 +821,8 @@ def export_items():
     stmt = item_query(territory_scope(current_user), filters).execution_options(yield_per=500)
     # No .unique(): SQLAlchemy refuses it with yield_per, and the list loads no joined collection.
     rows = csv_io.export_rows(db.session.scalars(stmt))
-    return Response(stream_with_context(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=inventory.csv"})
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=inventory.csv"},
+    )

@@ -24,6 +24,5 @@ class BlankCodesForm(FlaskForm):
     """A batch of pre-numbered labels."""
 
     territory_id = SelectField(_l("Territory"), coerce=int)
-    count = IntegerField(_l("Number of labels"), default=21,
-                         validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    count = IntegerField(_l("Number of labels"), default=21, validators=[InputRequired(), NumberRange(min=1, max=1000)])
     layout = SelectField(_l("Sheet"), choices=layout_choices)

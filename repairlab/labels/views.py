@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from io import BytesIO
 
 from repairlab.auth import can_access_territory, has_role, roles_required, territory_scope
 from repairlab.errors import DomainError
@@ -61,7 +62,8 @@ def _codes_from_request() -> list[Code]:
         lo, hi = sorted((int(first.split("-")[1]), int(last.split("-")[1])))
         if hi - lo < MAX_SHEET_CODES:
             codes += db.session.scalars(
-                sa.select(Code).join(Territory, Territory.id == Code.territory_id)
+                sa.select(Code)
+                .join(Territory, Territory.id == Code.territory_id)
                 .where(Territory.code == prefix, Code.number.between(lo, hi))
             ).all()
     # Keep the order asked for (a selection's order), then by code for a range.
@@ -74,8 +76,15 @@ def _codes_from_request() -> list[Code]:
 def _label_data(codes: list[Code]) -> list[LabelData]:
     names = label_names(codes)
     territories = dict(db.session.execute(sa.select(Territory.id, Territory.name)).all())
-    return [LabelData(code=c.code, url=_code_url(c.code), name=names.get(c.code, ""),
-                      territory=territories.get(c.territory_id, "")) for c in codes]
+    return [
+        LabelData(
+            code=c.code,
+            url=_code_url(c.code),
+            name=names.get(c.code, ""),
+            territory=territories.get(c.territory_id, ""),
+        )
+        for c in codes
+    ]
 
 
 def _layout_arg() -> str:
@@ -91,8 +100,14 @@ def print_labels():
     if not codes:
         abort(404)
     labels = _label_data(codes)
-    return render_template("labels/print.html", labels=labels, layouts=LAYOUTS, layout=_layout_arg(),
-                           args=request.args, layout_label=lambda key: str(LAYOUT_LABELS.get(key, key)))
+    return render_template(
+        "labels/print.html",
+        labels=labels,
+        layouts=LAYOUTS,
+        layout=_layout_arg(),
+        args=request.args,
+        layout_label=lambda key: str(LAYOUT_LABELS.get(key, key)),
+    )
 
 
 @bp.route("/labels/sheet.pdf")
@@ -123,8 +138,9 @@ def _one_code(code_text: str) -> Code:
 def label_image(code_text: str):
     """One label as a 300-dpi PNG."""
     [label] = _label_data([_one_code(code_text)])
-    return send_file(BytesIO(label_png(label, layout=_layout_arg())), mimetype="image/png",
-                     download_name=f"{label.code}.png")
+    return send_file(
+        BytesIO(label_png(label, layout=_layout_arg())), mimetype="image/png", download_name=f"{label.code}.png"
+    )
 
 
 @bp.route("/labels/<code_text>.svg")
@@ -132,8 +148,11 @@ def label_image(code_text: str):
 def label_vector(code_text: str):
     """One label as SVG."""
     [label] = _label_data([_one_code(code_text)])
-    return send_file(BytesIO(label_svg(label, layout=_layout_arg()).encode()), mimetype="image/svg+xml",
-                     download_name=f"{label.code}.svg")
+    return send_file(
+        BytesIO(label_svg(label, layout=_layout_arg()).encode()),
+        mimetype="image/svg+xml",
+        download_name=f"{label.code}.svg",
+    )
 
 
 @bp.route("/labels/blank", methods=["GET", "POST"])
@@ -143,8 +162,9 @@ def blank_codes():
     from repairlab.inventory.services import issue_blank_codes
 
     form = BlankCodesForm()
-    territories = db.session.scalars(sa.select(Territory).where(Territory.active.is_(True))
-                                     .order_by(Territory.code)).all()
+    territories = db.session.scalars(
+        sa.select(Territory).where(Territory.active.is_(True)).order_by(Territory.code)
+    ).all()
     scope = territory_scope(current_user)
     if scope is not None:
         territories = [t for t in territories if t.id == scope]
@@ -159,8 +179,9 @@ def blank_codes():
             show_domain_error(form, error)
         else:
             db.session.commit()
-            return redirect(url_for("labels.print_labels", **{"from": codes[0].code, "to": codes[-1].code},
-                                    layout=form.layout.data))
+            return redirect(
+                url_for("labels.print_labels", **{"from": codes[0].code, "to": codes[-1].code}, layout=form.layout.data)
+            )
     return render_template("labels/blank.html", form=form), form_status()
 
 

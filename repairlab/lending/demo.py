@@ -23,23 +23,37 @@ def seed_lending(ctx: DemoContext) -> None:
         db.session.add(MemberCard(user_id=talent.id, token=new_token()))
     for territory in ctx.territories.values():
         people = [t for t in talents if t.territory_id == territory.id and t.active]
-        manager = db.session.scalar(sa.select(User).where(User.role == Role.LAB_MANAGER,
-                                                          User.territory_id == territory.id).limit(1))
-        tools = db.session.scalars(sa.select(Item).where(Item.territory_id == territory.id,
-                                                         Item.kind == ItemKind.TOOL,
-                                                         Item.status == ItemStatus.AVAILABLE)
-                                   .order_by(Item.id).limit(8)).all()
+        manager = db.session.scalar(
+            sa.select(User).where(User.role == Role.LAB_MANAGER, User.territory_id == territory.id).limit(1)
+        )
+        tools = db.session.scalars(
+            sa.select(Item)
+            .where(Item.territory_id == territory.id, Item.kind == ItemKind.TOOL, Item.status == ItemStatus.AVAILABLE)
+            .order_by(Item.id)
+            .limit(8)
+        ).all()
         if not people or manager is None or len(tools) < 6:
             continue
         plans = [  # (started days ago, due in days (negative: overdue), returned days ago or None)
-            (20, -10, None), (12, -3, None), (3, 0, None), (2, 5, None),
-            (30, -23, 24), (15, -8, 9),
+            (20, -10, None),
+            (12, -3, None),
+            (3, 0, None),
+            (2, 5, None),
+            (30, -23, 24),
+            (15, -8, 9),
         ]
         for n, (started, due, returned) in enumerate(plans):
             tool, borrower = tools[n], people[n % len(people)]
-            loan = Loan(item_id=tool.id, territory_id=territory.id, borrower_id=borrower.id, lent_by_id=manager.id,
-                        kind=LoanKind.TAKE_HOME, started_at=now - timedelta(days=started),
-                        due_at=now + timedelta(days=due), created_at=now - timedelta(days=started))
+            loan = Loan(
+                item_id=tool.id,
+                territory_id=territory.id,
+                borrower_id=borrower.id,
+                lent_by_id=manager.id,
+                kind=LoanKind.TAKE_HOME,
+                started_at=now - timedelta(days=started),
+                due_at=now + timedelta(days=due),
+                created_at=now - timedelta(days=started),
+            )
             if returned is None:
                 tool.status = ItemStatus.ON_LOAN
             else:

@@ -25,8 +25,7 @@ class BorrowForm(FlaskForm):
     """A talent borrows the tool whose page they are on."""
 
     kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
-    due_on = DateField(_l("Bring it back by"), validators=[Optional()],
-                       description=_l("Only when you take it home."))
+    due_on = DateField(_l("Bring it back by"), validators=[Optional()], description=_l("Only when you take it home."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,8 +35,7 @@ class BorrowForm(FlaskForm):
 class ReturnForm(FlaskForm):
     """Give a tool back, saying in what condition."""
 
-    condition = SelectField(_l("Condition now"), choices=[], default=Condition.GOOD.value,
-                            validators=[InputRequired()])
+    condition = SelectField(_l("Condition now"), choices=[], default=Condition.GOOD.value, validators=[InputRequired()])
     note = TextAreaField(_l("Note (what is wrong, if anything)"), validators=[Optional(), Length(max=2000)])
     out_of_service = BooleanField(_l("Take it out of service"))
 
@@ -49,17 +47,23 @@ class ReturnForm(FlaskForm):
 class DeskLendForm(FlaskForm):
     """The desk lends a scanned item to the talent whose member card was scanned."""
 
-    item_code = StringField(_l("Item code"), validators=[InputRequired(), Length(max=200)],
-                            description=_l("Scan the item's label or type its code, e.g. RBX-0042."))
-    card = StringField(_l("Member card"), validators=[InputRequired(), Length(max=200)],
-                       description=_l("Scan the talent's member card or type its code, e.g. M-7K3QXH9A2D."))
+    item_code = StringField(
+        _l("Item code"),
+        validators=[InputRequired(), Length(max=200)],
+        description=_l("Scan the item's label or type its code, e.g. RBX-0042."),
+    )
+    card = StringField(
+        _l("Member card"),
+        validators=[InputRequired(), Length(max=200)],
+        description=_l("Scan the talent's member card or type its code, e.g. M-7K3QXH9A2D."),
+    )
     kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
-    due_on = DateField(_l("Bring it back by"), validators=[Optional()],
-                       description=_l("Only when the tool goes home."))
-    override_reason = TextAreaField(_l("Override reason (only if the skills check refuses)"),
-                                    validators=[Optional(), Length(max=1000)],
-                                    description=_l("Lend anyway despite a missing skill: say why. It is kept in "
-                                                   "the audit log."))
+    due_on = DateField(_l("Bring it back by"), validators=[Optional()], description=_l("Only when the tool goes home."))
+    override_reason = TextAreaField(
+        _l("Override reason (only if the skills check refuses)"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Lend anyway despite a missing skill: say why. It is kept in the audit log."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,8 +22,15 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
     desk = services.is_desk(viewer, item.territory_id)
     talent = has_role(viewer, Role.PARTICIPANT)
     loan = services.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
-    ctx = {"item": item, "loan": loan, "desk": desk, "mine": bool(loan and loan.borrower_id == viewer.id),
-           "talent": talent, "borrow_form": None, "return_form": None}
+    ctx = {
+        "item": item,
+        "loan": loan,
+        "desk": desk,
+        "mine": bool(loan and loan.borrower_id == viewer.id),
+        "talent": talent,
+        "borrow_form": None,
+        "return_form": None,
+    }
     if ctx["mine"] or (loan and desk):
         ctx["return_form"] = ReturnForm(formdata=None)
     if talent and item.status == ItemStatus.AVAILABLE:
@@ -39,8 +46,12 @@ def my_loans_context(user: User) -> dict:
     from repairlab.lending import services
 
     current, _past = services.my_loans_open(user)
-    return {"loans": current[:HOME_LOANS], "more": max(0, len(current) - HOME_LOANS), "today": services.lab_today(),
-            "days_late": services.days_late}
+    return {
+        "loans": current[:HOME_LOANS],
+        "more": max(0, len(current) - HOME_LOANS),
+        "today": services.lab_today(),
+        "days_late": services.days_late,
+    }
 
 
 def desk_context(user: User) -> dict:
@@ -53,10 +64,18 @@ def desk_context(user: User) -> dict:
 def register_panels() -> None:
     """Add the lending sections to the item page and the home page."""
     item_panels.register(ItemPanel("lending.loan", "lending/item_panel.html", item_context, order=10))
-    home_panels.register(HomePanel("lending.mine", frozenset({Role.PARTICIPANT}), "lending/panels/mine.html",
-                                   my_loans_context, order=15))
-    home_panels.register(HomePanel("lending.desk", frozenset({Role.LAB_MANAGER, Role.ADMIN}),
-                                   "lending/panels/desk.html", desk_context, order=15))
+    home_panels.register(
+        HomePanel("lending.mine", frozenset({Role.PARTICIPANT}), "lending/panels/mine.html", my_loans_context, order=15)
+    )
+    home_panels.register(
+        HomePanel(
+            "lending.desk",
+            frozenset({Role.LAB_MANAGER, Role.ADMIN}),
+            "lending/panels/desk.html",
+            desk_context,
+            order=15,
+        )
+    )
 
 
 __all__ = ["db", "register_panels"]

@@ -70,8 +70,12 @@ def is_desk(user: User | None, territory_id: int | None = None) -> bool:
 
 def can_return(user: User | None, loan: Loan) -> bool:
     """The borrower, or the desk of the loan's territory."""
-    return (user is not None and getattr(user, "is_authenticated", False) and user.active
-            and (user.id == loan.borrower_id or is_desk(user, loan.territory_id)))
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.active
+        and (user.id == loan.borrower_id or is_desk(user, loan.territory_id))
+    )
 
 
 # --- Borrowing -------------------------------------------------------------------------------------
@@ -102,12 +106,23 @@ def ngettext_days(days: int) -> str:
 
 def open_loan_count(user: User) -> int:
     """How many items a talent holds now."""
-    return db.session.scalar(sa.select(sa.func.count(Loan.id)).where(Loan.borrower_id == user.id,
-                                                                     Loan.returned_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Loan.id)).where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
+        )
+        or 0
+    )
 
 
-def check_out_item(actor: User, item: Item, borrower: User, *, kind: LoanKind | str,
-                   due_at: date | datetime | None = None, override_reason: str = "") -> Loan:
+def check_out_item(
+    actor: User,
+    item: Item,
+    borrower: User,
+    *,
+    kind: LoanKind | str,
+    due_at: date | datetime | None = None,
+    override_reason: str = "",
+) -> Loan:
     """Lend an item to a talent, after every rule: a tool, available, an active talent of the same territory,
     within their limit, holding the skills it requires (which the desk may override with a written reason)."""
     try:
@@ -129,15 +144,20 @@ def check_out_item(actor: User, item: Item, borrower: User, *, kind: LoanKind | 
     if not borrower.active:
         raise ValidationError(_("This talent's account is not active, so they cannot borrow."), field="card")
     if borrower.territory_id != item.territory_id:
-        raise ValidationError(_("This talent belongs to another territory; tools are lent in their own territory "
-                                "only."), field="card")
+        raise ValidationError(
+            _("This talent belongs to another territory; tools are lent in their own territory only."), field="card"
+        )
     limit = current_app.config["LOAN_LIMIT_PER_TALENT"]
     if open_loan_count(borrower) >= limit:
         from flask_babel import ngettext
 
-        raise Conflict(ngettext("The limit is reached: a talent holds %(num)d tool at a time. Give one back first.",
-                                "The limit is reached: a talent holds %(num)d tools at a time. Give one back first.",
-                                limit))
+        raise Conflict(
+            ngettext(
+                "The limit is reached: a talent holds %(num)d tool at a time. Give one back first.",
+                "The limit is reached: a talent holds %(num)d tools at a time. Give one back first.",
+                limit,
+            )
+        )
     due = _due(kind, due_at)
     decision = may_use_item(borrower, item)
     if not decision.allowed:
@@ -148,8 +168,16 @@ def check_out_item(actor: User, item: Item, borrower: User, *, kind: LoanKind | 
             raise PermissionDenied(message.strip())
     else:
         override_reason = ""
-    loan = Loan(item_id=item.id, territory_id=item.territory_id, borrower_id=borrower.id, lent_by_id=actor.id,
-                kind=kind, started_at=utcnow(), due_at=due, override_reason=override_reason)
+    loan = Loan(
+        item_id=item.id,
+        territory_id=item.territory_id,
+        borrower_id=borrower.id,
+        lent_by_id=actor.id,
+        kind=kind,
+        started_at=utcnow(),
+        due_at=due,
+        override_reason=override_reason,
+    )
     db.session.add(loan)
     try:
         # The partial unique index decides when two people borrow the item at the same instant.
@@ -159,9 +187,19 @@ def check_out_item(actor: User, item: Item, borrower: User, *, kind: LoanKind | 
         raise Conflict(_("This item has just been lent to someone else.")) from None
     item.status = ItemStatus.ON_LOAN
     loan.item = item
-    record(actor, "lend", loan, after={"item": item.code, "borrower": borrower.id, "kind": kind, "due_at": due,
-                                       "override_reason": override_reason},
-           label=f"{item.code} {item.name}")
+    record(
+        actor,
+        "lend",
+        loan,
+        after={
+            "item": item.code,
+            "borrower": borrower.id,
+            "kind": kind,
+            "due_at": due,
+            "override_reason": override_reason,
+        },
+        label=f"{item.code} {item.name}",
+    )
     db.session.flush()
     return loan
 
@@ -169,8 +207,9 @@ def check_out_item(actor: User, item: Item, borrower: User, *, kind: LoanKind | 
 # --- Returning -------------------------------------------------------------------------------------
 
 
-def return_item(actor: User, loan: Loan, *, condition: Condition | str, note: str = "",
-                out_of_service: bool = False) -> Loan:
+def return_item(
+    actor: User, loan: Loan, *, condition: Condition | str, note: str = "", out_of_service: bool = False
+) -> Loan:
     """Give an item back: the borrower or the desk; a damaged return opens a problem report."""
     if not can_return(actor, loan):
         raise PermissionDenied(_("Only the borrower or a lab manager records this return."))
@@ -185,7 +224,8 @@ def return_item(actor: User, loan: Loan, *, condition: Condition | str, note: st
         out_of_service = False  # only the desk takes a tool out of service
     # Guarded update: two returns at once cannot both succeed.
     result = db.session.execute(
-        sa.update(Loan).where(Loan.id == loan.id, Loan.returned_at.is_(None))
+        sa.update(Loan)
+        .where(Loan.id == loan.id, Loan.returned_at.is_(None))
         .values(returned_at=utcnow(), returned_to_id=actor.id, return_condition=condition, return_note=note)
         .execution_options(synchronize_session=False)
     )
@@ -196,11 +236,16 @@ def return_item(actor: User, loan: Loan, *, condition: Condition | str, note: st
     item.status = ItemStatus.OUT_OF_SERVICE if out_of_service else ItemStatus.AVAILABLE
     item.condition = condition
     if condition in DAMAGED:
-        report_problem(actor, item, note or _("Returned in %(condition)s condition.",
-                                              condition=condition.label.lower()))
-    record(actor, "return", loan, after={"item": item.code, "condition": condition, "note": note,
-                                         "out_of_service": out_of_service},
-           label=f"{item.code} {item.name}")
+        report_problem(
+            actor, item, note or _("Returned in %(condition)s condition.", condition=condition.label.lower())
+        )
+    record(
+        actor,
+        "return",
+        loan,
+        after={"item": item.code, "condition": condition, "note": note, "out_of_service": out_of_service},
+        label=f"{item.code} {item.name}",
+    )
     db.session.flush()
     return loan
 
@@ -233,7 +278,7 @@ def card_token(text: str) -> str:
     """The token in a typed or scanned text (a bare token, or a whole /m/<token> URL), upper-cased."""
     text = (text or "").strip()
     if "/m/" in text.lower():
-        text = text[text.lower().rindex("/m/") + 3:].split("?")[0]
+        text = text[text.lower().rindex("/m/") + 3 :].split("?")[0]
     text = text.strip("/ ").upper()
     if text and not text.startswith(CARD_PREFIX):
         text = CARD_PREFIX + text.removeprefix("M")
@@ -245,8 +290,11 @@ def find_card(text: str) -> MemberCard | None:
     token = card_token(text)
     if len(token) <= len(CARD_PREFIX):
         return None
-    return db.session.scalar(sa.select(MemberCard).where(MemberCard.token == token, MemberCard.revoked_at.is_(None))
-                             .options(joinedload(MemberCard.user)))
+    return db.session.scalar(
+        sa.select(MemberCard)
+        .where(MemberCard.token == token, MemberCard.revoked_at.is_(None))
+        .options(joinedload(MemberCard.user))
+    )
 
 
 def get_card(text: str) -> MemberCard:
@@ -314,16 +362,28 @@ def desk_counts(territory_id: int | None) -> dict[str, int]:
 
 def my_loans(user: User) -> tuple[list[Loan], list[Loan]]:
     """A talent's open loans (soonest due first) and their last past loans (two queries)."""
-    current = db.session.scalars(sa.select(Loan).where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
-                                 .options(joinedload(Loan.item)).order_by(Loan.due_at)).all()
-    past = db.session.scalars(sa.select(Loan).where(Loan.borrower_id == user.id, Loan.returned_at.is_not(None))
-                              .options(joinedload(Loan.item)).order_by(Loan.returned_at.desc())
-                              .limit(PAST_LOANS)).all()
+    current = db.session.scalars(
+        sa.select(Loan)
+        .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
+        .options(joinedload(Loan.item))
+        .order_by(Loan.due_at)
+    ).all()
+    past = db.session.scalars(
+        sa.select(Loan)
+        .where(Loan.borrower_id == user.id, Loan.returned_at.is_not(None))
+        .options(joinedload(Loan.item))
+        .order_by(Loan.returned_at.desc())
+        .limit(PAST_LOANS)
+    ).all()
     return list(current), list(past)
 
 
 def my_loans_open(user: User) -> tuple[list[Loan], None]:
     """A talent's open loans, soonest due (so overdue) first (one query)."""
-    current = db.session.scalars(sa.select(Loan).where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
-                                 .options(joinedload(Loan.item)).order_by(Loan.due_at)).all()
+    current = db.session.scalars(
+        sa.select(Loan)
+        .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
+        .options(joinedload(Loan.item))
+        .order_by(Loan.due_at)
+    ).all()
     return list(current), None

@@ -78,8 +78,13 @@ def return_loan(loan_id: int):
         flash(_("Say in what condition the tool comes back."), "error")
         return target
     try:
-        services.return_item(current_user, loan, condition=form.condition.data, note=form.note.data or "",
-                             out_of_service=form.out_of_service.data)
+        services.return_item(
+            current_user,
+            loan,
+            condition=form.condition.data,
+            note=form.note.data or "",
+            out_of_service=form.out_of_service.data,
+        )
     except DomainError as error:
         show_domain_error(None, error)
         return target
@@ -102,8 +107,14 @@ def desk():
 
 def _render_desk(form: DeskLendForm, status: int = 200):
     lists = services.desk_lists(territory_scope(current_user))
-    return render_template("lending/desk.html", form=form, lists=lists, today=services.lab_today(),
-                           days_late=services.days_late, return_form=ReturnForm(formdata=None)), status
+    return render_template(
+        "lending/desk.html",
+        form=form,
+        lists=lists,
+        today=services.lab_today(),
+        days_late=services.days_late,
+        return_form=ReturnForm(formdata=None),
+    ), status
 
 
 @bp.route("/lending/desk/lend", methods=["POST"])
@@ -121,14 +132,27 @@ def desk_lend():
         if item is None or not services.is_desk(current_user, item.territory_id):
             raise services.NotFound(_("No item has this code. Check it and try again."), field="item_code")
         card = services.get_card(form.card.data)
-        loan = services.check_out_item(current_user, item, card.user, kind=form.kind.data, due_at=form.due_on.data,
-                                       override_reason=form.override_reason.data or "")
+        loan = services.check_out_item(
+            current_user,
+            item,
+            card.user,
+            kind=form.kind.data,
+            due_at=form.due_on.data,
+            override_reason=form.override_reason.data or "",
+        )
     except DomainError as error:
         show_domain_error(form, error)
         return _render_desk(form, 400)
     db.session.commit()
-    flash(_("%(item)s lent to %(name)s until %(date)s.", item=f"{loan.item.code} {loan.item.name}",
-            name=loan.borrower.full_name, date=_due_words(loan)), "success")
+    flash(
+        _(
+            "%(item)s lent to %(name)s until %(date)s.",
+            item=f"{loan.item.code} {loan.item.name}",
+            name=loan.borrower.full_name,
+            date=_due_words(loan),
+        ),
+        "success",
+    )
     return redirect(url_for("lending.desk"))
 
 
@@ -140,8 +164,9 @@ def desk_lend():
 def my_loans():
     """A talent's loans: what they hold now, until when, and how to give it back; the last ones returned."""
     current, past = services.my_loans(current_user)
-    return render_template("lending/my_loans.html", current=current, past=past, today=services.lab_today(),
-                           days_late=services.days_late)
+    return render_template(
+        "lending/my_loans.html", current=current, past=past, today=services.lab_today(), days_late=services.days_late
+    )
 
 
 # --- Member cards ----------------------------------------------------------------------------------
@@ -175,8 +200,7 @@ def my_card():
     """A talent's own member card, printable."""
     card = services.card_for(current_user)
     db.session.commit()
-    return render_template("lending/card.html", card=card, talent=current_user,
-                           png_url=url_for("lending.my_card_png"))
+    return render_template("lending/card.html", card=card, talent=current_user, png_url=url_for("lending.my_card_png"))
 
 
 @bp.route("/lending/card.png")
@@ -201,8 +225,9 @@ def talent_card(user_id: int):
     talent = _talent_or_404(user_id)
     card = services.card_for(talent)
     db.session.commit()
-    return render_template("lending/card.html", card=card, talent=talent,
-                           png_url=url_for("lending.talent_card_png", user_id=talent.id))
+    return render_template(
+        "lending/card.html", card=card, talent=talent, png_url=url_for("lending.talent_card_png", user_id=talent.id)
+    )
 
 
 @bp.route("/lending/cards/<int:user_id>/card.png")

@@ -15,27 +15,34 @@ from repairlab.people.services import MIN_PASSWORD_LENGTH
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Stay signed in on this device"))
 
 
 class PasswordChangeForm(FlaskForm):
     """Change one's own password."""
 
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
         description=_l("At least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
-                            render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class PreferencesForm(FlaskForm):
@@ -52,8 +59,11 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     territory_id = OptionalIdSelectField(_l("Territory"), description=_l("Not for administrators and researchers."))
     cohort_id = OptionalIdSelectField(_l("Cohort"), description=_l("Talents only."))
-    track = SelectField(_l("Track"), choices=[("", "—")] + [(t.value, label) for t, label in TRACK_LABELS.items()],
-                        description=_l("Talents only."))
+    track = SelectField(
+        _l("Track"),
+        choices=[("", "—")] + [(t.value, label) for t, label in TRACK_LABELS.items()],
+        description=_l("Talents only."),
+    )
     locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     password = PasswordField(
@@ -67,8 +77,11 @@ class UserForm(FlaskForm):
 class TerritoryForm(FlaskForm):
     """Create or edit a territory."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(min=2, max=5)],
-                       description=_l("2 to 5 capital letters, printed on every label (e.g. RBX). It cannot change later."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(min=2, max=5)],
+        description=_l("2 to 5 capital letters, printed on every label (e.g. RBX). It cannot change later."),
+    )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     active = BooleanField(_l("Active"), default=True)
 
@@ -89,4 +102,6 @@ class CohortForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
-    target_talents = IntegerField(_l("Target number of talents"), validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    target_talents = IntegerField(
+        _l("Target number of talents"), validators=[InputRequired(), NumberRange(min=0, max=100000)]
+    )

@@ -134,9 +134,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         # Territory-bound roles must have a territory; admins and researchers see all.
-        sa.CheckConstraint(
-            "role IN ('admin', 'researcher') OR territory_id IS NOT NULL", name="territory_required"
-        ),
+        sa.CheckConstraint("role IN ('admin', 'researcher') OR territory_id IS NOT NULL", name="territory_required"),
         sa.CheckConstraint("locale IN ('fr', 'en')", name="locale_known"),
         sa.Index("ix_users_territory_id_role", "territory_id", "role"),
     )
@@ -147,9 +145,7 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), index=True)
-    territory_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True
-    )
+    territory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     track: Mapped[Track | None] = mapped_column(_enum(Track, "track"))
     locale: Mapped[str] = mapped_column(sa.String(5), default="fr")

@@ -22,8 +22,9 @@ def _talent_counts(territory_id: int | None = None) -> list[tuple[Territory, int
         sa.select(Cohort.territory_id, sa.func.count(Cohort.id).label("n")).group_by(Cohort.territory_id).subquery()
     )
     stmt = (
-        sa.select(Territory, sa.func.coalesce(labs.c.n, 0), sa.func.coalesce(talents.c.n, 0),
-                  sa.func.coalesce(cohorts.c.n, 0))
+        sa.select(
+            Territory, sa.func.coalesce(labs.c.n, 0), sa.func.coalesce(talents.c.n, 0), sa.func.coalesce(cohorts.c.n, 0)
+        )
         .outerjoin(labs, labs.c.territory_id == Territory.id)
         .outerjoin(talents, talents.c.territory_id == Territory.id)
         .outerjoin(cohorts, cohorts.c.territory_id == Territory.id)
@@ -70,9 +71,26 @@ def my_path_context(user: User) -> dict:
 
 def register_panels() -> None:
     """Register the people domain's home panels."""
-    home_panels.register(HomePanel("people.programme", frozenset({Role.ADMIN, Role.RESEARCHER}),
-                                   "people/panels/programme.html", programme_context, order=900))
-    home_panels.register(HomePanel("people.territory", frozenset({Role.LAB_MANAGER, Role.MENTOR}),
-                                   "people/panels/territory.html", territory_context, order=900))
-    home_panels.register(HomePanel("people.my_path", frozenset({Role.PARTICIPANT}),
-                                   "people/panels/my_path.html", my_path_context, order=900))
+    home_panels.register(
+        HomePanel(
+            "people.programme",
+            frozenset({Role.ADMIN, Role.RESEARCHER}),
+            "people/panels/programme.html",
+            programme_context,
+            order=900,
+        )
+    )
+    home_panels.register(
+        HomePanel(
+            "people.territory",
+            frozenset({Role.LAB_MANAGER, Role.MENTOR}),
+            "people/panels/territory.html",
+            territory_context,
+            order=900,
+        )
+    )
+    home_panels.register(
+        HomePanel(
+            "people.my_path", frozenset({Role.PARTICIPANT}), "people/panels/my_path.html", my_path_context, order=900
+        )
+    )

@@ -290,7 +290,14 @@ def update_territory(actor: User, territory: Territory, *, name: str, active: bo
     before = snapshot(territory, TERRITORY_FIELDS)
     territory.name, territory.active = name, active
     db.session.flush()
-    record(actor, "update", territory, before=before, after=snapshot(territory, TERRITORY_FIELDS), territory_id=territory.id)
+    record(
+        actor,
+        "update",
+        territory,
+        before=before,
+        after=snapshot(territory, TERRITORY_FIELDS),
+        territory_id=territory.id,
+    )
     return territory
 
 
@@ -328,8 +335,15 @@ def update_lab(actor: User, lab: Lab, *, territory: Territory, name: str, addres
     return lab
 
 
-def _clean_cohort(territory: Territory | None, name: str, start: date | None, end: date | None, target: int | None,
-                  exclude_id: int | None) -> str:
+def _clean_cohort(
+    territory: Territory | None,
+    name: str,
+    start: date | None,
+    end: date | None,
+    target: int | None,
+    *,
+    exclude_id: int | None,
+) -> str:
     name = (name or "").strip()
     if territory is None:
         raise ValidationError(_("Choose a territory."), field="territory_id")
@@ -349,25 +363,36 @@ def _clean_cohort(territory: Territory | None, name: str, start: date | None, en
     return name
 
 
-def create_cohort(actor: User, *, territory: Territory, name: str, start_date: date, end_date: date,
-                  target_talents: int) -> Cohort:
+def create_cohort(
+    actor: User, *, territory: Territory, name: str, start_date: date, end_date: date, target_talents: int
+) -> Cohort:
     """Create a cohort."""
-    name = _clean_cohort(territory, name, start_date, end_date, target_talents, None)
-    cohort = Cohort(territory=territory, name=name, start_date=start_date, end_date=end_date,
-                    target_talents=target_talents)
+    name = _clean_cohort(territory, name, start_date, end_date, target_talents, exclude_id=None)
+    cohort = Cohort(
+        territory=territory, name=name, start_date=start_date, end_date=end_date, target_talents=target_talents
+    )
     db.session.add(cohort)
     db.session.flush()
     record(actor, "create", cohort, after=snapshot(cohort, COHORT_FIELDS))
     return cohort
 
 
-def update_cohort(actor: User, cohort: Cohort, *, territory: Territory, name: str, start_date: date, end_date: date,
-                  target_talents: int) -> Cohort:
+def update_cohort(
+    actor: User,
+    cohort: Cohort,
+    *,
+    territory: Territory,
+    name: str,
+    start_date: date,
+    end_date: date,
+    target_talents: int,
+) -> Cohort:
     """Change a cohort; it cannot move to another territory while talents belong to it."""
-    name = _clean_cohort(territory, name, start_date, end_date, target_talents, cohort.id)
+    name = _clean_cohort(territory, name, start_date, end_date, target_talents, exclude_id=cohort.id)
     if territory.id != cohort.territory_id and cohort.talents:
-        raise ValidationError(_("Talents belong to this cohort: it cannot move to another territory."),
-                              field="territory_id")
+        raise ValidationError(
+            _("Talents belong to this cohort: it cannot move to another territory."), field="territory_id"
+        )
     before = snapshot(cohort, COHORT_FIELDS)
     cohort.territory, cohort.name = territory, name
     cohort.start_date, cohort.end_date, cohort.target_talents = start_date, end_date, target_talents

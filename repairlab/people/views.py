@@ -23,7 +23,7 @@ from repairlab.people.forms import (
     UserForm,
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
-from repairlab.web import form_status, safe_next, show_domain_error, submit
+from repairlab.web import form_status, safe_next, submit
 
 
 def _client_address() -> str:
@@ -100,8 +100,9 @@ def account_password():
         db.session.flush()
         login_user(current_user)  # the session token changed: keep this device signed in
 
-    done = submit(form, change, _("Your password has been changed. Your other devices are logged out."),
-                  url_for("people.account"))
+    done = submit(
+        form, change, _("Your password has been changed. Your other devices are logged out."), url_for("people.account")
+    )
     if done:
         return done
     prefs = PreferencesForm(locale=current_user.locale)
@@ -188,8 +189,14 @@ def admin_users():
     stmt = stmt.order_by(User.full_name, User.id)
     territories = db.session.scalars(sa.select(Territory).order_by(Territory.code)).all()
     return render_template(
-        "people/admin_users.html", page=paginate(stmt), q=q, role=role, territory_id=territory_id,
-        status=status, roles=list(Role), territories=territories,
+        "people/admin_users.html",
+        page=paginate(stmt),
+        q=q,
+        role=role,
+        territory_id=territory_id,
+        status=status,
+        roles=list(Role),
+        territories=territories,
     )
 
 
@@ -325,8 +332,9 @@ def admin_lab_new():
         form.territory_id.data = request.args.get("territory", type=int)
     done = submit(
         form,
-        lambda: services.create_lab(current_user, territory=_chosen_territory(form), name=form.name.data,
-                                    address=form.address.data),
+        lambda: services.create_lab(
+            current_user, territory=_chosen_territory(form), name=form.name.data, address=form.address.data
+        ),
         lambda lab: _("Lab %(name)s created.", name=lab.name),
         url_for("people.admin_territories"),
     )
@@ -342,8 +350,14 @@ def admin_lab_edit(lab_id: int):
     _territory_choices(form)
     done = submit(
         form,
-        lambda: services.update_lab(current_user, lab, territory=_chosen_territory(form), name=form.name.data,
-                                    address=form.address.data, active=form.active.data),
+        lambda: services.update_lab(
+            current_user,
+            lab,
+            territory=_chosen_territory(form),
+            name=form.name.data,
+            address=form.address.data,
+            active=form.active.data,
+        ),
         _("Changes saved."),
         url_for("people.admin_territories"),
     )

@@ -55,8 +55,12 @@ class DomainForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    position = IntegerField(_l("Order in lists"), default=0, validators=[InputRequired(), NumberRange(-1000, 1000)],
-                            description=_l("Smaller numbers come first."))
+    position = IntegerField(
+        _l("Order in lists"),
+        default=0,
+        validators=[InputRequired(), NumberRange(-1000, 1000)],
+        description=_l("Smaller numbers come first."),
+    )
 
 
 class SkillForm(FlaskForm):
@@ -65,22 +69,35 @@ class SkillForm(FlaskForm):
     domain_id = OptionalIdSelectField(_l("Domain"), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    discovered_means = TextAreaField(_l("Level 1, discovered: what it means for this skill"),
-                                     validators=[Optional(), Length(max=500)],
-                                     description=_l("Leave empty to use the general meaning."))
-    practised_means = TextAreaField(_l("Level 2, practised with help: what it means for this skill"),
-                                    validators=[Optional(), Length(max=500)])
-    autonomous_means = TextAreaField(_l("Level 3, autonomous: what it means for this skill"),
-                                     validators=[Optional(), Length(max=500)])
-    can_teach_means = TextAreaField(_l("Level 4, can teach: what it means for this skill"),
-                                    validators=[Optional(), Length(max=500)])
-    esco_uri = StringField(_l("ESCO link (optional)"), validators=[Optional(), Length(max=255)],
-                           description=_l("The skill's address in the European ESCO classification, "
-                                          "e.g. http://data.europa.eu/esco/skill/…"))
+    discovered_means = TextAreaField(
+        _l("Level 1, discovered: what it means for this skill"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Leave empty to use the general meaning."),
+    )
+    practised_means = TextAreaField(
+        _l("Level 2, practised with help: what it means for this skill"), validators=[Optional(), Length(max=500)]
+    )
+    autonomous_means = TextAreaField(
+        _l("Level 3, autonomous: what it means for this skill"), validators=[Optional(), Length(max=500)]
+    )
+    can_teach_means = TextAreaField(
+        _l("Level 4, can teach: what it means for this skill"), validators=[Optional(), Length(max=500)]
+    )
+    esco_uri = StringField(
+        _l("ESCO link (optional)"),
+        validators=[Optional(), Length(max=255)],
+        description=_l(
+            "The skill's address in the European ESCO classification, e.g. http://data.europa.eu/esco/skill/…"
+        ),
+    )
     is_safety = BooleanField(_l("Safety skill (needed before using some tools)"))
-    validity_months = IntegerField(_l("Valid for (months)"), validators=[Optional()],
-                                   description=_l("Safety skills only: after this, the skill must be checked "
-                                                  "again. Leave empty if it does not expire."))
+    validity_months = IntegerField(
+        _l("Valid for (months)"),
+        validators=[Optional()],
+        description=_l(
+            "Safety skills only: after this, the skill must be checked again. Leave empty if it does not expire."
+        ),
+    )
     active = BooleanField(_l("In use"), default=True)
 
 
@@ -90,13 +107,18 @@ class ValidateForm(FlaskForm):
     skill_id = SkillField(_l("Skill"), validators=[InputRequired()])
     level = LevelField(_l("Level reached"), validators=[InputRequired()])
     validated_on = DateField(_l("Date"), validators=[InputRequired()])
-    note = TextAreaField(_l("What you saw (optional)"), validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
-    photo = FileField(_l("Photo of the work (optional)"),
-                      render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif", "capture": "environment"})
-    evidence_url = StringField(_l("Link to a repair or a prototype (optional)"),
-                               validators=[Optional(), Length(max=500)],
-                               render_kw={"inputmode": "url", "placeholder": "https://… /repairs/12"})
+    note = TextAreaField(
+        _l("What you saw (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
+    photo = FileField(
+        _l("Photo of the work (optional)"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif", "capture": "environment"},
+    )
+    evidence_url = StringField(
+        _l("Link to a repair or a prototype (optional)"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"inputmode": "url", "placeholder": "https://… /repairs/12"},
+    )
 
 
 class DeclareForm(FlaskForm):
@@ -104,15 +126,20 @@ class DeclareForm(FlaskForm):
 
     skill_id = SkillField(_l("Skill"), validators=[InputRequired()])
     level = LevelField(_l("Your level"), validators=[InputRequired()])
-    note = TextAreaField(_l("Where did you learn it? (optional)"), validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Where did you learn it? (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class WithdrawForm(FlaskForm):
     """Withdraw a validation or a declaration, with a reason."""
 
-    reason = TextAreaField(_l("Why do you withdraw it?"), validators=[Length(max=500)], render_kw={"rows": 3},
-                           description=_l("The talent sees this reason. It is never shown publicly."))
+    reason = TextAreaField(
+        _l("Why do you withdraw it?"),
+        validators=[Length(max=500)],
+        render_kw={"rows": 3},
+        description=_l("The talent sees this reason. It is never shown publicly."),
+    )
 
 
 class RequirementRow(Form):

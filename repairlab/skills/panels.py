@@ -19,17 +19,22 @@ def my_skills_context(user: User) -> dict:
     """A talent: their latest validated skills and how many they hold and have declared (two queries)."""
     latest = db.session.scalars(
         sa.select(SkillValidation)
-        .where(SkillValidation.talent_id == user.id, SkillValidation.status == ValidationStatus.ACTIVE,
-               SkillValidation.kind == ValidationKind.VALIDATED)
+        .where(
+            SkillValidation.talent_id == user.id,
+            SkillValidation.status == ValidationStatus.ACTIVE,
+            SkillValidation.kind == ValidationKind.VALIDATED,
+        )
         .options(joinedload(SkillValidation.skill))
         .order_by(SkillValidation.validated_on.desc(), SkillValidation.id.desc())
         .limit(RECENT)
     ).all()
-    counts = dict(db.session.execute(
-        sa.select(SkillValidation.kind, sa.func.count(SkillValidation.id))
-        .where(SkillValidation.talent_id == user.id, SkillValidation.status == ValidationStatus.ACTIVE)
-        .group_by(SkillValidation.kind)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            sa.select(SkillValidation.kind, sa.func.count(SkillValidation.id))
+            .where(SkillValidation.talent_id == user.id, SkillValidation.status == ValidationStatus.ACTIVE)
+            .group_by(SkillValidation.kind)
+        ).all()
+    )
     return {
         "latest": latest,
         "validated": counts.get(ValidationKind.VALIDATED, 0),
@@ -46,17 +51,25 @@ def territory_skills_context(user: User) -> dict | None:
     # A declaration waits when no current validation of the same skill reaches its level.
     covered = (
         sa.select(validated.id)
-        .where(validated.talent_id == SkillValidation.talent_id, validated.skill_id == SkillValidation.skill_id,
-               validated.kind == ValidationKind.VALIDATED, validated.status == ValidationStatus.ACTIVE,
-               validated.level >= SkillValidation.level)
+        .where(
+            validated.talent_id == SkillValidation.talent_id,
+            validated.skill_id == SkillValidation.skill_id,
+            validated.kind == ValidationKind.VALIDATED,
+            validated.status == ValidationStatus.ACTIVE,
+            validated.level >= SkillValidation.level,
+        )
         .exists()
     )
     waiting = db.session.scalars(
         sa.select(SkillValidation)
         .join(User, User.id == SkillValidation.talent_id)
-        .where(User.territory_id == user.territory_id, User.active.is_(True),
-               SkillValidation.kind == ValidationKind.DECLARED, SkillValidation.status == ValidationStatus.ACTIVE,
-               ~covered)
+        .where(
+            User.territory_id == user.territory_id,
+            User.active.is_(True),
+            SkillValidation.kind == ValidationKind.DECLARED,
+            SkillValidation.status == ValidationStatus.ACTIVE,
+            ~covered,
+        )
         .options(joinedload(SkillValidation.talent), joinedload(SkillValidation.skill))
         .order_by(SkillValidation.validated_on, SkillValidation.id)
         .limit(WAITING)
@@ -64,8 +77,9 @@ def territory_skills_context(user: User) -> dict | None:
     recent = db.session.scalars(
         sa.select(SkillValidation)
         .where(SkillValidation.territory_id == user.territory_id, SkillValidation.kind == ValidationKind.VALIDATED)
-        .options(joinedload(SkillValidation.talent), joinedload(SkillValidation.skill),
-                 joinedload(SkillValidation.validator))
+        .options(
+            joinedload(SkillValidation.talent), joinedload(SkillValidation.skill), joinedload(SkillValidation.validator)
+        )
         .order_by(SkillValidation.created_at.desc(), SkillValidation.id.desc())
         .limit(RECENT)
     ).all()
@@ -74,7 +88,15 @@ def territory_skills_context(user: User) -> dict | None:
 
 def register_panels() -> None:
     """Register the skills domain's home panels."""
-    home_panels.register(HomePanel("skills.mine", frozenset({Role.PARTICIPANT}), "skills/panels/mine.html",
-                                   my_skills_context, order=30))
-    home_panels.register(HomePanel("skills.territory", frozenset({Role.MENTOR, Role.LAB_MANAGER}),
-                                   "skills/panels/territory.html", territory_skills_context, order=30))
+    home_panels.register(
+        HomePanel("skills.mine", frozenset({Role.PARTICIPANT}), "skills/panels/mine.html", my_skills_context, order=30)
+    )
+    home_panels.register(
+        HomePanel(
+            "skills.territory",
+            frozenset({Role.MENTOR, Role.LAB_MANAGER}),
+            "skills/panels/territory.html",
+            territory_skills_context,
+            order=30,
+        )
+    )

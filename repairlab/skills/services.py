@@ -51,12 +51,34 @@ CATALOGUE_ROLES = frozenset({Role.LAB_MANAGER, Role.ADMIN})
 
 DOMAIN_FIELDS = ("name", "description", "position")
 SKILL_FIELDS = (
-    "domain_id", "name", "description", "discovered_means", "practised_means", "autonomous_means",
-    "can_teach_means", "esco_uri", "is_safety", "validity_months", "active",
+    "domain_id",
+    "name",
+    "description",
+    "discovered_means",
+    "practised_means",
+    "autonomous_means",
+    "can_teach_means",
+    "esco_uri",
+    "is_safety",
+    "validity_months",
+    "active",
 )
 VALIDATION_FIELDS = (
-    "talent_id", "skill_id", "territory_id", "level", "kind", "status", "validated_on", "validator_id", "note",
-    "photo_key", "evidence_url", "expires_on", "superseded_by_id", "withdrawn_by_id", "withdraw_reason",
+    "talent_id",
+    "skill_id",
+    "territory_id",
+    "level",
+    "kind",
+    "status",
+    "validated_on",
+    "validator_id",
+    "note",
+    "photo_key",
+    "evidence_url",
+    "expires_on",
+    "superseded_by_id",
+    "withdrawn_by_id",
+    "withdraw_reason",
 )
 ESCO_SKILL_RE = re.compile(
     r"^https?://data\.europa\.eu/esco/skill/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
@@ -196,8 +218,10 @@ def clean_esco_uri(uri: str) -> str:
     match = ESCO_SKILL_RE.match(uri.lower())
     if match is None:
         raise ValidationError(
-            _("An ESCO link looks like http://data.europa.eu/esco/skill/ followed by a long code. Copy it from the "
-              "ESCO site, or leave it empty."),
+            _(
+                "An ESCO link looks like http://data.europa.eu/esco/skill/ followed by a long code. Copy it from the "
+                "ESCO site, or leave it empty."
+            ),
             field="esco_uri",
         )
     return f"http://data.europa.eu/esco/skill/{match.group(1)}"
@@ -221,9 +245,17 @@ def create_skill(
     """Add a skill to a domain; its name must be new in the domain (case and accents ignored)."""
     _check_catalogue_editor(actor)
     skill = Skill()
-    _fill_skill(skill, domain, name=name, description=description,
-                meanings=(discovered_means, practised_means, autonomous_means, can_teach_means),
-                esco_uri=esco_uri, is_safety=is_safety, validity_months=validity_months, active=active)
+    _fill_skill(
+        skill,
+        domain,
+        name=name,
+        description=description,
+        meanings=(discovered_means, practised_means, autonomous_means, can_teach_means),
+        esco_uri=esco_uri,
+        is_safety=is_safety,
+        validity_months=validity_months,
+        active=active,
+    )
     db.session.add(skill)
     _flush_or_conflict(_("This domain already has a skill with this name."), "name")
     record(actor, "create", skill, after=snapshot(skill, SKILL_FIELDS))
@@ -249,16 +281,34 @@ def update_skill(
     """Change a skill. Validations already given keep the expiry date they were given."""
     _check_catalogue_editor(actor)
     before = snapshot(skill, SKILL_FIELDS)
-    _fill_skill(skill, domain, name=name, description=description,
-                meanings=(discovered_means, practised_means, autonomous_means, can_teach_means),
-                esco_uri=esco_uri, is_safety=is_safety, validity_months=validity_months, active=active)
+    _fill_skill(
+        skill,
+        domain,
+        name=name,
+        description=description,
+        meanings=(discovered_means, practised_means, autonomous_means, can_teach_means),
+        esco_uri=esco_uri,
+        is_safety=is_safety,
+        validity_months=validity_months,
+        active=active,
+    )
     _flush_or_conflict(_("This domain already has a skill with this name."), "name")
     record(actor, "update", skill, before=before, after=snapshot(skill, SKILL_FIELDS))
     return skill
 
 
-def _fill_skill(skill: Skill, domain: SkillDomain | None, *, name: str, description: str, meanings: tuple[str, ...],
-                esco_uri: str, is_safety: bool, validity_months: int | None, active: bool) -> None:
+def _fill_skill(
+    skill: Skill,
+    domain: SkillDomain | None,
+    *,
+    name: str,
+    description: str,
+    meanings: tuple[str, ...],
+    esco_uri: str,
+    is_safety: bool,
+    validity_months: int | None,
+    active: bool,
+) -> None:
     if domain is None:
         raise ValidationError(_("Choose a domain."), field="domain_id")
     name = _clean_name(name)
@@ -268,11 +318,13 @@ def _fill_skill(skill: Skill, domain: SkillDomain | None, *, name: str, descript
         raise Conflict(_("This domain already has a skill with this name."), field="name")
     if validity_months is not None:
         if not is_safety:
-            raise ValidationError(_("Only safety skills expire. Tick \"Safety skill\" or leave the period empty."),
-                                  field="validity_months")
+            raise ValidationError(
+                _('Only safety skills expire. Tick "Safety skill" or leave the period empty.'), field="validity_months"
+            )
         if not 1 <= validity_months <= MAX_VALIDITY_MONTHS:
-            raise ValidationError(_("The validity must be from 1 to %(num)d months.", num=MAX_VALIDITY_MONTHS),
-                                  field="validity_months")
+            raise ValidationError(
+                _("The validity must be from 1 to %(num)d months.", num=MAX_VALIDITY_MONTHS), field="validity_months"
+            )
     skill.domain, skill.domain_id = domain, domain.id
     skill.name, skill.name_key = name, key
     skill.description = _clean_text(description, "description")
@@ -328,8 +380,9 @@ def clean_evidence_url(url: str) -> str:
     if not url:
         return ""
     if len(url) > MAX_URL:
-        raise ValidationError(_("The link is too long (%(num)d characters at most).", num=MAX_URL),
-                              field="evidence_url")
+        raise ValidationError(
+            _("The link is too long (%(num)d characters at most).", num=MAX_URL), field="evidence_url"
+        )
     parts = urlsplit(url)
     local = url.startswith("/") and not url.startswith("//") and "\\" not in url
     web = parts.scheme in ("http", "https") and bool(parts.netloc)
@@ -391,8 +444,10 @@ def validate_skill(
     current = _current(talent.id, skill.id, ValidationKind.VALIDATED)
     if current is not None and validated_on < current.validated_on:
         raise ValidationError(
-            _("This skill was last validated on %(date)s. The new date must be that day or later.",
-              date=format_date(current.validated_on, "long")),
+            _(
+                "This skill was last validated on %(date)s. The new date must be that day or later.",
+                date=format_date(current.validated_on, "long"),
+            ),
             field="validated_on",
         )
     declaration = _current(talent.id, skill.id, ValidationKind.DECLARED)
@@ -406,10 +461,19 @@ def validate_skill(
     for previous in old:
         _supersede(previous, actor)
     validation = SkillValidation(
-        talent_id=talent.id, skill_id=skill.id, territory_id=talent.territory_id, level=level,
-        kind=ValidationKind.VALIDATED, status=ValidationStatus.ACTIVE, validated_on=validated_on,
-        validator_id=actor.id, note=note, evidence_url=evidence_url, expires_on=expires_on,
-        photo_key=stored.key if stored else None, photo_thumb_key=stored.thumb_key if stored else None,
+        talent_id=talent.id,
+        skill_id=skill.id,
+        territory_id=talent.territory_id,
+        level=level,
+        kind=ValidationKind.VALIDATED,
+        status=ValidationStatus.ACTIVE,
+        validated_on=validated_on,
+        validator_id=actor.id,
+        note=note,
+        evidence_url=evidence_url,
+        expires_on=expires_on,
+        photo_key=stored.key if stored else None,
+        photo_thumb_key=stored.thumb_key if stored else None,
         token=secrets.token_urlsafe(24),
     )
     validation.skill = skill
@@ -445,8 +509,12 @@ def declare_skill(talent: User, skill: Skill | None, *, level: int, note: str = 
     validated = _current(talent.id, skill.id, ValidationKind.VALIDATED)
     if validated is not None and not validated.is_expired(now) and validated.level >= level:
         raise Conflict(
-            _("“%(skill)s” is already validated for you at level %(num)d (%(label)s).",
-              skill=skill.name, num=validated.level, label=level_label(validated.level)),
+            _(
+                "“%(skill)s” is already validated for you at level %(num)d (%(label)s).",
+                skill=skill.name,
+                num=validated.level,
+                label=level_label(validated.level),
+            ),
             field="level",
         )
     current = _current(talent.id, skill.id, ValidationKind.DECLARED)
@@ -456,8 +524,14 @@ def declare_skill(talent: User, skill: Skill | None, *, level: int, note: str = 
     for previous in old:
         _supersede(previous, talent)
     declaration = SkillValidation(
-        talent_id=talent.id, skill_id=skill.id, territory_id=talent.territory_id, level=level,
-        kind=ValidationKind.DECLARED, status=ValidationStatus.ACTIVE, validated_on=now, note=note,
+        talent_id=talent.id,
+        skill_id=skill.id,
+        territory_id=talent.territory_id,
+        level=level,
+        kind=ValidationKind.DECLARED,
+        status=ValidationStatus.ACTIVE,
+        validated_on=now,
+        note=note,
     )
     declaration.skill = skill
     _insert_current(declaration, old)
@@ -476,8 +550,7 @@ def withdraw_validation(actor: User, validation: SkillValidation, *, reason: str
     if not reason:
         raise ValidationError(_("Say why you withdraw it."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationError(_("The reason is too long (%(num)d characters at most).", num=MAX_REASON),
-                              field="reason")
+        raise ValidationError(_("The reason is too long (%(num)d characters at most).", num=MAX_REASON), field="reason")
     was_current = validation.status == ValidationStatus.ACTIVE
     before = snapshot(validation, ("status", "withdrawn_by_id", "withdraw_reason"))
     validation.status = ValidationStatus.WITHDRAWN
@@ -485,13 +558,21 @@ def withdraw_validation(actor: User, validation: SkillValidation, *, reason: str
     validation.withdrawn_by_id = actor.id
     validation.withdraw_reason = reason
     db.session.flush()
-    record(actor, "update", validation, before=before,
-           after=snapshot(validation, ("status", "withdrawn_by_id", "withdraw_reason")))
+    record(
+        actor,
+        "update",
+        validation,
+        before=before,
+        after=snapshot(validation, ("status", "withdrawn_by_id", "withdraw_reason")),
+    )
     if was_current:
         previous = db.session.scalar(
             sa.select(SkillValidation)
-            .where(SkillValidation.superseded_by_id == validation.id, SkillValidation.kind == validation.kind,
-                   SkillValidation.status == ValidationStatus.SUPERSEDED)
+            .where(
+                SkillValidation.superseded_by_id == validation.id,
+                SkillValidation.kind == validation.kind,
+                SkillValidation.status == ValidationStatus.SUPERSEDED,
+            )
             .order_by(SkillValidation.id.desc())
             .limit(1)
         )
@@ -500,8 +581,9 @@ def withdraw_validation(actor: User, validation: SkillValidation, *, reason: str
             previous.status = ValidationStatus.ACTIVE
             previous.superseded_by_id = None
             previous.superseded_at = None
-            _flush_or_conflict(_("Someone else has just changed this skill for this talent. Reload the page and "
-                                 "try again."), "reason")
+            _flush_or_conflict(
+                _("Someone else has just changed this skill for this talent. Reload the page and try again."), "reason"
+            )
             record(actor, "update", previous, before=before, after=snapshot(previous, ("status", "superseded_by_id")))
     return validation
 
@@ -550,8 +632,9 @@ def passport(talent: User, *, on: date | None = None) -> Passport:
     ordered = sorted(domains.values(), key=lambda d: (d.position, d.name.casefold()))
     validated = [(d, sorted(by_domain[d.id], key=lambda v: v.skill.name.casefold())) for d in ordered]
     declared.sort(key=lambda v: v.skill.name.casefold())
-    return Passport(talent=talent, on=on, validated=validated, declared=declared, timeline=list(records),
-                    validated_levels=levels)
+    return Passport(
+        talent=talent, on=on, validated=validated, declared=declared, timeline=list(records), validated_levels=levels
+    )
 
 
 class PublicStatus(StrEnum):
@@ -590,8 +673,11 @@ def get_by_token(token: str) -> SkillValidation | None:
     return db.session.scalar(
         sa.select(SkillValidation)
         .where(SkillValidation.token == token, SkillValidation.kind == ValidationKind.VALIDATED)
-        .options(joinedload(SkillValidation.skill).joinedload(Skill.domain), joinedload(SkillValidation.territory),
-                 joinedload(SkillValidation.superseded_by))
+        .options(
+            joinedload(SkillValidation.skill).joinedload(Skill.domain),
+            joinedload(SkillValidation.territory),
+            joinedload(SkillValidation.superseded_by),
+        )
     )
 
 
@@ -646,8 +732,13 @@ def _held_from_rows(rows: Iterable, on: date) -> dict[tuple[int, int], HeldSkill
     for talent_id, skill_id, kind, level, validated_on, expires_on, record_id in rows:
         entry = parts.setdefault((talent_id, skill_id), {"user_id": talent_id, "skill_id": skill_id})
         if kind == ValidationKind.VALIDATED:
-            entry.update(validated_level=level, validated_on=validated_on, expires_on=expires_on,
-                         expired=expires_on is not None and on >= expires_on, validation_id=record_id)
+            entry.update(
+                validated_level=level,
+                validated_on=validated_on,
+                expires_on=expires_on,
+                expired=expires_on is not None and on >= expires_on,
+                validation_id=record_id,
+            )
         else:
             entry["declared_level"] = level
     return {key: HeldSkill(**values) for key, values in parts.items()}
@@ -655,8 +746,13 @@ def _held_from_rows(rows: Iterable, on: date) -> dict[tuple[int, int], HeldSkill
 
 def _current_rows_stmt():
     return sa.select(
-        SkillValidation.talent_id, SkillValidation.skill_id, SkillValidation.kind, SkillValidation.level,
-        SkillValidation.validated_on, SkillValidation.expires_on, SkillValidation.id,
+        SkillValidation.talent_id,
+        SkillValidation.skill_id,
+        SkillValidation.kind,
+        SkillValidation.level,
+        SkillValidation.validated_on,
+        SkillValidation.expires_on,
+        SkillValidation.id,
     ).where(SkillValidation.status == ValidationStatus.ACTIVE)
 
 
@@ -728,28 +824,67 @@ def _usage_item(req: Requirement, skill: Skill | None, held: HeldSkill | None) -
     declared_only = bool(held and held.declared_level is not None and level is None and expired_on is None)
     values = {"skill": name, "required": required, "required_label": level_label(required)}
     if skill is None:
-        met, message = False, _("A required skill is no longer in the catalogue (number %(id)d). Ask a lab manager.",
-                                id=req.skill_id)
+        met, message = (
+            False,
+            _("A required skill is no longer in the catalogue (number %(id)d). Ask a lab manager.", id=req.skill_id),
+        )
     elif level is not None and level >= required:
-        met, message = True, _("You have “%(skill)s” at level %(held)d (%(held_label)s); level %(required)d is "
-                               "needed.", held=level, held_label=level_label(level), **values)
+        met, message = (
+            True,
+            _(
+                "You have “%(skill)s” at level %(held)d (%(held_label)s); level %(required)d is needed.",
+                held=level,
+                held_label=level_label(level),
+                **values,
+            ),
+        )
     elif expired_on is not None:
-        met, message = False, _("Your qualification “%(skill)s” expired on %(date)s. Ask a lab manager to check it "
-                                "again.", skill=name, date=format_date(expired_on, "long"))
+        met, message = (
+            False,
+            _(
+                "Your qualification “%(skill)s” expired on %(date)s. Ask a lab manager to check it again.",
+                skill=name,
+                date=format_date(expired_on, "long"),
+            ),
+        )
     elif level is not None:
-        met, message = False, _("You need “%(skill)s” at level %(required)d (%(required_label)s); you have level "
-                                "%(held)d (%(held_label)s).", held=level, held_label=level_label(level), **values)
+        met, message = (
+            False,
+            _(
+                "You need “%(skill)s” at level %(required)d (%(required_label)s); you have level "
+                "%(held)d (%(held_label)s).",
+                held=level,
+                held_label=level_label(level),
+                **values,
+            ),
+        )
     elif declared_only:
-        met, message = False, _("You need “%(skill)s” at level %(required)d (%(required_label)s); you declared it, "
-                                "but a mentor or lab manager has not validated it yet.", **values)
+        met, message = (
+            False,
+            _(
+                "You need “%(skill)s” at level %(required)d (%(required_label)s); you declared it, "
+                "but a mentor or lab manager has not validated it yet.",
+                **values,
+            ),
+        )
     else:
-        met, message = False, _("You need “%(skill)s” at level %(required)d (%(required_label)s); you do not have "
-                                "it yet.", **values)
+        met, message = (
+            False,
+            _("You need “%(skill)s” at level %(required)d (%(required_label)s); you do not have it yet.", **values),
+        )
     if req.source:
         message = _("%(source)s: %(message)s", source=req.source, message=message)
-    return UsageReason(skill_id=req.skill_id, skill_name=name, required_level=required, held_level=level,
-                       expired_on=expired_on, declared_only=declared_only, met=met, message=message,
-                       source=req.source)
+    return UsageReason(
+        skill_id=req.skill_id,
+        skill_name=name,
+        required_level=required,
+        held_level=level,
+        expired_on=expired_on,
+        declared_only=declared_only,
+        met=met,
+        message=message,
+        source=req.source,
+    )
 
 
 def may_use(user: User, requirements: Sequence[Requirement], *, on: date | None = None) -> UsageDecision:
@@ -903,10 +1038,8 @@ def _skill_match(req: Requirement, name: str, held: HeldSkill | None) -> SkillMa
         return SkillMatch(req, name, MatchStatus.MET_DECLARED, declared, False)
     if validated is not None or declared is not None:
         best_is_validated = (validated or 0) >= (declared or 0)
-        return SkillMatch(req, name, MatchStatus.LOWER, validated if best_is_validated else declared,
-                          best_is_validated)
-    return SkillMatch(req, name, MatchStatus.MISSING, None, False,
-                      expired_on=held.expires_on if held.expired else None)
+        return SkillMatch(req, name, MatchStatus.LOWER, validated if best_is_validated else declared, best_is_validated)
+    return SkillMatch(req, name, MatchStatus.MISSING, None, False, expired_on=held.expires_on if held.expired else None)
 
 
 def matching(
@@ -930,8 +1063,12 @@ def matching(
     rows = db.session.execute(
         _current_rows_stmt()
         .join(User, User.id == SkillValidation.talent_id)
-        .where(User.territory_id == territory_id, User.role == Role.PARTICIPANT, User.active.is_(True),
-               SkillValidation.skill_id.in_([r.skill_id for r in reqs]))
+        .where(
+            User.territory_id == territory_id,
+            User.role == Role.PARTICIPANT,
+            User.active.is_(True),
+            SkillValidation.skill_id.in_([r.skill_id for r in reqs]),
+        )
     ).all()
     held = _held_from_rows(rows, on)
     user_ids = sorted({uid for uid, _sid in held})
@@ -952,8 +1089,9 @@ def matching(
     return MatchResult(reqs, names, people, _team_coverage(reqs, names, team_user_ids, on))
 
 
-def _team_coverage(reqs: list[Requirement], names: dict[int, str], team_user_ids: Sequence[int],
-                   on: date) -> list[TeamCoverage]:
+def _team_coverage(
+    reqs: list[Requirement], names: dict[int, str], team_user_ids: Sequence[int], on: date
+) -> list[TeamCoverage]:
     team = sorted(set(team_user_ids))
     held = current_levels(team, [r.skill_id for r in reqs], on=on) if team else {}
     out = []

@@ -107,8 +107,14 @@ def catalogue():
         stmt = stmt.where(sa.or_(contains(Skill.name, q), contains(Skill.description, q)))
     domains = db.session.scalars(sa.select(SkillDomain).order_by(SkillDomain.position, SkillDomain.name)).all()
     return render_template(
-        "skills/catalogue.html", page=paginate(stmt, per_page=50), q=q, domain_id=domain_id, domains=domains,
-        can_edit=can_edit, show_inactive=show_inactive, levels=list(SkillLevel),
+        "skills/catalogue.html",
+        page=paginate(stmt, per_page=50),
+        q=q,
+        domain_id=domain_id,
+        domains=domains,
+        can_edit=can_edit,
+        show_inactive=show_inactive,
+        levels=list(SkillLevel),
         can_declare=current_user.role == Role.PARTICIPANT,
     )
 
@@ -174,8 +180,9 @@ def domain_new():
     form = DomainForm()
     done = submit(
         form,
-        lambda: services.create_domain(current_user, name=form.name.data, description=form.description.data or "",
-                                       position=form.position.data),
+        lambda: services.create_domain(
+            current_user, name=form.name.data, description=form.description.data or "", position=form.position.data
+        ),
         lambda domain: _("Domain “%(name)s” added.", name=domain.name),
         url_for("skills.catalogue"),
     )
@@ -190,8 +197,13 @@ def domain_edit(domain_id: int):
     form = DomainForm(obj=domain)
     done = submit(
         form,
-        lambda: services.update_domain(current_user, domain, name=form.name.data,
-                                       description=form.description.data or "", position=form.position.data),
+        lambda: services.update_domain(
+            current_user,
+            domain,
+            name=form.name.data,
+            description=form.description.data or "",
+            position=form.position.data,
+        ),
         _("Changes saved."),
         url_for("skills.catalogue", domain=domain.id),
     )
@@ -246,16 +258,28 @@ def validate(user_id: int):
     done = submit(
         form,
         lambda: services.validate_skill(
-            current_user, talent, _skill_or_none(form.skill_id.data), level=form.level.data,
-            validated_on=form.validated_on.data, note=form.note.data or "", photo=_upload(form.photo.data),
+            current_user,
+            talent,
+            _skill_or_none(form.skill_id.data),
+            level=form.level.data,
+            validated_on=form.validated_on.data,
+            note=form.note.data or "",
+            photo=_upload(form.photo.data),
             evidence_url=form.evidence_url.data or "",
         ),
-        lambda v: _("“%(skill)s” validated at level %(num)d (%(label)s) for %(name)s.", skill=v.skill.name,
-                    num=v.level, label=v.level_label, name=talent.full_name),
+        lambda v: _(
+            "“%(skill)s” validated at level %(num)d (%(label)s) for %(name)s.",
+            skill=v.skill.name,
+            num=v.level,
+            label=v.level_label,
+            name=talent.full_name,
+        ),
         url_for("skills.passport", user_id=talent.id),
     )
-    return done or (render_template("skills/validate.html", form=form, talent=talent, level_meanings=_level_meanings()),
-                    form_status())
+    return done or (
+        render_template("skills/validate.html", form=form, talent=talent, level_meanings=_level_meanings()),
+        form_status(),
+    )
 
 
 @bp.route("/passport/declare", methods=["GET", "POST"])
@@ -269,10 +293,15 @@ def declare():
         form.skill_id.data = request.args.get("skill", type=int)
     done = submit(
         form,
-        lambda: services.declare_skill(current_user, _skill_or_none(form.skill_id.data), level=form.level.data,
-                                       note=form.note.data or ""),
-        lambda v: _("You declared “%(skill)s” at level %(num)d (%(label)s). A mentor or lab manager will check "
-                    "it with you.", skill=v.skill.name, num=v.level, label=v.level_label),
+        lambda: services.declare_skill(
+            current_user, _skill_or_none(form.skill_id.data), level=form.level.data, note=form.note.data or ""
+        ),
+        lambda v: _(
+            "You declared “%(skill)s” at level %(num)d (%(label)s). A mentor or lab manager will check it with you.",
+            skill=v.skill.name,
+            num=v.level,
+            label=v.level_label,
+        ),
         url_for("skills.my_passport"),
     )
     return done or (render_template("skills/declare.html", form=form, level_meanings=_level_meanings()), form_status())
@@ -293,8 +322,9 @@ def withdraw(validation_id: int):
         _passport_url(validation.talent),
     )
     return done or (
-        render_template("skills/withdraw.html", form=form, validation=validation,
-                        back=_passport_url(validation.talent)),
+        render_template(
+            "skills/withdraw.html", form=form, validation=validation, back=_passport_url(validation.talent)
+        ),
         form_status(),
     )
 
@@ -364,9 +394,14 @@ def match():
     empty = [entry for entry in form.rows if entry not in filled]
     visible_rows = filled + empty[: max(1, 3 - len(filled))]  # short on a phone: the rows in use and a free one
     return render_template(
-        "skills/match.html", form=form, result=result, territory=territory, team_ids=set(team_ids),
+        "skills/match.html",
+        form=form,
+        result=result,
+        territory=territory,
+        team_ids=set(team_ids),
         visible_rows=visible_rows,
-        people=result.people[:MAX_MATCH_PEOPLE] if result else [], max_people=MAX_MATCH_PEOPLE,
+        people=result.people[:MAX_MATCH_PEOPLE] if result else [],
+        max_people=MAX_MATCH_PEOPLE,
     ), status
 
 
@@ -375,10 +410,16 @@ def _team_ids(territory_id: int, ids: list[int]) -> list[int]:
     ids = sorted(set(ids))[:50]
     if not ids:
         return []
-    return list(db.session.scalars(
-        sa.select(User.id).where(User.id.in_(ids), User.territory_id == territory_id,
-                                 User.role == Role.PARTICIPANT, User.active.is_(True))
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User.id).where(
+                User.id.in_(ids),
+                User.territory_id == territory_id,
+                User.role == Role.PARTICIPANT,
+                User.active.is_(True),
+            )
+        )
+    )
 
 
 # --- Public verification --------------------------------------------------------------------------
@@ -395,10 +436,14 @@ def _public_validation(token: str) -> SkillValidation:
 def verify(token: str):
     """Public page proving a validated skill to anyone with the link; it shows no personal data."""
     validation = _public_validation(token)
-    response = current_app.make_response(render_template(
-        "skills/verify.html", validation=validation, status=services.public_status(validation),
-        credential_url=url_for("skills.verify_json", token=token),
-    ))
+    response = current_app.make_response(
+        render_template(
+            "skills/verify.html",
+            validation=validation,
+            status=services.public_status(validation),
+            credential_url=url_for("skills.verify_json", token=token),
+        )
+    )
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

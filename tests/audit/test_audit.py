@@ -34,18 +34,20 @@ def test_browse_filters_by_user_object_and_date(client, login, admin, make_user,
     db.session.commit()
     old = services.create_lab(admin, territory=territory, name="Atelier Ancien")
     db.session.flush()
-    db.session.execute(sa.update(AuditEntry).where(AuditEntry.object_id == str(old.id),
-                                                   AuditEntry.object_type == "labs")
-                       .values(created_at=datetime(2025, 1, 10, 12, tzinfo=UTC)))
+    db.session.execute(
+        sa.update(AuditEntry)
+        .where(AuditEntry.object_id == str(old.id), AuditEntry.object_type == "labs")
+        .values(created_at=datetime(2025, 1, 10, 12, tzinfo=UTC))
+    )
     db.session.commit()
     login(admin)
     by_user = client.get("/admin/audit", query_string={"actor": other_admin.id}).get_data(as_text=True)
     assert "Atelier B" in by_user and "Atelier A" not in by_user
     by_object = client.get("/admin/audit", query_string={"object_type": "labs", "object_id": lab.id}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Atelier B" in by_object and "Atelier A" not in by_object
-    by_date = client.get("/admin/audit", query_string={"from": "2025-01-01", "to": "2025-01-31"}).get_data(
-        as_text=True)
+    by_date = client.get("/admin/audit", query_string={"from": "2025-01-01", "to": "2025-01-31"}).get_data(as_text=True)
     assert "Atelier Ancien" in by_date and "Atelier B" not in by_date
 
 
@@ -59,7 +61,9 @@ def test_browse_shows_before_and_after(client, login, admin, territory, db):
 
 def test_bad_filter_values_are_ignored_not_errors(client, login, admin):
     login(admin)
-    assert client.get("/admin/audit", query_string={"actor": "x", "from": "not-a-date", "page": "-3"}).status_code == 200
+    assert (
+        client.get("/admin/audit", query_string={"actor": "x", "from": "not-a-date", "page": "-3"}).status_code == 200
+    )
 
 
 def test_erased_actor_keeps_the_entry_readable(db, admin, territory, make_user):

@@ -295,8 +295,10 @@ def test_login_with_the_keyboard_only(new_page, demo_admin):
 def test_enter_in_the_password_field_submits(new_page, demo_admin):
     page = new_page("desktop")
     page.goto("/login")
+    expect(page.locator("#email")).to_be_focused()  # autofocus lands before typing starts
     page.keyboard.type(ADMIN_EMAIL)
     page.keyboard.press("Tab")
+    expect(page.locator("#password")).to_be_focused()
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
     expect(page).to_have_url(HOME_URL)

@@ -22,8 +22,7 @@ except ImportError:  # the fixtures skip (or fail on CI) with the reason
 pytestmark = pytest.mark.browser
 
 
-def test_a_talent_borrows_a_tool_home_sees_it_and_gives_it_back_on_a_phone(new_page, make_user,
-                                                                                 make_item):  # noqa: F811
+def test_a_talent_borrows_a_tool_home_sees_it_and_gives_it_back_on_a_phone(new_page, make_user, make_item):  # noqa: F811
     talent = make_user(Role.PARTICIPANT, email="zoe@example.org")
     tool = make_item("Ponceuse orbitale")
     tool_id = tool.id

@@ -28,8 +28,9 @@ def test_create_user_refuses_bad_input_clearly(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-user", "m@example.org", "--role", "mentor", "--password", "long password 1"])
     assert result.exit_code != 0 and "territoire" in result.output.lower()
-    result = runner.invoke(args=["create-user", "m@example.org", "--role", "mentor", "--territory", "ZZZ",
-                                 "--password", "long password 1"])
+    result = runner.invoke(
+        args=["create-user", "m@example.org", "--role", "mentor", "--territory", "ZZZ", "--password", "long password 1"]
+    )
     assert result.exit_code != 0 and "ZZZ" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 

@@ -12,9 +12,16 @@ from repairlab.people.models import Territory
 @pytest.fixture
 def crashing_app(database_url, tmp_path):
     """A separate app with routes that fail on purpose."""
-    application = create_app({"REPAIRLAB_ENV": "testing", "SECRET_KEY": "x", "DATABASE_URL": database_url,
-                              "WTF_CSRF_ENABLED": False, "MAX_CONTENT_LENGTH": 1024,
-                              "STORAGE_PATH": str(tmp_path)})
+    application = create_app(
+        {
+            "REPAIRLAB_ENV": "testing",
+            "SECRET_KEY": "x",
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "MAX_CONTENT_LENGTH": 1024,
+            "STORAGE_PATH": str(tmp_path),
+        }
+    )
 
     @application.route("/boom")
     def boom():
@@ -99,8 +106,9 @@ def test_healthz_ok(client):
 
 
 def test_healthz_503_when_the_database_is_unreachable(tmp_path):
-    application = create_app({"REPAIRLAB_ENV": "testing", "SECRET_KEY": "x",
-                              "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"})
+    application = create_app(
+        {"REPAIRLAB_ENV": "testing", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
+    )
     response = application.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] != "ok"

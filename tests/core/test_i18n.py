@@ -9,8 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 
 
@@ -19,7 +18,10 @@ def _extracted() -> dict[str, str]:
     found = {}
     for folder in ("repairlab", "templates"):
         for filename, _lineno, message, _comments, _ctx in extract_from_dir(
-            ROOT / folder, METHODS, keywords=KEYWORDS, comment_tags=(),
+            ROOT / folder,
+            METHODS,
+            keywords=KEYWORDS,
+            comment_tags=(),
             directory_filter=lambda path: not Path(path).name.startswith(".") and Path(path).name != "__pycache__",
         ):
             msgid = message[0] if isinstance(message, tuple) else message
@@ -35,10 +37,7 @@ def test_every_message_has_a_french_translation():
     for msgid, where in sorted(_extracted().items()):
         message = catalog.get(msgid)
         strings = message.string if message is not None else None
-        if isinstance(strings, tuple | list):
-            ok = all(strings)
-        else:
-            ok = bool(strings)
+        ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if message is None or not ok or message.fuzzy:
             missing.append(f"{where}: {msgid!r}")
     assert missing == [], "Missing or fuzzy French translations (run `make extract-messages`):\n" + "\n".join(missing)

@@ -9,22 +9,42 @@ from tests.permissions import ADMIN, ALL_ROLES, STAFF, Route
 MATRIX = [
     Route("core.home", lambda w: "/", ALL_ROLES),
     Route("core.healthz", lambda w: "/healthz", ALL_ROLES, anonymous=True),
-    Route("core.set_language", lambda w: "/language", ALL_ROLES, method="POST", anonymous=True,
-          data=lambda w: {"lang": "en"}),
+    Route(
+        "core.set_language",
+        lambda w: "/language",
+        ALL_ROLES,
+        method="POST",
+        anonymous=True,
+        data=lambda w: {"lang": "en"},
+    ),
     Route("people.login", lambda w: "/login", frozenset(), anonymous=True),
     Route("people.logout", lambda w: "/logout", ALL_ROLES, method="POST", anonymous=True),
     Route("people.account", lambda w: "/account", ALL_ROLES),
-    Route("people.account_preferences", lambda w: "/account/preferences", ALL_ROLES, method="POST",
-          data=lambda w: {"locale": "fr"}),
+    Route(
+        "people.account_preferences",
+        lambda w: "/account/preferences",
+        ALL_ROLES,
+        method="POST",
+        data=lambda w: {"locale": "fr"},
+    ),
     Route("people.account_password", lambda w: "/account/password", ALL_ROLES, method="POST"),
     Route("people.directory", lambda w: "/people", STAFF),
-    Route("people.person", lambda w: f"/people/{w['talent'].id}", STAFF,
-          other_url=lambda w: f"/people/{w['other_talent'].id}"),
+    Route(
+        "people.person",
+        lambda w: f"/people/{w['talent'].id}",
+        STAFF,
+        other_url=lambda w: f"/people/{w['other_talent'].id}",
+    ),
     Route("people.admin_users", lambda w: "/admin/users", ADMIN),
     Route("people.admin_user_new", lambda w: "/admin/users/new", ADMIN),
     Route("people.admin_user_edit", lambda w: f"/admin/users/{w['talent'].id}/edit", ADMIN),
-    Route("people.admin_user_active", lambda w: f"/admin/users/{w['talent'].id}/active", ADMIN, method="POST",
-          data=lambda w: {"active": "1"}),
+    Route(
+        "people.admin_user_active",
+        lambda w: f"/admin/users/{w['talent'].id}/active",
+        ADMIN,
+        method="POST",
+        data=lambda w: {"active": "1"},
+    ),
     Route("people.admin_territories", lambda w: "/admin/territories", ADMIN),
     Route("people.admin_territory_new", lambda w: "/admin/territories/new", ADMIN),
     Route("people.admin_territory_edit", lambda w: f"/admin/territories/{w['territory'].id}/edit", ADMIN),
@@ -94,8 +114,9 @@ def _add_inventory(w, make_lab) -> None:
         ("other_", w["other_territory"], make_lab("Atelier Paris", w["other_territory"]), w["other_talent"]),
     ):
         place = services.create_location(None, lab, "Zone", LocationKind.ZONE)
-        item = services.create_item(None, lab, services.ItemFields(name="Perceuse", kind=ItemKind.TOOL,
-                                                                   location_id=place.id))
+        item = services.create_item(
+            None, lab, services.ItemFields(name="Perceuse", kind=ItemKind.TOOL, location_id=place.id)
+        )
         part = services.create_item(None, lab, services.ItemFields(name="Vis", kind=ItemKind.PART, quantity=9))
         w[f"{prefix}place"], w[f"{prefix}item"], w[f"{prefix}part"] = place, item, part
         w[f"{prefix}photo"] = services.add_photo(None, item, jpeg())

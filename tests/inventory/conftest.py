@@ -48,8 +48,9 @@ def make_item(db, lab):
     """Create an item through the service: make_item("Perceuse", kind=ItemKind.PART, quantity=3)."""
 
     def make(name: str | None = None, lab_=None, *, kind: ItemKind = ItemKind.TOOL, **fields):
-        item = services.create_item(None, lab_ or lab, services.ItemFields(
-            name=name or f"Objet {next(_n)}", kind=kind, **fields))
+        item = services.create_item(
+            None, lab_ or lab, services.ItemFields(name=name or f"Objet {next(_n)}", kind=kind, **fields)
+        )
         db.session.commit()
         return item
 
@@ -61,8 +62,9 @@ def make_place(db, lab):
     """Create a place: make_place("Zone électronique"), make_place("Bac 1", LocationKind.BIN, parent=zone)."""
 
     def make(name: str | None = None, kind: LocationKind = LocationKind.ZONE, parent=None, lab_=None):
-        place = services.create_location(None, lab_ or (parent.lab if parent else lab), name or f"Zone {next(_n)}",
-                                         kind, parent)
+        place = services.create_location(
+            None, lab_ or (parent.lab if parent else lab), name or f"Zone {next(_n)}", kind, parent
+        )
         db.session.commit()
         return place
 
@@ -89,7 +91,14 @@ def english(client):
 
 def item_form(lab, **overrides) -> dict:
     """A valid item form post for a lab."""
-    data = {"name": "Perceuse-visseuse", "kind": "tool", "lab_id": str(lab.id), "condition": "good", "source": "",
-            "category_id": "", "location_id": ""}
+    data = {
+        "name": "Perceuse-visseuse",
+        "kind": "tool",
+        "lab_id": str(lab.id),
+        "condition": "good",
+        "source": "",
+        "category_id": "",
+        "location_id": "",
+    }
     data.update({k: ("" if v is None else str(v) if not isinstance(v, tuple) else v) for k, v in overrides.items()})
     return data

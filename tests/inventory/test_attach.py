@@ -50,14 +50,17 @@ def test_create_a_new_item_that_carries_the_label(as_manager, db, lab, territory
     assert (code.target_type, code.target_id) == ("item", item.id) and code.assigned_at is not None
     assert db.session.get(CodeCounter, territory.id).last_number == 2  # no new code issued
     assert as_manager.get(f"/q/{blank.code}").location == f"/inventory/items/{item.id}"
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "create",
-                                                         AuditEntry.object_id == str(item.id))).actor_id == manager.id
+    assert (
+        db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "create", AuditEntry.object_id == str(item.id))
+        ).actor_id
+        == manager.id
+    )
 
 
 def test_attach_the_label_to_an_existing_item(as_manager, db, blank, manager):
     item = db.session.scalar(sa.select(Item).where(Item.code == "RBX-0001"))
-    response = as_manager.post(f"/inventory/attach/{blank.code}", data={"item_code": "rbx-1"},
-                               follow_redirects=True)
+    response = as_manager.post(f"/inventory/attach/{blank.code}", data={"item_code": "rbx-1"}, follow_redirects=True)
     assert f"Label {blank.code} now opens Perceuse." in response.get_data(as_text=True)
     assert as_manager.get(f"/q/{blank.code}").location == f"/inventory/items/{item.id}"
     assert as_manager.get("/q/RBX-0001").location == f"/inventory/items/{item.id}"
@@ -129,8 +132,7 @@ def test_another_territorys_manager_cannot_open_our_attach_page(client, login, o
     assert _code(db, blank.code).target_type is None
 
 
-def test_an_admin_cannot_put_a_label_on_an_item_of_another_territorys_lab(client, login, admin, db, blank,
-                                                                         other_lab):
+def test_an_admin_cannot_put_a_label_on_an_item_of_another_territorys_lab(client, login, admin, db, blank, other_lab):
     login(admin)
     response = english(client).post(f"/inventory/attach/{blank.code}/new", data=item_form(other_lab, name="X"))
     assert response.status_code == 400

@@ -21,31 +21,67 @@ def test_format_pads_to_four_digits_and_grows_beyond():
     assert codes.format_code("PAR", 12345) == "PAR-12345"
 
 
-@pytest.mark.parametrize("typed", [
-    "RBX-0042", "rbx-0042", " rbx-0042 ", "RBX 0042", "RBX0042", "RBX-42", "rbx_42", "RBX - 0042",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "RBX-0042",
+        "rbx-0042",
+        " rbx-0042 ",
+        "RBX 0042",
+        "RBX0042",
+        "RBX-42",
+        "rbx_42",
+        "RBX - 0042",
+    ],
+)
 def test_normalise_accepts_case_spaces_and_a_missing_dash(typed):
     assert codes.normalise_code(typed) == "RBX-0042"
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("RBX-OO42", "RBX-0042"), ("rbx-oo42", "RBX-0042"), ("RBX-0I07", "RBX-0107"), ("RBX-0l07", "RBX-0107"),
-    ("RBX-1L1O", "RBX-1110"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("RBX-OO42", "RBX-0042"),
+        ("rbx-oo42", "RBX-0042"),
+        ("RBX-0I07", "RBX-0107"),
+        ("RBX-0l07", "RBX-0107"),
+        ("RBX-1L1O", "RBX-1110"),
+    ],
+)
 def test_normalise_reads_o_as_zero_and_i_or_l_as_one_in_the_number(typed, expected):
     assert codes.normalise_code(typed) == expected
 
 
-@pytest.mark.parametrize("scanned", [
-    "https://repairlab.test/q/RBX-0042", "https://repairlab.test/q/rbx-0042/", "http://other.host/q/RBX-0042?x=1",
-    "HTTPS://REPAIRLAB.TEST/Q/RBX-0042",
-])
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "https://repairlab.test/q/RBX-0042",
+        "https://repairlab.test/q/rbx-0042/",
+        "http://other.host/q/RBX-0042?x=1",
+        "HTTPS://REPAIRLAB.TEST/Q/RBX-0042",
+    ],
+)
 def test_normalise_takes_the_code_out_of_a_scanned_url(scanned):
     assert codes.normalise_code(scanned) == "RBX-0042"
 
 
-@pytest.mark.parametrize("garbage", ["", "   ", "R-0042", "RBXXXX-1", "RBX-", "0042", "RBX-12345678901",
-                                     "RBX-00A2", "../../etc/passwd", "\x00", "https://x.test/q/", "é-0042"])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "",
+        "   ",
+        "R-0042",
+        "RBXXXX-1",
+        "RBX-",
+        "0042",
+        "RBX-12345678901",
+        "RBX-00A2",
+        "../../etc/passwd",
+        "\x00",
+        "https://x.test/q/",
+        "é-0042",
+    ],
+)
 def test_normalise_refuses_what_cannot_be_a_code(garbage):
     assert codes.normalise_code(garbage) is None
 
@@ -156,8 +192,9 @@ def test_concurrent_creations_never_issue_a_code_twice(app, db, lab, make_item):
     lab_id = lab.id
 
     def create(i: int) -> str:
-        item = services.create_item(None, _db.session.get(Lab, lab_id),
-                                    services.ItemFields(name=f"Concurrent {i}", kind=ItemKind.TOOL))
+        item = services.create_item(
+            None, _db.session.get(Lab, lab_id), services.ItemFields(name=f"Concurrent {i}", kind=ItemKind.TOOL)
+        )
         _db.session.commit()
         return item.code
 
@@ -174,8 +211,9 @@ def test_concurrent_first_codes_of_a_territory_create_one_counter(app, db, lab):
     lab_id = lab.id
 
     def create(i: int) -> str:
-        item = services.create_item(None, _db.session.get(Lab, lab_id),
-                                    services.ItemFields(name=f"Premier {i}", kind=ItemKind.TOOL))
+        item = services.create_item(
+            None, _db.session.get(Lab, lab_id), services.ItemFields(name=f"Premier {i}", kind=ItemKind.TOOL)
+        )
         _db.session.commit()
         return item.code
 
@@ -195,8 +233,9 @@ def test_concurrent_attach_of_one_preprinted_code_lets_exactly_one_win(app, db, 
     def attach(i: int) -> str:
         from repairlab.people.models import User
 
-        services.attach_code(_db.session.get(User, manager_id), _db.session.get(Code, code_id),
-                             _db.session.get(Item, item_ids[i]))
+        services.attach_code(
+            _db.session.get(User, manager_id), _db.session.get(Code, code_id), _db.session.get(Item, item_ids[i])
+        )
         _db.session.commit()
         return "ok"
 

@@ -49,8 +49,11 @@ def catalogue(db, make_category, make_place):
 
 
 def _preview(client, lab, data: bytes, filename: str = "items.csv"):
-    return client.post("/inventory/import", data={"lab_id": lab.id, "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/inventory/import",
+        data={"lab_id": lab.id, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def _import(client, lab, data: bytes):
@@ -88,27 +91,52 @@ def test_a_good_file_imports_every_row_with_new_codes(as_manager, db, lab, catal
     iron, toaster, fuses = _items(db)
     assert [i.code for i in (iron, toaster, fuses)] == ["RBX-0003", "RBX-0004", "RBX-0005"]
     assert (iron.category.path, iron.location_id, str(iron.value), iron.acquired_on.isoformat()) == (
-        "Électronique > Soudure", catalogue["shelf"].id, "129.90", "2025-03-14")
-    assert (iron.brand, iron.serial_number, iron.source.value, iron.safety_notes) == ("Weller", "SN-1", "bought",
-                                                                                     "Chaud")
+        "Électronique > Soudure",
+        catalogue["shelf"].id,
+        "129.90",
+        "2025-03-14",
+    )
+    assert (iron.brand, iron.serial_number, iron.source.value, iron.safety_notes) == (
+        "Weller",
+        "SN-1",
+        "bought",
+        "Chaud",
+    )
     assert (toaster.kind, toaster.source.value) == (ItemKind.OBJECT, "donated")
     assert (fuses.kind, fuses.quantity, fuses.low_stock_threshold, fuses.category.path) == (
-        ItemKind.PART, 100, 20, "Électronique")
+        ItemKind.PART,
+        100,
+        20,
+        "Électronique",
+    )
     assert all(i.lab_id == lab.id and i.status == ItemStatus.AVAILABLE for i in (iron, toaster, fuses))
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "import")).all()
     assert entry.actor_id == manager.id and entry.after == {"items": 3, "first": "RBX-0003", "last": "RBX-0005"}
-    assert len(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "create",
-                                                              AuditEntry.object_type == "items")).all()) == 3
+    assert (
+        len(
+            db.session.scalars(
+                sa.select(AuditEntry).where(AuditEntry.action == "create", AuditEntry.object_type == "items")
+            ).all()
+        )
+        == 3
+    )
 
 
-@pytest.mark.parametrize("text, encoding", [
-    ("name,kind,brand,value\nPerceuse à colonne,tool,Bosch,329.00\nCâble réparé,object,,\n", "utf-8"),
-    ("name,kind,brand,value\nPerceuse à colonne,tool,Bosch,329.00\nCâble réparé,object,,\n", "utf-8-sig"),
-    ("name;kind;brand;value\nPerceuse à colonne;tool;Bosch;329,00\nCâble réparé;object;;\n", "cp1252"),
-    ("name\tkind\tbrand\tvalue\nPerceuse à colonne\ttool\tBosch\t329\nCâble réparé\tobject\t\t\n", "utf-8"),
-    ('"name";"kind";"brand";"value"\r\n"Perceuse à colonne";"tool";"Bosch";"329,00"\r\n'
-     '"Câble réparé";"object";"";""\r\n', "cp1252"),
-], ids=["comma-utf8", "comma-bom", "semicolon-cp1252", "tab", "quoted-crlf-cp1252"])
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("name,kind,brand,value\nPerceuse à colonne,tool,Bosch,329.00\nCâble réparé,object,,\n", "utf-8"),
+        ("name,kind,brand,value\nPerceuse à colonne,tool,Bosch,329.00\nCâble réparé,object,,\n", "utf-8-sig"),
+        ("name;kind;brand;value\nPerceuse à colonne;tool;Bosch;329,00\nCâble réparé;object;;\n", "cp1252"),
+        ("name\tkind\tbrand\tvalue\nPerceuse à colonne\ttool\tBosch\t329\nCâble réparé\tobject\t\t\n", "utf-8"),
+        (
+            '"name";"kind";"brand";"value"\r\n"Perceuse à colonne";"tool";"Bosch";"329,00"\r\n'
+            '"Câble réparé";"object";"";""\r\n',
+            "cp1252",
+        ),
+    ],
+    ids=["comma-utf8", "comma-bom", "semicolon-cp1252", "tab", "quoted-crlf-cp1252"],
+)
 def test_separators_and_encodings(as_manager, db, lab, text, encoding):
     assert _import(as_manager, lab, text.encode(encoding)).status_code == 302
     drill, cable = _items(db)
@@ -127,30 +155,51 @@ def test_blank_lines_are_skipped(as_manager, db, lab):
     assert [i.name for i in _items(db)] == ["Perceuse", "Scie"]
 
 
-@pytest.mark.parametrize("bad_row, column, reason", [
-    ("Scie,tool,Jardinage,,,,", "category", "Unknown category “Jardinage”."),
-    ("Scie,tool,,,14/03/2025,,", "acquired_on", "Write the date as YYYY-MM-DD, e.g. 2026-03-14."),
-    ("Scie,tool,,,2099-01-01,,", "acquired_on", "The acquisition date cannot be in the future."),
-    ("Scie,weapon,,,,,", "kind", "Write tool, object or part."),
-    ("Scie,,,,,,", "kind", "Write tool, object or part."),
-    ("Scie,tool,,douze euros,,,", "value", "Write a number, e.g. 129.90."),
-    ("Scie,tool,,-5,,,", "value", "The value cannot be negative."),
-    ("Scie,tool,,NaN,,,", "value", "Write"),
-    ("Scie,tool,,Infinity,,,", "value", "Write"),
-    ("Scie,tool,,1e12,,,", "value", "The value is too large."),
-    ("Scie,part,,,,,beaucoup", "quantity", "Write a whole number."),
-    ("Scie,part,,,,,-4", "quantity", "The quantity cannot be negative."),
-    ("Scie,part,,,,,99999999999999999999", "quantity", "The quantity is too large."),
-    ("Scie,tool,,,,SN-1,", "serial_number", "Same serial number as line 2."),
-    (",tool,,,,,", "name", "Enter a name."),
-], ids=["category", "date-format", "future-date", "kind", "no-kind", "number", "negative", "nan", "infinity",
-        "huge-value", "quantity", "negative-quantity", "huge-quantity", "duplicate-serial", "no-name"])
+@pytest.mark.parametrize(
+    "bad_row, column, reason",
+    [
+        ("Scie,tool,Jardinage,,,,", "category", "Unknown category “Jardinage”."),
+        ("Scie,tool,,,14/03/2025,,", "acquired_on", "Write the date as YYYY-MM-DD, e.g. 2026-03-14."),
+        ("Scie,tool,,,2099-01-01,,", "acquired_on", "The acquisition date cannot be in the future."),
+        ("Scie,weapon,,,,,", "kind", "Write tool, object or part."),
+        ("Scie,,,,,,", "kind", "Write tool, object or part."),
+        ("Scie,tool,,douze euros,,,", "value", "Write a number, e.g. 129.90."),
+        ("Scie,tool,,-5,,,", "value", "The value cannot be negative."),
+        ("Scie,tool,,NaN,,,", "value", "Write"),
+        ("Scie,tool,,Infinity,,,", "value", "Write"),
+        ("Scie,tool,,1e12,,,", "value", "The value is too large."),
+        ("Scie,part,,,,,beaucoup", "quantity", "Write a whole number."),
+        ("Scie,part,,,,,-4", "quantity", "The quantity cannot be negative."),
+        ("Scie,part,,,,,99999999999999999999", "quantity", "The quantity is too large."),
+        ("Scie,tool,,,,SN-1,", "serial_number", "Same serial number as line 2."),
+        (",tool,,,,,", "name", "Enter a name."),
+    ],
+    ids=[
+        "category",
+        "date-format",
+        "future-date",
+        "kind",
+        "no-kind",
+        "number",
+        "negative",
+        "nan",
+        "infinity",
+        "huge-value",
+        "quantity",
+        "negative-quantity",
+        "huge-quantity",
+        "duplicate-serial",
+        "no-name",
+    ],
+)
 def test_one_bad_row_imports_nothing_and_names_the_line_and_reason(as_manager, db, lab, bad_row, column, reason):
-    text = ("name,kind,category,value,acquired_on,serial_number,quantity\n"
-            "Perceuse,tool,,,,SN-1,\n"
-            "Ponceuse,tool,,,,SN-2,\n"
-            f"{bad_row}\n"
-            "Marteau,tool,,,,,\n")
+    text = (
+        "name,kind,category,value,acquired_on,serial_number,quantity\n"
+        "Perceuse,tool,,,,SN-1,\n"
+        "Ponceuse,tool,,,,SN-2,\n"
+        f"{bad_row}\n"
+        "Marteau,tool,,,,,\n"
+    )
     before = (_count(db, Item), _count(db, Code), _count(db, AuditEntry))
     response = _preview(as_manager, lab, text.encode())
     html = response.get_data(as_text=True)
@@ -210,9 +259,11 @@ def test_an_empty_file(as_manager, db, lab):
     assert _items(db) == []
 
 
-@pytest.mark.parametrize("data", [imaging.jpeg_bytes(), imaging.png_bytes(), bytes(range(256)) * 40,
-                                  b"\x00\x01\x02name,kind\x00\n\x81\x8d,tool\n"],
-                         ids=["jpeg", "png", "all-bytes", "nul"])
+@pytest.mark.parametrize(
+    "data",
+    [imaging.jpeg_bytes(), imaging.png_bytes(), bytes(range(256)) * 40, b"\x00\x01\x02name,kind\x00\n\x81\x8d,tool\n"],
+    ids=["jpeg", "png", "all-bytes", "nul"],
+)
 def test_a_binary_file_is_refused_cleanly(as_manager, db, lab, data):
     response = _preview(as_manager, lab, data, "photo.csv")
     assert response.status_code == 400
@@ -252,8 +303,9 @@ def test_importing_into_another_territorys_lab_is_refused(as_manager, db, other_
 
 @pytest.mark.parametrize("token", ["0" * 32, "../../../etc/passwd", "", "x" * 500, "é" * 32, "0" * 31 + "/"])
 def test_a_forged_or_expired_token_is_refused_cleanly(as_manager, db, lab, token):
-    response = as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id},
-                               follow_redirects=True)
+    response = as_manager.post(
+        "/inventory/import/confirm", data={"token": token, "lab_id": lab.id}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "This import has expired. Upload the file again." in response.get_data(as_text=True)
     assert _items(db) == []
@@ -263,8 +315,7 @@ def test_a_token_confirms_only_once(as_manager, db, lab):
     preview = _preview(as_manager, lab, b"name,kind\nPerceuse,tool\n")
     [token] = TOKEN.findall(preview.get_data(as_text=True))
     as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id})
-    again = as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id},
-                            follow_redirects=True)
+    again = as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id}, follow_redirects=True)
     assert "This import has expired." in again.get_data(as_text=True)
     assert len(_items(db)) == 1
 
@@ -292,8 +343,9 @@ def test_a_double_click_on_confirm_imports_once(app, as_manager, db, lab, manage
 def test_confirm_with_a_token_and_another_territorys_lab_is_not_found(as_manager, db, lab, other_lab):
     preview = _preview(as_manager, lab, b"name,kind\nPerceuse,tool\n")
     [token] = TOKEN.findall(preview.get_data(as_text=True))
-    assert as_manager.post("/inventory/import/confirm",
-                           data={"token": token, "lab_id": other_lab.id}).status_code == 404
+    assert (
+        as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": other_lab.id}).status_code == 404
+    )
     assert as_manager.post("/inventory/import/confirm", data={"token": token}).status_code == 404
     assert _items(db) == []
 
@@ -304,8 +356,9 @@ def test_confirm_rechecks_the_file(as_manager, db, lab, make_category):
     [token] = TOKEN.findall(preview.get_data(as_text=True))
     services.update_category(None, category, "Jardin", None)
     db.session.commit()
-    html = as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/import/confirm", data={"token": token, "lab_id": lab.id}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Line 2, column category: Unknown category" in html
     assert _items(db) == []
 
@@ -339,24 +392,45 @@ def test_export_returns_exactly_the_filtered_items(as_manager, db, make_item, ot
     assert [r["name"] for r in _export(as_manager, q="bosch", kind="tool")] == ["Perceuse Bosch"]
     assert [r["name"] for r in _export(as_manager, q="bosch")] == ["Perceuse Bosch", "Scie Bosch"]
     assert [r["name"] for r in _export(as_manager, q="bosch", status="all")] == [
-        "Perceuse Bosch", "Scie Bosch", "Vieille perceuse Bosch"]
+        "Perceuse Bosch",
+        "Scie Bosch",
+        "Vieille perceuse Bosch",
+    ]
 
 
 def test_export_writes_every_column(as_manager, db, make_item, catalogue, make_category):
-    make_item("Fusibles", kind=ItemKind.PART, quantity=12, low_stock_threshold=4, value=Decimal("0.20"),
-              location_id=catalogue["shelf"].id, category_id=make_category("Consommables").id,
-              notes='Avec "guillemets", virgules; et\nretour à la ligne')
+    make_item(
+        "Fusibles",
+        kind=ItemKind.PART,
+        quantity=12,
+        low_stock_threshold=4,
+        value=Decimal("0.20"),
+        location_id=catalogue["shelf"].id,
+        category_id=make_category("Consommables").id,
+        notes='Avec "guillemets", virgules; et\nretour à la ligne',
+    )
     [row] = _export(as_manager)
     assert list(row) == csv_io.COLUMNS
     assert (row["code"], row["kind"], row["quantity"], row["low_stock_threshold"], row["value"]) == (
-        "RBX-0003", "part", "12", "4", "0.20")
+        "RBX-0003",
+        "part",
+        "12",
+        "4",
+        "0.20",
+    )
     assert (row["location"], row["category"], row["status"]) == ("RBX-0002", "Consommables", "available")
     assert row["notes"] == 'Avec "guillemets", virgules; et\nretour à la ligne'
 
 
 def test_an_exported_file_re_imports_after_blanking_the_codes(as_manager, db, lab, make_item, catalogue):
-    make_item("Fer à souder", location_id=catalogue["shelf"].id,
-              brand="Weller", serial_number="SN-9", value=Decimal("129.90"), safety_notes="Chaud")
+    make_item(
+        "Fer à souder",
+        location_id=catalogue["shelf"].id,
+        brand="Weller",
+        serial_number="SN-9",
+        value=Decimal("129.90"),
+        safety_notes="Chaud",
+    )
     make_item("Vis", kind=ItemKind.PART, quantity=50, low_stock_threshold=10)
     rows = _export(as_manager)
     out = io.StringIO()
@@ -369,7 +443,11 @@ def test_an_exported_file_re_imports_after_blanking_the_codes(as_manager, db, la
     assert [i.code for i in items] == ["RBX-0003", "RBX-0004", "RBX-0005", "RBX-0006"]
     copy_iron, copy_screws = items[2], items[3]
     assert (copy_iron.name, copy_iron.location_id, copy_iron.value, copy_iron.safety_notes) == (
-        "Fer à souder", catalogue["shelf"].id, Decimal("129.90"), "Chaud")
+        "Fer à souder",
+        catalogue["shelf"].id,
+        Decimal("129.90"),
+        "Chaud",
+    )
     assert (copy_screws.quantity, copy_screws.low_stock_threshold) == (50, 10)
 
 
@@ -392,8 +470,9 @@ def test_export_neutralises_spreadsheet_formulas_and_reimports_them(db, make_lab
     from repairlab.inventory.models import ItemKind
 
     lab = make_lab("Atelier Formules")
-    item = services.create_item(None, lab, services.ItemFields(
-        name='=HYPERLINK("http://evil.example")', kind=ItemKind.TOOL, notes="@SUM(A1)"))
+    item = services.create_item(
+        None, lab, services.ItemFields(name='=HYPERLINK("http://evil.example")', kind=ItemKind.TOOL, notes="@SUM(A1)")
+    )
     db.session.commit()
     text = "".join(csv_io.export_rows([item]))
     assert "'=HYPERLINK" in text and "'@SUM(A1)" in text

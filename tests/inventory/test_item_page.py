@@ -19,10 +19,18 @@ REPORTER = "Zénobie Quartermaine"
 @pytest.fixture
 def drill(db, make_item, make_category, make_place):
     """A tool with everything a page shows, and an open problem reported by a talent with a distinctive name."""
-    return make_item("Perceuse à colonne", category_id=make_category("Perçage").id,
-                     location_id=make_place("Zone bois").id, brand="Bosch", model="PBD 40", serial_number="SN-4242",
-                     safety_notes="Cheveux attachés, pas de gants.", notes="Acheté avec la subvention 2025",
-                     manual_url="https://example.org/pbd40.pdf", description="Perceuse d'établi")
+    return make_item(
+        "Perceuse à colonne",
+        category_id=make_category("Perçage").id,
+        location_id=make_place("Zone bois").id,
+        brand="Bosch",
+        model="PBD 40",
+        serial_number="SN-4242",
+        safety_notes="Cheveux attachés, pas de gants.",
+        notes="Acheté avec la subvention 2025",
+        manual_url="https://example.org/pbd40.pdf",
+        description="Perceuse d'établi",
+    )
 
 
 @pytest.fixture
@@ -74,8 +82,7 @@ def test_closed_problems_are_not_listed_on_the_item(client, login, manager, repo
 
 
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.LAB_MANAGER, Role.MENTOR])
-def test_user_of_another_territory_gets_the_public_summary(client, login, make_user, other_territory, reported,
-                                                          role):
+def test_user_of_another_territory_gets_the_public_summary(client, login, make_user, other_territory, reported, role):
     login(make_user(role, territory_=other_territory))
     response = english(client).get(f"/inventory/items/{reported.id}")
     html = response.get_data(as_text=True)
@@ -137,10 +144,20 @@ def test_page_is_french_by_default(client, drill):
 @pytest.fixture
 def panel(app, monkeypatch):
     """A panel as lending would register it, hidden for objects."""
-    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([
-        DictLoader({"test/panel.html": "<p>PANEL {{ ctx.code }}</p>"}), app.jinja_env.loader]))
-    monkeypatch.setitem(item_panels.panels, "test", ItemPanel(
-        "test", "test/panel.html", lambda item, viewer: None if item.kind == ItemKind.OBJECT else {"code": item.code}))
+    monkeypatch.setattr(
+        app.jinja_env,
+        "loader",
+        ChoiceLoader([DictLoader({"test/panel.html": "<p>PANEL {{ ctx.code }}</p>"}), app.jinja_env.loader]),
+    )
+    monkeypatch.setitem(
+        item_panels.panels,
+        "test",
+        ItemPanel(
+            "test",
+            "test/panel.html",
+            lambda item, viewer: None if item.kind == ItemKind.OBJECT else {"code": item.code},
+        ),
+    )
 
 
 def test_panels_are_shown_to_members(client, login, talent, make_item, panel):
@@ -163,9 +180,9 @@ def test_a_panel_hides_itself_by_returning_none(client, login, talent, make_item
 # --- A bounded number of queries --------------------------------------------------------------------
 
 
-def test_item_page_query_count_does_not_grow_with_photos_and_reports(client, login, manager, db, make_item,
-                                                                    make_category, make_place, make_user,
-                                                                    query_counter):
+def test_item_page_query_count_does_not_grow_with_photos_and_reports(
+    client, login, manager, db, make_item, make_category, make_place, make_user, query_counter
+):
     item = make_item(category_id=make_category().id, location_id=make_place().id)
     talents = [make_user(Role.PARTICIPANT) for _ in range(10)]
 

@@ -41,29 +41,51 @@ def as_manager(client, login, manager):
 # --- Create ---------------------------------------------------------------------------------------
 
 
-def test_manager_creates_an_item_with_the_next_code(as_manager, db, lab, make_item, make_category, make_place,
-                                                     manager):
+def test_manager_creates_an_item_with_the_next_code(as_manager, db, lab, make_item, make_category, make_place, manager):
     make_item()
     category, place = make_category("Électronique"), make_place("Zone électronique")
-    response = as_manager.post("/inventory/items/new", data=item_form(
-        lab, name="Station de soudage", category_id=category.id, location_id=place.id, brand="Weller",
-        model="WE 1010", serial_number="SN-1", value="129.90", acquired_on="2025-03-14", source="bought",
-        manual_url="https://example.org/manual.pdf", safety_notes="Panne à 350 °C", condition="new"))
+    response = as_manager.post(
+        "/inventory/items/new",
+        data=item_form(
+            lab,
+            name="Station de soudage",
+            category_id=category.id,
+            location_id=place.id,
+            brand="Weller",
+            model="WE 1010",
+            serial_number="SN-1",
+            value="129.90",
+            acquired_on="2025-03-14",
+            source="bought",
+            manual_url="https://example.org/manual.pdf",
+            safety_notes="Panne à 350 °C",
+            condition="new",
+        ),
+    )
     item = db.session.scalar(sa.select(Item).where(Item.name == "Station de soudage"))
     assert response.status_code == 302 and response.location == f"/inventory/items/{item.id}"
     assert item.code == "RBX-0003"  # after the first item and the place
     assert (item.category_id, item.location_id, item.value, item.acquired_on) == (
-        category.id, place.id, Decimal("129.90"), date(2025, 3, 14))
+        category.id,
+        place.id,
+        Decimal("129.90"),
+        date(2025, 3, 14),
+    )
     assert (item.status, item.kind, item.source.value, item.condition.value) == (
-        ItemStatus.AVAILABLE, ItemKind.TOOL, "bought", "new")
+        ItemStatus.AVAILABLE,
+        ItemKind.TOOL,
+        "bought",
+        "new",
+    )
     [entry] = _audit(db, item, "create")
     assert entry.actor_id == manager.id and entry.after["code"] == "RBX-0003"
     assert entry.after["name"] == "Station de soudage"
 
 
 def test_create_flashes_the_new_code(as_manager, lab):
-    html = as_manager.post("/inventory/items/new", data=item_form(lab, name="Scie sauteuse"),
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/items/new", data=item_form(lab, name="Scie sauteuse"), follow_redirects=True
+    ).get_data(as_text=True)
     assert "RBX-0001 Scie sauteuse added" in html
 
 
@@ -74,8 +96,9 @@ def test_a_new_items_code_opens_it(as_manager, db, lab):
 
 
 def test_a_part_keeps_quantity_and_threshold(as_manager, db, lab):
-    as_manager.post("/inventory/items/new", data=item_form(lab, name="Vis M3", kind="part", quantity=120,
-                                                         low_stock_threshold=20))
+    as_manager.post(
+        "/inventory/items/new", data=item_form(lab, name="Vis M3", kind="part", quantity=120, low_stock_threshold=20)
+    )
     item = db.session.scalar(sa.select(Item))
     assert (item.quantity, item.low_stock_threshold) == (120, 20)
 
@@ -91,21 +114,27 @@ def test_a_lab_manager_with_one_lab_gets_it_preselected(as_manager, lab):
     assert f'<option selected value="{lab.id}">' in html
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"name": ""}, "This field is required."),
-    ({"name": "   "}, "This field is required."),
-    ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
-    ({"value": "-1"}, "Number must be between 0 and 99999999."),
-    ({"value": "douze"}, "Not a valid decimal value."),
-    ({"acquired_on": (date.today() + timedelta(days=2)).isoformat()}, "The acquisition date cannot be in the future."),
-    ({"acquired_on": "31/02/2025"}, "Not a valid date value."),
-    ({"manual_url": "javascript:alert(1)"}, "The manual link must start with http:// or https://."),
-    ({"manual_url": "ftp://example.org/manual"}, "The manual link must start with http:// or https://."),
-    ({"manual_url": "https://"}, "The manual link must start with http:// or https://."),
-    ({"kind": "weapon"}, "Not a valid choice."),
-    ({"kind": "part", "quantity": "-3"}, "Number must be between 0 and 10000000."),
-    ({"category_id": "999999"}, "Not a valid choice."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"name": ""}, "This field is required."),
+        ({"name": "   "}, "This field is required."),
+        ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
+        ({"value": "-1"}, "Number must be between 0 and 99999999."),
+        ({"value": "douze"}, "Not a valid decimal value."),
+        (
+            {"acquired_on": (date.today() + timedelta(days=2)).isoformat()},
+            "The acquisition date cannot be in the future.",
+        ),
+        ({"acquired_on": "31/02/2025"}, "Not a valid date value."),
+        ({"manual_url": "javascript:alert(1)"}, "The manual link must start with http:// or https://."),
+        ({"manual_url": "ftp://example.org/manual"}, "The manual link must start with http:// or https://."),
+        ({"manual_url": "https://"}, "The manual link must start with http:// or https://."),
+        ({"kind": "weapon"}, "Not a valid choice."),
+        ({"kind": "part", "quantity": "-3"}, "Number must be between 0 and 10000000."),
+        ({"category_id": "999999"}, "Not a valid choice."),
+    ],
+)
 def test_invalid_item_is_refused_with_its_message_and_changes_nothing(as_manager, db, lab, overrides, message):
     before = _state(db)
     response = as_manager.post("/inventory/items/new", data=item_form(lab, **overrides))
@@ -138,12 +167,21 @@ def test_without_csrf_token_nothing_is_created(as_manager, db, lab, csrf_enabled
     assert _state(db) == before
 
 
-@pytest.mark.parametrize("field, value", [
-    ("value", Decimal("-0.01")), ("acquired_on", date.today() + timedelta(days=1)),
-    ("manual_url", "data:text/html,hello"), ("quantity", -1), ("low_stock_threshold", -1),
-    ("value", Decimal("NaN")), ("value", Decimal("Infinity")), ("value", Decimal("100000000")),
-    ("quantity", 10_000_001), ("low_stock_threshold", 2**40),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("value", Decimal("-0.01")),
+        ("acquired_on", date.today() + timedelta(days=1)),
+        ("manual_url", "data:text/html,hello"),
+        ("quantity", -1),
+        ("low_stock_threshold", -1),
+        ("value", Decimal("NaN")),
+        ("value", Decimal("Infinity")),
+        ("value", Decimal("100000000")),
+        ("quantity", 10_000_001),
+        ("low_stock_threshold", 2**40),
+    ],
+)
 def test_service_refuses_out_of_range_values_naming_the_field(db, lab, field, value):
     data = services.ItemFields(name="Pièce", kind=ItemKind.PART, **{field: value})
     with pytest.raises(ValidationError) as error:
@@ -160,8 +198,11 @@ def test_service_refuses_an_unknown_category(db, lab):
 
 
 def test_service_trims_texts(db, lab):
-    item = services.create_item(None, lab, services.ItemFields(name="  Perceuse  ", kind=ItemKind.TOOL,
-                                                               brand=" Bosch ", manual_url=" https://x.org/m "))
+    item = services.create_item(
+        None,
+        lab,
+        services.ItemFields(name="  Perceuse  ", kind=ItemKind.TOOL, brand=" Bosch ", manual_url=" https://x.org/m "),
+    )
     assert (item.name, item.brand, item.manual_url) == ("Perceuse", "Bosch", "https://x.org/m")
 
 
@@ -193,8 +234,9 @@ def test_edit_form_shows_the_current_values(as_manager, make_item):
 
 def test_edit_saves_changes_with_an_audit_entry(as_manager, db, lab, make_item, manager):
     item = make_item("Multimètre", brand="Fluke")
-    response = as_manager.post(f"/inventory/items/{item.id}/edit", data=item_form(lab, name="Multimètre 117",
-                                                                               brand="Fluke", value="189"))
+    response = as_manager.post(
+        f"/inventory/items/{item.id}/edit", data=item_form(lab, name="Multimètre 117", brand="Fluke", value="189")
+    )
     assert response.status_code == 302
     db.session.refresh(item)
     assert (item.name, item.value, item.code) == ("Multimètre 117", Decimal("189.00"), "RBX-0001")
@@ -253,21 +295,22 @@ def test_edit_of_another_territorys_item_is_not_found(as_manager, make_item, oth
 
 def test_manager_sets_a_status_by_hand(as_manager, db, make_item, manager):
     item = make_item()
-    response = as_manager.post(f"/inventory/items/{item.id}/status", data={"status": "under_repair"},
-                               follow_redirects=True)
+    response = as_manager.post(
+        f"/inventory/items/{item.id}/status", data={"status": "under_repair"}, follow_redirects=True
+    )
     assert "Status changed." in response.get_data(as_text=True)
     db.session.refresh(item)
     assert item.status == ItemStatus.UNDER_REPAIR
     [entry] = _audit(db, item, "status")
-    assert (entry.before["status"], entry.after["status"], entry.actor_id) == ("available", "under_repair",
-                                                                               manager.id)
+    assert (entry.before["status"], entry.after["status"], entry.actor_id) == ("available", "under_repair", manager.id)
 
 
 @pytest.mark.parametrize("status", ["on_loan", "retired", "lost", ""])
 def test_statuses_that_cannot_be_set_by_hand_are_refused(as_manager, db, make_item, status):
     item = make_item()
-    html = as_manager.post(f"/inventory/items/{item.id}/status", data={"status": status},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/items/{item.id}/status", data={"status": status}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Not a valid choice." in html
     db.session.refresh(item)
     assert item.status == ItemStatus.AVAILABLE and _audit(db, item, "status") == []
@@ -283,8 +326,9 @@ def test_a_loaned_items_status_cannot_be_changed_by_hand(as_manager, db, make_it
     item = make_item()
     item.status = ItemStatus.ON_LOAN
     db.session.commit()
-    html = as_manager.post(f"/inventory/items/{item.id}/status", data={"status": "available"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/items/{item.id}/status", data={"status": "available"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "RBX-0001 is on loan: record its return first." in html
     db.session.refresh(item)
     assert item.status == ItemStatus.ON_LOAN
@@ -292,8 +336,9 @@ def test_a_loaned_items_status_cannot_be_changed_by_hand(as_manager, db, make_it
 
 def test_retire_keeps_the_item_its_code_and_the_reason(as_manager, db, make_item, manager):
     item = make_item("Perceuse")
-    html = as_manager.post(f"/inventory/items/{item.id}/retire", data={"reason": "Moteur grillé"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/items/{item.id}/retire", data={"reason": "Moteur grillé"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "The item is retired. Its history is kept." in html
     db.session.refresh(item)
     assert item.status == ItemStatus.RETIRED and item.retired_at is not None
@@ -306,8 +351,9 @@ def test_retire_keeps_the_item_its_code_and_the_reason(as_manager, db, make_item
 
 def test_retire_needs_a_reason(as_manager, db, make_item):
     item = make_item()
-    html = as_manager.post(f"/inventory/items/{item.id}/retire", data={"reason": "  "},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(f"/inventory/items/{item.id}/retire", data={"reason": "  "}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "This field is required." in html
     db.session.refresh(item)
     assert item.status == ItemStatus.AVAILABLE and _audit(db, item, "retire") == []
@@ -323,8 +369,9 @@ def test_a_loaned_item_cannot_be_retired(as_manager, db, make_item):
     item = make_item()
     item.status = ItemStatus.ON_LOAN
     db.session.commit()
-    html = as_manager.post(f"/inventory/items/{item.id}/retire", data={"reason": "Perdu"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/items/{item.id}/retire", data={"reason": "Perdu"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "RBX-0001 is on loan: record its return first." in html
     db.session.refresh(item)
     assert item.status == ItemStatus.ON_LOAN and item.retired_at is None
@@ -355,8 +402,9 @@ def test_back_in_service(as_manager, db, make_item, manager):
 
 def test_stock_correction_of_a_part(as_manager, db, make_item, manager):
     part = make_item("Fusibles 5A", kind=ItemKind.PART, quantity=10, low_stock_threshold=3)
-    html = as_manager.post(f"/inventory/items/{part.id}/quantity", data={"quantity": "2"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/items/{part.id}/quantity", data={"quantity": "2"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Stock updated." in html
     db.session.refresh(part)
     assert part.quantity == 2 and part.is_low_stock
@@ -366,8 +414,9 @@ def test_stock_correction_of_a_part(as_manager, db, make_item, manager):
 
 def test_stock_correction_is_for_parts_only(as_manager, db, make_item):
     tool = make_item(kind=ItemKind.TOOL)
-    html = as_manager.post(f"/inventory/items/{tool.id}/quantity", data={"quantity": "4"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/items/{tool.id}/quantity", data={"quantity": "4"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Only parts and consumables have a quantity." in html
     db.session.refresh(tool)
     assert tool.quantity is None and _audit(db, tool, "update") == []
@@ -395,9 +444,9 @@ def test_status_change_on_another_territorys_item_is_not_found(as_manager, db, m
 def test_bulk_move(as_manager, db, make_item, make_place, manager):
     shelf = make_place("Étagère A", LocationKind.SHELF)
     a, b, c = make_item(), make_item(), make_item()
-    html = as_manager.post("/inventory/bulk", data={"action": "move", "ids": [a.id, b.id],
-                                                   "location_id": shelf.id},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/bulk", data={"action": "move", "ids": [a.id, b.id], "location_id": shelf.id}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "2 items moved." in html
     for item in (a, b, c):
         db.session.refresh(item)
@@ -416,9 +465,11 @@ def test_bulk_move_to_no_place(as_manager, db, make_item, make_place):
 def test_bulk_move_to_another_lab_is_refused_for_all(as_manager, db, lab, make_lab, make_item, make_place):
     elsewhere = make_place("Zone bis", lab_=make_lab("Atelier bis"))
     a, b = make_item(), make_item()
-    html = as_manager.post("/inventory/bulk", data={"action": "move", "ids": [a.id, b.id],
-                                                   "location_id": elsewhere.id},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/bulk",
+        data={"action": "move", "ids": [a.id, b.id], "location_id": elsewhere.id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "belongs to another lab" in html
     for item in (a, b):
         db.session.refresh(item)
@@ -428,8 +479,9 @@ def test_bulk_move_to_another_lab_is_refused_for_all(as_manager, db, lab, make_l
 def test_bulk_move_to_a_place_of_another_territory_is_not_found(as_manager, db, make_item, make_place, other_lab):
     elsewhere = make_place("Zone Paris", lab_=other_lab)
     item = make_item()
-    response = as_manager.post("/inventory/bulk", data={"action": "move", "ids": [item.id],
-                                                        "location_id": elsewhere.id})
+    response = as_manager.post(
+        "/inventory/bulk", data={"action": "move", "ids": [item.id], "location_id": elsewhere.id}
+    )
     assert response.status_code == 404
     db.session.refresh(item)
     assert item.location_id is None
@@ -437,9 +489,11 @@ def test_bulk_move_to_a_place_of_another_territory_is_not_found(as_manager, db, 
 
 def test_bulk_status(as_manager, db, make_item):
     a, b = make_item(), make_item()
-    html = as_manager.post("/inventory/bulk", data={"action": "status", "ids": [a.id, b.id],
-                                                   "status": "out_of_service"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/bulk",
+        data={"action": "status", "ids": [a.id, b.id], "status": "out_of_service"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "2 items changed." in html
     for item in (a, b):
         db.session.refresh(item)
@@ -449,8 +503,9 @@ def test_bulk_status(as_manager, db, make_item):
 @pytest.mark.parametrize("status", ["on_loan", "retired", "nonsense"])
 def test_bulk_status_refuses_statuses_not_set_by_hand(as_manager, db, make_item, status):
     item = make_item()
-    html = as_manager.post("/inventory/bulk", data={"action": "status", "ids": [item.id], "status": status},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/bulk", data={"action": "status", "ids": [item.id], "status": status}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Choose a status." in html
     db.session.refresh(item)
     assert item.status == ItemStatus.AVAILABLE
@@ -460,9 +515,11 @@ def test_bulk_status_with_a_loaned_item_changes_none(as_manager, db, make_item):
     a, b = make_item(), make_item()
     b.status = ItemStatus.ON_LOAN
     db.session.commit()
-    html = as_manager.post("/inventory/bulk", data={"action": "status", "ids": [a.id, b.id],
-                                                   "status": "under_repair"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/bulk",
+        data={"action": "status", "ids": [a.id, b.id], "status": "under_repair"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "RBX-0002 is on loan" in html
     db.session.refresh(a)
     assert a.status == ItemStatus.AVAILABLE
@@ -481,8 +538,7 @@ def test_bulk_labels_opens_the_print_page_with_the_codes(as_manager, make_item):
 
 def test_bulk_ignores_items_of_another_territory_posted_by_hand(as_manager, db, make_item, other_lab):
     mine, theirs = make_item(), make_item(lab_=other_lab)
-    as_manager.post("/inventory/bulk", data={"action": "status", "ids": [mine.id, theirs.id],
-                                            "status": "under_repair"})
+    as_manager.post("/inventory/bulk", data={"action": "status", "ids": [mine.id, theirs.id], "status": "under_repair"})
     db.session.refresh(mine)
     db.session.refresh(theirs)
     assert (mine.status, theirs.status) == (ItemStatus.UNDER_REPAIR, ItemStatus.AVAILABLE)
@@ -493,9 +549,11 @@ def test_bulk_ignores_items_of_another_territory_posted_by_hand(as_manager, db, 
 def test_bulk_with_only_another_territorys_items_says_select_one(as_manager, db, make_item, other_lab):
     theirs = make_item(lab_=other_lab)
     for action in ("labels", "status", "move"):
-        html = as_manager.post("/inventory/bulk", data={"action": action, "ids": [theirs.id],
-                                                       "status": "under_repair"},
-                               follow_redirects=True).get_data(as_text=True)
+        html = as_manager.post(
+            "/inventory/bulk",
+            data={"action": action, "ids": [theirs.id], "status": "under_repair"},
+            follow_redirects=True,
+        ).get_data(as_text=True)
         assert "Select at least one item." in html, action
     db.session.refresh(theirs)
     assert theirs.status == ItemStatus.AVAILABLE
@@ -508,15 +566,17 @@ def test_bulk_without_selection_says_so(as_manager):
 
 def test_bulk_with_unknown_action_says_so(as_manager, make_item):
     item = make_item()
-    html = as_manager.post("/inventory/bulk", data={"action": "delete", "ids": [item.id]},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        "/inventory/bulk", data={"action": "delete", "ids": [item.id]}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Choose an action." in html
 
 
 def test_bulk_keeps_the_list_filters(as_manager, make_item):
     item = make_item()
-    response = as_manager.post("/inventory/bulk?kind=tool&q=x", data={"action": "status", "ids": [item.id],
-                                                                     "status": "under_repair"})
+    response = as_manager.post(
+        "/inventory/bulk?kind=tool&q=x", data={"action": "status", "ids": [item.id], "status": "under_repair"}
+    )
     assert response.location == "/inventory/?kind=tool&q=x"
 
 
@@ -529,8 +589,12 @@ def test_bulk_ignores_ids_that_are_not_numbers(as_manager, make_item):
 def test_talent_cannot_use_bulk_actions(client, login, talent, db, make_item):
     item = make_item()
     login(talent)
-    assert client.post("/inventory/bulk", data={"action": "status", "ids": [item.id],
-                                               "status": "out_of_service"}).status_code == 403
+    assert (
+        client.post(
+            "/inventory/bulk", data={"action": "status", "ids": [item.id], "status": "out_of_service"}
+        ).status_code
+        == 403
+    )
     db.session.refresh(item)
     assert item.status == ItemStatus.AVAILABLE
 

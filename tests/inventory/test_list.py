@@ -46,8 +46,10 @@ def test_search_by_name_code_brand_model_or_serial(as_manager, make_item, query)
     assert names(as_manager, q=query) == ["Perceuse"]
 
 
-@pytest.mark.parametrize("query, expected", [("100%", ["Vis 100%"]), ("c_ble", ["c_ble usb"]), ("%", ["Vis 100%"]),
-                                             ("_", ["c_ble usb"]), ("\\", [])])
+@pytest.mark.parametrize(
+    "query, expected",
+    [("100%", ["Vis 100%"]), ("c_ble", ["c_ble usb"]), ("%", ["Vis 100%"]), ("_", ["c_ble usb"]), ("\\", [])],
+)
 def test_percent_and_underscore_typed_by_a_user_are_plain_characters(as_manager, make_item, query, expected):
     for name in ("Vis 100%", "Vis 1000", "c_ble usb", "cable usb"):
         make_item(name)
@@ -103,8 +105,7 @@ def test_filter_by_place_includes_sub_places(as_manager, make_item, make_place):
     assert names(as_manager, location=shelf.id) == ["B sur l&#39;étagère", "C dans le bac"]
 
 
-def test_place_filter_stays_in_the_places_lab(client, login, admin, make_item, make_place, make_lab,
-                                              other_territory):
+def test_place_filter_stays_in_the_places_lab(client, login, admin, make_item, make_place, make_lab, other_territory):
     # Two labs may share a name (in different territories), so their places may share paths.
     mine = make_place("Zone A", lab_=make_lab("Atelier"))
     theirs = make_place("Zone A", lab_=make_lab("Atelier", other_territory))
@@ -155,9 +156,22 @@ def test_filters_combine(as_manager, make_item, make_category):
     assert names(as_manager, q="bosch", kind="tool", category=tools.id) == ["Perceuse Bosch"]
 
 
-@pytest.mark.parametrize("args", [{"kind": "weapon"}, {"status": "lost"}, {"category": "abc"}, {"location": "-1"},
-                                  {"sort": "password"}, {"page": "zero"}, {"page": "-4"}, {"category": "999999"},
-                                  {"q": "x" * 5000}, {"lab": "nope"}, {"low_stock": "yes"}])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"kind": "weapon"},
+        {"status": "lost"},
+        {"category": "abc"},
+        {"location": "-1"},
+        {"sort": "password"},
+        {"page": "zero"},
+        {"page": "-4"},
+        {"category": "999999"},
+        {"q": "x" * 5000},
+        {"lab": "nope"},
+        {"low_stock": "yes"},
+    ],
+)
 def test_bad_filter_values_are_ignored_not_errors(as_manager, make_item, args):
     make_item("Perceuse")
     assert as_manager.get("/inventory/", query_string=args).status_code == 200
@@ -200,8 +214,7 @@ def test_a_talent_sees_the_list_without_management(client, login, talent, make_i
     assert 'name="ids"' not in html and "Add an item" not in html
 
 
-def test_a_user_of_another_territory_sees_none_of_ours(client, login, make_user, make_item, other_lab,
-                                                      other_territory):
+def test_a_user_of_another_territory_sees_none_of_ours(client, login, make_user, make_item, other_lab, other_territory):
     make_item("Perceuse de Roubaix")
     make_item("Perceuse de Paris", other_lab)
     login(make_user(Role.PARTICIPANT, territory_=other_territory))
@@ -234,9 +247,14 @@ def stocked(db, make_item, make_category, make_place):
     def add(n: int) -> None:
         for i in range(n):
             kind = ItemKind.PART if i % 3 == 0 else ItemKind.TOOL
-            item = make_item(f"Objet {i}", kind=kind, category_id=category.id, location_id=shelf.id,
-                             quantity=1 if kind == ItemKind.PART else None,
-                             low_stock_threshold=2 if kind == ItemKind.PART else None)
+            item = make_item(
+                f"Objet {i}",
+                kind=kind,
+                category_id=category.id,
+                location_id=shelf.id,
+                quantity=1 if kind == ItemKind.PART else None,
+                low_stock_threshold=2 if kind == ItemKind.PART else None,
+            )
             _add_photo(db, item)
             _add_photo(db, item)
         db.session.commit()
@@ -270,13 +288,24 @@ def test_filtered_list_query_count_does_not_grow_with_the_items(as_manager, quer
     assert few == many <= 12, (few, many)
 
 
-@pytest.mark.parametrize("table, columns", [
-    ("items", ["territory_id", "status"]), ("items", ["territory_id", "kind"]), ("items", ["territory_id", "name"]),
-    ("items", ["category_id"]), ("items", ["location_id"]), ("items", ["lab_id"]), ("items", ["serial_number"]),
-    ("locations", ["lab_id"]), ("locations", ["parent_id"]), ("categories", ["parent_id"]),
-    ("problem_reports", ["territory_id", "status"]), ("problem_reports", ["item_id"]),
-    ("codes", ["target_type", "target_id"]),
-])
+@pytest.mark.parametrize(
+    "table, columns",
+    [
+        ("items", ["territory_id", "status"]),
+        ("items", ["territory_id", "kind"]),
+        ("items", ["territory_id", "name"]),
+        ("items", ["category_id"]),
+        ("items", ["location_id"]),
+        ("items", ["lab_id"]),
+        ("items", ["serial_number"]),
+        ("locations", ["lab_id"]),
+        ("locations", ["parent_id"]),
+        ("categories", ["parent_id"]),
+        ("problem_reports", ["territory_id", "status"]),
+        ("problem_reports", ["item_id"]),
+        ("codes", ["target_type", "target_id"]),
+    ],
+)
 def test_what_is_filtered_is_indexed(db, table, columns):
     inspector = sa.inspect(db.engine)
     indexes = [i["column_names"] for i in inspector.get_indexes(table)]

@@ -136,8 +136,9 @@ def test_creating_a_place_is_audited(db, make_place):
 
 def test_manager_adds_a_place_through_the_form(as_manager, db, lab, make_place):
     zone = make_place("Zone")
-    response = as_manager.post("/inventory/places/new", data={"lab_id": lab.id, "parent_id": zone.id,
-                                                             "name": "Étagère A", "kind": "shelf"})
+    response = as_manager.post(
+        "/inventory/places/new", data={"lab_id": lab.id, "parent_id": zone.id, "name": "Étagère A", "kind": "shelf"}
+    )
     [_zone, shelf] = _places(db)
     assert response.location == f"/inventory/places/{shelf.id}"
     assert (shelf.parent_id, shelf.code, shelf.kind) == (zone.id, "RBX-0002", LocationKind.SHELF)
@@ -157,14 +158,14 @@ def test_a_bin_is_not_offered_as_a_parent(as_manager, make_place):
 
 def test_a_bin_posted_by_hand_as_parent_is_refused(as_manager, db, lab, make_place):
     bin_ = make_place("Bac", LocationKind.BIN)
-    response = as_manager.post("/inventory/places/new", data={"lab_id": lab.id, "parent_id": bin_.id,
-                                                             "name": "Dedans", "kind": "bin"})
+    response = as_manager.post(
+        "/inventory/places/new", data={"lab_id": lab.id, "parent_id": bin_.id, "name": "Dedans", "kind": "bin"}
+    )
     assert response.status_code == 400 and len(_places(db)) == 1
 
 
 def test_a_place_in_another_territorys_lab_is_refused(as_manager, db, other_lab):
-    response = as_manager.post("/inventory/places/new", data={"lab_id": other_lab.id, "name": "Intrus",
-                                                             "kind": "zone"})
+    response = as_manager.post("/inventory/places/new", data={"lab_id": other_lab.id, "name": "Intrus", "kind": "zone"})
     assert response.status_code == 400 and _places(db) == []
 
 
@@ -180,9 +181,9 @@ def test_edit_form_saves_without_the_lab_field(as_manager, db, make_place):
     # The edit page does not show the lab: the browser does not send it.
     zone = make_place("Zone")
     shelf = make_place("Étagère", LocationKind.SHELF)
-    response = as_manager.post(f"/inventory/places/{shelf.id}/edit", data={"parent_id": zone.id,
-                                                                          "name": "Étagère haute",
-                                                                          "kind": "shelf"})
+    response = as_manager.post(
+        f"/inventory/places/{shelf.id}/edit", data={"parent_id": zone.id, "name": "Étagère haute", "kind": "shelf"}
+    )
     assert response.status_code == 302
     db.session.refresh(shelf)
     assert (shelf.name, shelf.parent_id) == ("Étagère haute", zone.id)
@@ -193,8 +194,9 @@ def test_edit_form_refuses_moving_a_place_inside_itself(as_manager, db, make_pla
     shelf = make_place("Étagère", LocationKind.SHELF, parent=zone)
     html = as_manager.get(f"/inventory/places/{zone.id}/edit").get_data(as_text=True)
     assert f'value="{shelf.id}"' not in html  # not offered
-    response = as_manager.post(f"/inventory/places/{zone.id}/edit", data={"parent_id": shelf.id, "name": "Zone",
-                                                                         "kind": "zone"})
+    response = as_manager.post(
+        f"/inventory/places/{zone.id}/edit", data={"parent_id": shelf.id, "name": "Zone", "kind": "zone"}
+    )
     assert response.status_code == 400
     db.session.refresh(zone)
     assert zone.parent_id is None
@@ -210,8 +212,7 @@ def test_edit_form_refuses_turning_a_full_place_into_a_bin(as_manager, db, make_
     assert shelf.kind == LocationKind.SHELF
 
 
-def test_place_page_lists_what_it_holds_including_sub_places(client, login, talent, make_place, make_item,
-                                                            other_lab):
+def test_place_page_lists_what_it_holds_including_sub_places(client, login, talent, make_place, make_item, other_lab):
     zone = make_place("Zone électronique")
     shelf = make_place("Étagère B", LocationKind.SHELF, parent=zone)
     make_item("A fer à souder", location_id=zone.id)
@@ -256,16 +257,21 @@ def test_places_page_shows_the_tree_with_counts(client, login, manager, make_pla
     assert "Zone bois" in html and "2 items" in html and "Étagère" in html and "Zone Paris" not in html
 
 
-def test_place_page_query_count_does_not_grow_with_the_items(client, login, manager, db, make_place, make_item,
-                                                            make_category, query_counter):
+def test_place_page_query_count_does_not_grow_with_the_items(
+    client, login, manager, db, make_place, make_item, make_category, query_counter
+):
     zone = make_place("Zone")
     shelves = [make_place(f"Étagère {i}", LocationKind.SHELF, parent=zone) for i in range(3)]
     category = make_category()
 
     def add(n: int) -> None:
         for i in range(n):
-            make_item(location_id=shelves[i % 3].id, category_id=category.id,
-                      kind=ItemKind.PART if i % 2 else ItemKind.TOOL, quantity=1 if i % 2 else None)
+            make_item(
+                location_id=shelves[i % 3].id,
+                category_id=category.id,
+                kind=ItemKind.PART if i % 2 else ItemKind.TOOL,
+                quantity=1 if i % 2 else None,
+            )
 
     def measure() -> int:
         client.get(f"/inventory/places/{zone.id}")
@@ -377,8 +383,8 @@ def test_category_edit_form_does_not_offer_itself_or_its_children(as_manager, ma
     other = make_category("Autre")
     html = as_manager.get(f"/inventory/categories/{top.id}/edit").get_data(as_text=True)
     # Only the "Inside" select: the page also has the skills-required form, whose levels are numbers too.
-    parents = html[html.index('id="parent_id"'):]
-    parents = parents[:parents.index("</select>")]
+    parents = html[html.index('id="parent_id"') :]
+    parents = parents[: parents.index("</select>")]
     assert f'value="{low.id}"' not in parents and f'value="{other.id}"' in parents
 
 
@@ -393,8 +399,13 @@ def test_category_edit_form_renames(as_manager, db, make_category):
 def test_talents_cannot_manage_categories_or_places(client, login, talent, make_category, make_place):
     category, place = make_category(), make_place()
     login(talent)
-    for url in ("/inventory/categories", "/inventory/categories/new", f"/inventory/categories/{category.id}/edit",
-                "/inventory/places/new", f"/inventory/places/{place.id}/edit"):
+    for url in (
+        "/inventory/categories",
+        "/inventory/categories/new",
+        f"/inventory/categories/{category.id}/edit",
+        "/inventory/places/new",
+        f"/inventory/places/{place.id}/edit",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -462,8 +473,9 @@ def test_the_same_place_created_at_once_is_created_once(app, db, lab, make_place
     def create():
         from repairlab.people.models import Lab
 
-        return services.create_location(None, db.session.get(Lab, lab_id), "Étagère", LocationKind.SHELF,
-                                        db.session.get(Location, zone_id)).id
+        return services.create_location(
+            None, db.session.get(Lab, lab_id), "Étagère", LocationKind.SHELF, db.session.get(Location, zone_id)
+        ).id
 
     results = _together(app, 6, create)
     assert sum(isinstance(r, int) for r in results) == 1

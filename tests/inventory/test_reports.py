@@ -56,8 +56,7 @@ def test_a_talent_reports_a_problem(as_talent, db, item, talent):
     assert "Thank you. The lab team has been told." in response.get_data(as_text=True)
     [report] = _reports(db)
     assert (report.item_id, report.reporter_id, report.territory_id) == (item.id, talent.id, item.territory_id)
-    assert (report.description, report.status, report.photo_key) == ("L'aiguille est cassée", ReportStatus.OPEN,
-                                                                       None)
+    assert (report.description, report.status, report.photo_key) == ("L'aiguille est cassée", ReportStatus.OPEN, None)
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "report")).all()
     assert entry.actor_id == talent.id and entry.object_type == "problem_reports"
 
@@ -111,8 +110,9 @@ def open_reports(db, item, talent, make_item, other_lab, make_user, other_territ
     """One open report here with a photo, one closed here, one open in the other territory."""
     here = services.report_problem(talent, item, "Le fil casse sans arrêt", _photo())
     closed = services.report_problem(talent, item, "Bobine manquante")
-    theirs = services.report_problem(make_user(Role.PARTICIPANT, territory_=other_territory),
-                                     make_item("Scie de Paris", other_lab), "Lame émoussée")
+    theirs = services.report_problem(
+        make_user(Role.PARTICIPANT, territory_=other_territory), make_item("Scie de Paris", other_lab), "Lame émoussée"
+    )
     db.session.flush()
     services.close_report(talent, closed, "Bobine retrouvée")
     db.session.commit()
@@ -152,21 +152,24 @@ def test_admin_lists_every_territorys_reports(client, login, admin, open_reports
 
 def test_manager_closes_a_report_with_a_resolution(as_manager, db, open_reports, manager):
     here = open_reports[0]
-    html = as_manager.post(f"/inventory/reports/{here.id}/close", data={"resolution": "Tension réglée"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/reports/{here.id}/close", data={"resolution": "Tension réglée"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Report closed." in html and "No problem to handle. Well done!" in html
     db.session.refresh(here)
     assert (here.status, here.resolution, here.closed_by_id) == (ReportStatus.CLOSED, "Tension réglée", manager.id)
     assert here.closed_at is not None
-    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "close",
-                                                             AuditEntry.object_id == str(here.id))).all()
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "close", AuditEntry.object_id == str(here.id))
+    ).all()
     assert entry.after == {"status": "closed", "resolution": "Tension réglée"} and entry.actor_id == manager.id
 
 
 def test_closing_needs_a_resolution(as_manager, db, open_reports):
     here = open_reports[0]
-    html = as_manager.post(f"/inventory/reports/{here.id}/close", data={"resolution": " "},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/reports/{here.id}/close", data={"resolution": " "}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "This field is required." in html
     db.session.refresh(here)
     assert here.status == ReportStatus.OPEN
@@ -180,8 +183,9 @@ def test_service_refuses_a_blank_resolution(db, open_reports, manager):
 
 def test_closing_twice_is_refused(as_manager, db, open_reports):
     closed = open_reports[1]
-    html = as_manager.post(f"/inventory/reports/{closed.id}/close", data={"resolution": "Encore"},
-                           follow_redirects=True).get_data(as_text=True)
+    html = as_manager.post(
+        f"/inventory/reports/{closed.id}/close", data={"resolution": "Encore"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "This report is already closed." in html
     db.session.refresh(closed)
     assert closed.resolution == "Bobine retrouvée"
@@ -201,12 +205,12 @@ def test_another_territorys_report_cannot_be_closed(as_manager, db, open_reports
 
 def test_a_talent_cannot_list_or_close_reports(as_talent, db, open_reports):
     assert as_talent.get("/inventory/reports").status_code == 403
-    assert as_talent.post(f"/inventory/reports/{open_reports[0].id}/close",
-                          data={"resolution": "x"}).status_code == 403
+    assert as_talent.post(f"/inventory/reports/{open_reports[0].id}/close", data={"resolution": "x"}).status_code == 403
 
 
-def test_the_report_photo_is_for_the_territorys_managers_only(app, client, login, manager, talent, other_manager,
-                                                              open_reports):
+def test_the_report_photo_is_for_the_territorys_managers_only(
+    app, client, login, manager, talent, other_manager, open_reports
+):
     here = open_reports[0]
     url = f"/inventory/reports/{here.id}/photo"
     login(manager)

@@ -97,8 +97,9 @@ def test_a_skill_required_twice_by_the_same_tool_is_a_conflict(db, admin, tool, 
     require(soldering, 2, item=tool)
     with force_locale("en"), pytest.raises(Conflict) as error:
         requirements.add_requirement(admin, item=tool, skill=soldering, min_level=3)
-    assert str(error.value) == ("“Soudure à l'étain” is already required here, at level 2. Remove it first to change "
-                                "the level.")
+    assert str(error.value) == (
+        "“Soudure à l'étain” is already required here, at level 2. Remove it first to change the level."
+    )
     db.session.rollback()
     assert db.session.scalars(sa.select(SkillRequirement.min_level)).all() == [2]
 
@@ -144,11 +145,19 @@ def test_adding_and_removing_are_in_the_audit_log(db, manager, tool, soldering):
     requirements.remove_requirement(manager, requirement)
     db.session.commit()
     entries = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.object_type == "skill_requirements").order_by(AuditEntry.id)).all()
+        sa.select(AuditEntry).where(AuditEntry.object_type == "skill_requirements").order_by(AuditEntry.id)
+    ).all()
     assert [(e.action, e.actor_id, e.territory_id) for e in entries] == [
-        ("create", manager.id, tool.territory_id), ("delete", manager.id, tool.territory_id)]
-    assert entries[0].after == {"item_id": tool.id, "category_id": None, "skill_id": soldering.id, "min_level": 2,
-                                "skill": "Soudure à l'étain"}
+        ("create", manager.id, tool.territory_id),
+        ("delete", manager.id, tool.territory_id),
+    ]
+    assert entries[0].after == {
+        "item_id": tool.id,
+        "category_id": None,
+        "skill_id": soldering.id,
+        "min_level": 2,
+        "skill": "Soudure à l'étain",
+    }
     assert entries[1].before["min_level"] == 2
     assert entries[0].object_label == f"{tool.code} Station de soudage: Soudure à l'étain ≥ 2"
     assert _count(db) == 0
@@ -204,8 +213,9 @@ def test_requirements_go_with_their_item(db, tool, soldering, require):
 # --- What an item requires: its own, and its categories' -------------------------------------------------
 
 
-def test_requirements_come_from_the_item_its_category_and_every_ancestor(db, make_item, make_category, make_skill,
-                                                                        require):
+def test_requirements_come_from_the_item_its_category_and_every_ancestor(
+    db, make_item, make_category, make_skill, require
+):
     top = make_category("Fabrication")
     middle = make_category("Machines", top)
     low = make_category("Tour", middle)
@@ -214,8 +224,16 @@ def test_requirements_come_from_the_item_its_category_and_every_ancestor(db, mak
     wildcard = make_category("Fab%")  # would match "Fabrication > …" if compared with LIKE
     sibling = make_category("Fraiseuse", middle)
     lathe = make_item("Tour à métaux", category_id=low.id)
-    names = ["Sécurité atelier", "Machines-outils", "Tournage", "Affûtage", "Impression 3D", "Jokers", "Fraisage",
-             "Lunettes"]
+    names = [
+        "Sécurité atelier",
+        "Machines-outils",
+        "Tournage",
+        "Affûtage",
+        "Impression 3D",
+        "Jokers",
+        "Fraisage",
+        "Lunettes",
+    ]
     s = {name: make_skill(name) for name in names}
     require(s["Sécurité atelier"], 1, category=top)
     require(s["Machines-outils"], 2, category=middle)
@@ -227,12 +245,15 @@ def test_requirements_come_from_the_item_its_category_and_every_ancestor(db, mak
     require(s["Lunettes"], 1, item=lathe)
     with force_locale("en"):
         found = requirements.requirements_for(lathe)
-    assert sorted(found, key=lambda r: r.skill_id) == sorted([
-        Requirement(s["Sécurité atelier"].id, 1, "Category Fabrication"),
-        Requirement(s["Machines-outils"].id, 2, "Category Fabrication > Machines"),
-        Requirement(s["Tournage"].id, 3, "Category Fabrication > Machines > Tour"),
-        Requirement(s["Lunettes"].id, 1, "Tour à métaux"),
-    ], key=lambda r: r.skill_id)
+    assert sorted(found, key=lambda r: r.skill_id) == sorted(
+        [
+            Requirement(s["Sécurité atelier"].id, 1, "Category Fabrication"),
+            Requirement(s["Machines-outils"].id, 2, "Category Fabrication > Machines"),
+            Requirement(s["Tournage"].id, 3, "Category Fabrication > Machines > Tour"),
+            Requirement(s["Lunettes"].id, 1, "Tour à métaux"),
+        ],
+        key=lambda r: r.skill_id,
+    )
 
 
 def test_requirements_for_runs_one_query(db, tool, soldering, make_skill, require, query_counter):
@@ -257,8 +278,7 @@ def test_when_a_skill_is_required_twice_the_highest_level_wins(db, tool, solderi
     require(soldering, 3, category=tool.category)
     require(soldering, 2, item=tool)
     with force_locale("en"):
-        assert requirements.requirements_for(tool) == [
-            Requirement(soldering.id, 3, "Category Électronique > Soudure")]
+        assert requirements.requirements_for(tool) == [Requirement(soldering.id, 3, "Category Électronique > Soudure")]
 
 
 def test_at_the_same_level_the_tool_itself_says_why(db, tool, soldering, require):
@@ -276,8 +296,9 @@ def test_a_talent_without_the_skill_may_not_use_it(db, talent, tool, soldering, 
         decision = requirements.may_use_item(talent, tool)
     assert not decision.allowed
     [reason] = decision.reasons
-    assert reason.message == ("Station de soudage: You need “Soudure à l'étain” at level 2 (practised with help); "
-                              "you do not have it yet.")
+    assert reason.message == (
+        "Station de soudage: You need “Soudure à l'étain” at level 2 (practised with help); you do not have it yet."
+    )
 
 
 def test_a_lower_level_gives_both_levels(db, talent, tool, soldering, require, validate):
@@ -286,8 +307,10 @@ def test_a_lower_level_gives_both_levels(db, talent, tool, soldering, require, v
     with force_locale("en"):
         [reason] = requirements.may_use_item(talent, tool).reasons
     assert (reason.required_level, reason.held_level) == (3, 1)
-    assert reason.message == ("Category Électronique > Soudure: You need “Soudure à l'étain” at level 3 "
-                              "(autonomous); you have level 1 (discovered).")
+    assert reason.message == (
+        "Category Électronique > Soudure: You need “Soudure à l'étain” at level 3 "
+        "(autonomous); you have level 1 (discovered)."
+    )
 
 
 def test_an_expired_safety_validation_gives_its_date(db, talent, make_item, laser, require, validate):
@@ -361,8 +384,9 @@ def test_a_talent_without_the_skills_is_told_why(client, login, talent, required
     login(talent)
     html = english(client).get(f"/inventory/items/{required_tool.id}").get_data(as_text=True)
     assert "✖ You cannot use it yet:" in html and "You have the skills" not in html
-    assert ("<li>You need “Soudure à l&#39;étain” at level 2 (practised with help); you have level 1 "
-            "(discovered).</li>") in html
+    assert (
+        "<li>You need “Soudure à l&#39;étain” at level 2 (practised with help); you have level 1 (discovered).</li>"
+    ) in html
     # The list above says where each requirement comes from: the reasons do not repeat it.
     assert "<li>You need “Découpeuse laser” at level 1 (discovered); you do not have it yet.</li>" in html
     assert 'href="/passport"' in html
@@ -406,8 +430,7 @@ def test_an_item_that_requires_nothing_shows_no_section(client, login, talent, m
 # --- Managers add and remove --------------------------------------------------------------------------
 
 
-def test_a_manager_sees_the_form_with_skills_by_domain_and_levels_in_words(client, login, manager, required_tool,
-                                                                           db):
+def test_a_manager_sees_the_form_with_skills_by_domain_and_levels_in_words(client, login, manager, required_tool, db):
     login(manager)
     html = english(client).get(f"/inventory/items/{required_tool.id}").get_data(as_text=True)
     assert f'action="/inventory/items/{required_tool.id}/requirements"' in html
@@ -428,8 +451,9 @@ def test_a_talent_sees_no_management_form(client, login, talent, required_tool):
 def test_a_manager_adds_a_requirement_to_a_tool(client, login, manager, tool, laser, db):
     login(manager)
     english(client)
-    response = client.post(f"/inventory/items/{tool.id}/requirements",
-                           data={"skill_id": str(laser.id), "min_level": "3"})
+    response = client.post(
+        f"/inventory/items/{tool.id}/requirements", data={"skill_id": str(laser.id), "min_level": "3"}
+    )
     assert response.status_code == 302 and response.location == f"/inventory/items/{tool.id}"
     html = client.get(response.location).get_data(as_text=True)
     assert "“Découpeuse laser” is now required, at level 3 (autonomous)." in html
@@ -451,41 +475,60 @@ def test_a_manager_removes_a_requirement_of_a_tool(client, login, manager, tool,
 def test_other_roles_may_not_add_or_remove(client, login, make_user, tool, soldering, laser, require, db, role):
     requirement = require(soldering, 2, item=tool)
     login(make_user(role))
-    assert client.post(f"/inventory/items/{tool.id}/requirements",
-                       data={"skill_id": str(laser.id), "min_level": "1"}).status_code == 403
-    assert client.post(f"/inventory/categories/{tool.category_id}/requirements",
-                       data={"skill_id": str(laser.id), "min_level": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/inventory/items/{tool.id}/requirements", data={"skill_id": str(laser.id), "min_level": "1"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/inventory/categories/{tool.category_id}/requirements", data={"skill_id": str(laser.id), "min_level": "1"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/inventory/requirements/{requirement.id}/delete").status_code == 403
     assert _count(db) == 1
 
 
-def test_a_manager_of_another_territory_gets_a_404_for_tools(client, login, other_manager, tool, soldering, laser,
-                                                             require, db):
+def test_a_manager_of_another_territory_gets_a_404_for_tools(
+    client, login, other_manager, tool, soldering, laser, require, db
+):
     requirement = require(soldering, 2, item=tool)
     login(other_manager)
-    assert client.post(f"/inventory/items/{tool.id}/requirements",
-                       data={"skill_id": str(laser.id), "min_level": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/inventory/items/{tool.id}/requirements", data={"skill_id": str(laser.id), "min_level": "1"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/inventory/requirements/{requirement.id}/delete").status_code == 404
     assert _count(db) == 1
 
 
-@pytest.mark.parametrize(("level", "message"), [
-    ("9", "Choose a level from 1 (discovered) to 4 (can teach)."),
-    ("0", "Choose a level from 1 (discovered) to 4 (can teach)."),
-    ("deux", "Choose a level from 1 (discovered) to 4 (can teach)."),
-    ("", "Choose a level from 1 (discovered) to 4 (can teach)."),
-])
-def test_a_bad_level_posted_by_hand_is_refused_and_nothing_changes(client, login, manager, tool, laser, db, level,
-                                                                    message):
+@pytest.mark.parametrize(
+    ("level", "message"),
+    [
+        ("9", "Choose a level from 1 (discovered) to 4 (can teach)."),
+        ("0", "Choose a level from 1 (discovered) to 4 (can teach)."),
+        ("deux", "Choose a level from 1 (discovered) to 4 (can teach)."),
+        ("", "Choose a level from 1 (discovered) to 4 (can teach)."),
+    ],
+)
+def test_a_bad_level_posted_by_hand_is_refused_and_nothing_changes(
+    client, login, manager, tool, laser, db, level, message
+):
     login(manager)
     english(client)
-    response = client.post(f"/inventory/items/{tool.id}/requirements",
-                           data={"skill_id": str(laser.id), "min_level": level})
+    response = client.post(
+        f"/inventory/items/{tool.id}/requirements", data={"skill_id": str(laser.id), "min_level": level}
+    )
     assert response.status_code == 302
     assert message in client.get(response.location).get_data(as_text=True)
     assert _count(db) == 0
     assert _count(db, AuditEntry) == db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.object_type != "skill_requirements"))
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.object_type != "skill_requirements")
+    )
 
 
 @pytest.mark.parametrize("skill_id", ["", "999999", "abc"])
@@ -501,8 +544,9 @@ def test_a_duplicate_from_the_form_says_so(client, login, manager, tool, solderi
     require(soldering, 2, item=tool)
     login(manager)
     english(client)
-    response = client.post(f"/inventory/items/{tool.id}/requirements",
-                           data={"skill_id": str(soldering.id), "min_level": "3"})
+    response = client.post(
+        f"/inventory/items/{tool.id}/requirements", data={"skill_id": str(soldering.id), "min_level": "3"}
+    )
     html = client.get(response.location).get_data(as_text=True)
     assert "is already required here, at level 2. Remove it first to change the level." in html
     assert db.session.scalars(sa.select(SkillRequirement.min_level)).all() == [2]
@@ -527,8 +571,9 @@ def test_a_lab_manager_of_any_territory_sets_a_categorys_requirements(client, lo
     login(other_manager)
     english(client)
     category = tool.category
-    response = client.post(f"/inventory/categories/{category.id}/requirements",
-                           data={"skill_id": str(laser.id), "min_level": "2"})
+    response = client.post(
+        f"/inventory/categories/{category.id}/requirements", data={"skill_id": str(laser.id), "min_level": "2"}
+    )
     assert response.location == f"/inventory/categories/{category.id}/edit"
     html = client.get(response.location).get_data(as_text=True)
     assert "“Découpeuse laser” is now required, at level 2 (practised with help)." in html
@@ -553,16 +598,21 @@ def test_the_category_page_shows_what_a_category_above_requires(client, login, m
 def test_a_bad_level_for_a_category_is_refused(client, login, manager, tool, laser, db):
     login(manager)
     english(client)
-    response = client.post(f"/inventory/categories/{tool.category_id}/requirements",
-                           data={"skill_id": str(laser.id), "min_level": "7"})
+    response = client.post(
+        f"/inventory/categories/{tool.category_id}/requirements", data={"skill_id": str(laser.id), "min_level": "7"}
+    )
     assert "Choose a level from 1" in client.get(response.location).get_data(as_text=True)
     assert _count(db) == 0
 
 
 def test_unknown_category_is_a_404(client, login, manager, laser):
     login(manager)
-    assert client.post("/inventory/categories/999999/requirements",
-                       data={"skill_id": str(laser.id), "min_level": "1"}).status_code == 404
+    assert (
+        client.post(
+            "/inventory/categories/999999/requirements", data={"skill_id": str(laser.id), "min_level": "1"}
+        ).status_code
+        == 404
+    )
 
 
 # --- The item page stays lean --------------------------------------------------------------------------
@@ -575,8 +625,9 @@ def _page_queries(client, item, query_counter) -> tuple[int, list[str]]:
     return count.value, count.statements
 
 
-def test_a_talents_item_page_query_count_does_not_grow_with_requirements(client, login, talent, tool, make_skill,
-                                                                        require, validate, query_counter):
+def test_a_talents_item_page_query_count_does_not_grow_with_requirements(
+    client, login, talent, tool, make_skill, require, validate, query_counter
+):
     login(talent)
     none, _ = _page_queries(client, tool, query_counter)
     new = [make_skill(f"Compétence {n}") for n in range(5)]
@@ -594,9 +645,9 @@ def test_a_talents_item_page_query_count_does_not_grow_with_requirements(client,
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", Role.MENTOR, Role.PARTICIPANT])
-def test_the_requirements_cost_one_query_when_there_is_no_verdict(client, login, make_user, other_territory, tool,
-                                                                  soldering, make_skill, require, query_counter,
-                                                                  viewer):
+def test_the_requirements_cost_one_query_when_there_is_no_verdict(
+    client, login, make_user, other_territory, tool, soldering, make_skill, require, query_counter, viewer
+):
     """Anonymous visitors, staff, and a talent of another territory: one query, requirements or not."""
     if viewer != "anonymous":
         login(make_user(viewer, territory_=other_territory if viewer == Role.PARTICIPANT else None))

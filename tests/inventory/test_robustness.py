@@ -42,11 +42,14 @@ def test_export_with_huge_ids_is_not_an_error(as_admin):
 
 def test_bulk_with_huge_ids_selects_nothing(as_admin, make_item):
     item = make_item()
-    html = as_admin.post("/inventory/bulk", data={"action": "labels", "ids": [HUGE]},
-                         follow_redirects=True).get_data(as_text=True)
+    html = as_admin.post("/inventory/bulk", data={"action": "labels", "ids": [HUGE]}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Select at least one item." in html
-    assert as_admin.post("/inventory/bulk", data={"action": "move", "ids": [item.id],
-                                                 "location_id": HUGE}).status_code == 302
+    assert (
+        as_admin.post("/inventory/bulk", data={"action": "move", "ids": [item.id], "location_id": HUGE}).status_code
+        == 302
+    )
 
 
 def test_import_confirm_with_a_huge_lab_id_is_not_found(as_admin):
@@ -57,10 +60,20 @@ def test_place_form_prefill_with_huge_ids_is_ignored(as_admin):
     assert as_admin.get("/inventory/places/new", query_string={"lab": HUGE, "parent": HUGE}).status_code == 200
 
 
-@pytest.mark.parametrize("overrides", [
-    {"category_id": HUGE}, {"location_id": HUGE}, {"lab_id": HUGE}, {"value": "sNaN"}, {"value": "-Infinity"},
-    {"value": "1e400"}, {"manual_url": "http://[::1"}, {"quantity": HUGE, "kind": "part"}, {"name": "\x00\x01"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"category_id": HUGE},
+        {"location_id": HUGE},
+        {"lab_id": HUGE},
+        {"value": "sNaN"},
+        {"value": "-Infinity"},
+        {"value": "1e400"},
+        {"manual_url": "http://[::1"},
+        {"quantity": HUGE, "kind": "part"},
+        {"name": "\x00\x01"},
+    ],
+)
 def test_odd_form_values_are_refused_not_errors(as_admin, lab, overrides):
     response = as_admin.post("/inventory/items/new", data=item_form(lab, **overrides))
     assert response.status_code == 400
@@ -88,23 +101,37 @@ def test_a_report_with_a_nul_character_is_refused(client, login, talent, db, mak
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProblemReport)) == 0
 
 
-@pytest.mark.parametrize("data", [{"lab_id": HUGE, "name": "x", "kind": "zone"},
-                                  {"lab_id": "1", "parent_id": HUGE, "name": "x", "kind": "zone"}])
+@pytest.mark.parametrize(
+    "data",
+    [{"lab_id": HUGE, "name": "x", "kind": "zone"}, {"lab_id": "1", "parent_id": HUGE, "name": "x", "kind": "zone"}],
+)
 def test_odd_place_form_values_are_refused(as_admin, lab, data):
     assert as_admin.post("/inventory/places/new", data=data).status_code == 400
 
 
 def test_odd_blank_code_values_are_refused(as_admin, territory):
-    assert as_admin.post("/labels/blank", data={"territory_id": HUGE, "count": "3",
-                                               "layout": "a4-3x7"}).status_code == 400
-    assert as_admin.post("/labels/blank", data={"territory_id": territory.id, "count": HUGE,
-                                               "layout": "a4-3x7"}).status_code == 400
+    assert (
+        as_admin.post("/labels/blank", data={"territory_id": HUGE, "count": "3", "layout": "a4-3x7"}).status_code == 400
+    )
+    assert (
+        as_admin.post(
+            "/labels/blank", data={"territory_id": territory.id, "count": HUGE, "layout": "a4-3x7"}
+        ).status_code
+        == 400
+    )
 
 
 # Ids in the URL path and ?page= are parsed by code shared by every domain (Werkzeug's int converter and
 # repairlab/pagination.py): they need one app-wide fix (a bounded int converter; a bounded page number).
-@pytest.mark.parametrize("url", [f"/inventory/items/{HUGE}", f"/inventory/places/{HUGE}",
-                                 f"/inventory/photos/{HUGE}/thumb", f"/inventory/items/{HUGE}/edit"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/inventory/items/{HUGE}",
+        f"/inventory/places/{HUGE}",
+        f"/inventory/photos/{HUGE}/thumb",
+        f"/inventory/items/{HUGE}/edit",
+    ],
+)
 def test_huge_ids_in_the_path_are_not_found(as_admin, url):
     assert as_admin.get(url).status_code == 404
 

@@ -46,8 +46,19 @@ def blank(db, territory, manager):
 # --- /q/<code> ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["RBX-0001", "rbx-0001", "RBX0001", "rbx 1", "RBX-OOO1", "rbx-oool",
-                                   "https://repairlab.test/q/RBX-0001", "rbx-0001/"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "RBX-0001",
+        "rbx-0001",
+        "RBX0001",
+        "rbx 1",
+        "RBX-OOO1",
+        "rbx-oool",
+        "https://repairlab.test/q/RBX-0001",
+        "rbx-0001/",
+    ],
+)
 def test_an_items_code_opens_its_page_for_anyone(client, make_item, typed):
     item = make_item()
     response = client.get(f"/q/{typed}")
@@ -75,9 +86,23 @@ def test_an_unknown_code_is_a_friendly_404_with_a_search_box(client, make_item):
     assert re.search(r'<input[^>]*name="code"', html)
 
 
-@pytest.mark.parametrize("raw", ["%00", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "x" * 5000, "RBX-" + "9" * 3000,
-                                 "%FF%FE", "%C3%28", "'; DROP TABLE codes; --", "%0d%0aSet-Cookie:x=1", "é" * 300,
-                                 "RBX-0001?next=//evil.example", "q/q/q/q"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "%00",
+        "../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        "x" * 5000,
+        "RBX-" + "9" * 3000,
+        "%FF%FE",
+        "%C3%28",
+        "'; DROP TABLE codes; --",
+        "%0d%0aSet-Cookie:x=1",
+        "é" * 300,
+        "RBX-0001?next=//evil.example",
+        "q/q/q/q",
+    ],
+)
 def test_garbage_never_gives_a_500(client, make_item, raw):
     make_item()
     response = client.get(f"/q/{raw}")
@@ -201,10 +226,19 @@ def many(db, territory, manager):
     return {"from": "RBX-0001", "to": "RBX-0025"}
 
 
-@pytest.mark.parametrize("layout, skip, pages", [
-    ("a4-3x7", 0, 2), ("a4-3x7", 17, 2), ("a4-3x7", 18, 3), ("a4-4x10", 0, 1), ("a4-4x10", 15, 1),
-    ("a4-4x10", 16, 2), ("a4-2x7", 0, 2), ("thermal-62", 5, 25),
-])
+@pytest.mark.parametrize(
+    "layout, skip, pages",
+    [
+        ("a4-3x7", 0, 2),
+        ("a4-3x7", 17, 2),
+        ("a4-3x7", 18, 3),
+        ("a4-4x10", 0, 1),
+        ("a4-4x10", 15, 1),
+        ("a4-4x10", 16, 2),
+        ("a4-2x7", 0, 2),
+        ("thermal-62", 5, 25),
+    ],
+)
 def test_the_sheet_has_the_right_number_of_pages(as_manager, many, layout, skip, pages):
     response = as_manager.get("/labels/sheet.pdf", query_string={**many, "layout": layout, "skip": skip})
     assert _pages(response) == pages
@@ -212,8 +246,9 @@ def test_the_sheet_has_the_right_number_of_pages(as_manager, many, layout, skip,
 
 def test_the_sheet_page_size_follows_the_layout(as_manager, many):
     a4 = PdfReader(io.BytesIO(as_manager.get("/labels/sheet.pdf", query_string=many).data)).pages[0]
-    roll = PdfReader(io.BytesIO(as_manager.get("/labels/sheet.pdf", query_string={
-        **many, "layout": "thermal-62"}).data)).pages[0]
+    roll = PdfReader(
+        io.BytesIO(as_manager.get("/labels/sheet.pdf", query_string={**many, "layout": "thermal-62"}).data)
+    ).pages[0]
     assert round(float(a4.mediabox.width) / 72 * 25.4) == 210
     assert round(float(roll.mediabox.width) / 72 * 25.4) == 62
 
@@ -240,8 +275,7 @@ def test_the_sheet_leaves_out_another_territorys_codes(as_manager, make_item, ot
 
 def test_blank_codes_are_issued_then_printed(as_manager, db, territory, make_item, manager):
     make_item()
-    response = as_manager.post("/labels/blank", data={"territory_id": territory.id, "count": "5",
-                                                      "layout": "a4-4x10"})
+    response = as_manager.post("/labels/blank", data={"territory_id": territory.id, "count": "5", "layout": "a4-4x10"})
     assert response.status_code == 302
     assert response.location == "/labels/print?from=RBX-0002&to=RBX-0006&layout=a4-4x10"
     blanks = _codes(db)[1:]
@@ -262,8 +296,7 @@ def test_the_blank_form_offers_only_the_managers_territory(as_manager, territory
 
 @pytest.mark.parametrize("count", ["0", "1001", "-3", "many", ""])
 def test_a_bad_count_is_refused_with_a_message(as_manager, db, territory, count):
-    response = as_manager.post("/labels/blank", data={"territory_id": territory.id, "count": count,
-                                                      "layout": "a4-3x7"})
+    response = as_manager.post("/labels/blank", data={"territory_id": territory.id, "count": count, "layout": "a4-3x7"})
     assert response.status_code == 400 and 'class="field-error"' in response.get_data(as_text=True)
     assert _codes(db) == [] and db.session.get(CodeCounter, territory.id) is None
 
@@ -278,16 +311,16 @@ def test_the_service_refuses_a_bad_count(db, territory, manager):
 
 
 def test_a_manager_cannot_issue_codes_for_another_territory(as_manager, db, other_territory):
-    response = as_manager.post("/labels/blank", data={"territory_id": other_territory.id, "count": "3",
-                                                      "layout": "a4-3x7"})
+    response = as_manager.post(
+        "/labels/blank", data={"territory_id": other_territory.id, "count": "3", "layout": "a4-3x7"}
+    )
     assert response.status_code == 400 and "Not a valid choice." in response.get_data(as_text=True)
     assert _codes(db) == []
 
 
 def test_an_admin_issues_codes_for_any_territory(client, login, admin, db, other_territory):
     login(admin)
-    response = client.post("/labels/blank", data={"territory_id": other_territory.id, "count": "2",
-                                                  "layout": "a4-3x7"})
+    response = client.post("/labels/blank", data={"territory_id": other_territory.id, "count": "2", "layout": "a4-3x7"})
     assert response.status_code == 302 and [c.code for c in _codes(db)] == ["PAR-0001", "PAR-0002"]
 
 
@@ -295,7 +328,12 @@ def test_a_talent_cannot_print_or_issue_codes(client, login, make_user, db, terr
     item = make_item()
     login(make_user(Role.PARTICIPANT))
     assert client.post("/labels/blank", data={"territory_id": territory.id, "count": "3"}).status_code == 403
-    for url in ("/labels/blank", f"/labels/print?code={item.code}", f"/labels/sheet.pdf?code={item.code}",
-                f"/labels/{item.code}.png", f"/labels/{item.code}.svg"):
+    for url in (
+        "/labels/blank",
+        f"/labels/print?code={item.code}",
+        f"/labels/sheet.pdf?code={item.code}",
+        f"/labels/{item.code}.png",
+        f"/labels/{item.code}.svg",
+    ):
         assert client.get(url).status_code == 403, url
     assert len(_codes(db)) == 1

@@ -26,8 +26,9 @@ def _loan(w, prefix=""):
     key = f"{prefix}loan"
     if key not in w:
         talent = w["talent"] if not prefix else w["other_talent"]
-        tool = inventory.create_item(None, w[f"{prefix}item"].lab,
-                                     inventory.ItemFields(name="Ponceuse", kind=ItemKind.TOOL))
+        tool = inventory.create_item(
+            None, w[f"{prefix}item"].lab, inventory.ItemFields(name="Ponceuse", kind=ItemKind.TOOL)
+        )
         w[key] = services.check_out_item(talent, tool, talent, kind="in_lab")
         db.session.commit()
     return w[key].id
@@ -41,20 +42,44 @@ def _card(w):
 
 
 MATRIX = [
-    Route("lending.borrow", lambda w: f"/lending/items/{_tool(w).id}/borrow", TALENT, method="POST",
-          data=lambda w: {"kind": "in_lab"}, other_url=lambda w: f"/lending/items/{_tool(w, 'other_').id}/borrow"),
-    Route("lending.return_loan", lambda w: f"/lending/loans/{_loan(w)}/return", frozenset({Role.PARTICIPANT, *DESK}),
-          method="POST", data=lambda w: {"condition": "good"},
-          other_url=lambda w: f"/lending/loans/{_loan(w, 'other_')}/return"),
+    Route(
+        "lending.borrow",
+        lambda w: f"/lending/items/{_tool(w).id}/borrow",
+        TALENT,
+        method="POST",
+        data=lambda w: {"kind": "in_lab"},
+        other_url=lambda w: f"/lending/items/{_tool(w, 'other_').id}/borrow",
+    ),
+    Route(
+        "lending.return_loan",
+        lambda w: f"/lending/loans/{_loan(w)}/return",
+        frozenset({Role.PARTICIPANT, *DESK}),
+        method="POST",
+        data=lambda w: {"condition": "good"},
+        other_url=lambda w: f"/lending/loans/{_loan(w, 'other_')}/return",
+    ),
     Route("lending.desk", lambda w: "/lending/desk", DESK),
-    Route("lending.desk_lend", lambda w: "/lending/desk/lend", DESK, method="POST",
-          data=lambda w: {"item_code": _tool(w).code, "card": _card(w), "kind": "in_lab"}),
+    Route(
+        "lending.desk_lend",
+        lambda w: "/lending/desk/lend",
+        DESK,
+        method="POST",
+        data=lambda w: {"item_code": _tool(w).code, "card": _card(w), "kind": "in_lab"},
+    ),
     Route("lending.my_loans", lambda w: "/lending/my-loans", TALENT),
     Route("lending.my_card", lambda w: "/lending/card", TALENT),
     Route("lending.my_card_png", lambda w: "/lending/card.png", TALENT),
-    Route("lending.talent_card", lambda w: f"/lending/cards/{w['talent'].id}", DESK,
-          other_url=lambda w: f"/lending/cards/{w['other_talent'].id}"),
-    Route("lending.talent_card_png", lambda w: f"/lending/cards/{w['talent'].id}/card.png", DESK,
-          other_url=lambda w: f"/lending/cards/{w['other_talent'].id}/card.png"),
+    Route(
+        "lending.talent_card",
+        lambda w: f"/lending/cards/{w['talent'].id}",
+        DESK,
+        other_url=lambda w: f"/lending/cards/{w['other_talent'].id}",
+    ),
+    Route(
+        "lending.talent_card_png",
+        lambda w: f"/lending/cards/{w['talent'].id}/card.png",
+        DESK,
+        other_url=lambda w: f"/lending/cards/{w['other_talent'].id}/card.png",
+    ),
     Route("lending.member_card", lambda w: f"/m/{_card(w)}", ALL_ROLES, anonymous=True),
 ]

@@ -83,15 +83,17 @@ def test_an_item_not_available_is_refused_with_its_status_in_words(db, tool, tal
 
 def test_an_inactive_talent_cannot_borrow(db, tool, make_talent, manager):
     sleeper = make_talent(active=False)
-    message = _refused(db, ValidationError,
-                       lambda: services.check_out_item(manager, tool, sleeper, kind="in_lab"), tool)
+    message = _refused(
+        db, ValidationError, lambda: services.check_out_item(manager, tool, sleeper, kind="in_lab"), tool
+    )
     assert "not active" in message
 
 
 def test_a_talent_of_another_territory_cannot_borrow(db, tool, make_talent, manager, other_territory):
     stranger = make_talent(territory_=other_territory)
-    message = _refused(db, ValidationError,
-                       lambda: services.check_out_item(manager, tool, stranger, kind="in_lab"), tool)
+    message = _refused(
+        db, ValidationError, lambda: services.check_out_item(manager, tool, stranger, kind="in_lab"), tool
+    )
     assert "another territory" in message
     _refused(db, PermissionDenied, lambda: services.check_out_item(stranger, tool, stranger, kind="in_lab"), tool)
 
@@ -106,11 +108,13 @@ def test_the_limit_per_talent_is_kept_and_said(db, app, make_item, talent, lend)
 
 def test_a_take_home_date_beyond_the_maximum_is_refused(db, tool, talent):
     far = services.lab_today() + timedelta(days=31)
-    _refused(db, ValidationError,
-             lambda: services.check_out_item(talent, tool, talent, kind="take_home", due_at=far), tool)
+    _refused(
+        db, ValidationError, lambda: services.check_out_item(talent, tool, talent, kind="take_home", due_at=far), tool
+    )
     past = services.lab_today() - timedelta(days=1)
-    _refused(db, ValidationError,
-             lambda: services.check_out_item(talent, tool, talent, kind="take_home", due_at=past), tool)
+    _refused(
+        db, ValidationError, lambda: services.check_out_item(talent, tool, talent, kind="take_home", due_at=past), tool
+    )
 
 
 def test_a_talent_cannot_lend_to_someone_else(db, tool, talent, make_talent):
@@ -134,20 +138,26 @@ def risky_tool(db, tool, admin):
 
 
 def test_a_missing_skill_refuses_with_the_reason_in_plain_words(db, app, risky_tool, talent):
-    message = _refused(db, PermissionDenied,
-                       lambda: services.check_out_item(talent, risky_tool, talent, kind="in_lab"), risky_tool)
+    message = _refused(
+        db, PermissionDenied, lambda: services.check_out_item(talent, risky_tool, talent, kind="in_lab"), risky_tool
+    )
     assert "Perceuse à colonne" in message
     assert "level 2" in message
 
 
 def test_a_talent_can_never_override_the_skills_check(db, risky_tool, talent):
-    _refused(db, PermissionDenied, lambda: services.check_out_item(
-        talent, risky_tool, talent, kind="in_lab", override_reason="Je sais faire"), risky_tool)
+    _refused(
+        db,
+        PermissionDenied,
+        lambda: services.check_out_item(talent, risky_tool, talent, kind="in_lab", override_reason="Je sais faire"),
+        risky_tool,
+    )
 
 
 def test_the_desk_lends_anyway_with_a_written_reason_kept_in_the_audit(db, risky_tool, talent, manager, lend):
-    _refused(db, PermissionDenied, lambda: services.check_out_item(manager, risky_tool, talent, kind="in_lab"),
-             risky_tool)
+    _refused(
+        db, PermissionDenied, lambda: services.check_out_item(manager, risky_tool, talent, kind="in_lab"), risky_tool
+    )
     loan = lend(manager, risky_tool, talent, kind="in_lab", override_reason="Encadré par Lina toute la séance")
     assert loan.override_reason == "Encadré par Lina toute la séance"
     assert loan.lent_by_id == manager.id
@@ -166,8 +176,16 @@ def test_the_desk_of_another_territory_cannot_lend(db, tool, talent, other_manag
 def test_the_database_refuses_a_second_open_loan_of_an_item(db, tool, talent, make_talent, lend):
     lend(talent, tool, talent)
     other = make_talent()
-    db.session.add(Loan(item_id=tool.id, territory_id=tool.territory_id, borrower_id=other.id, lent_by_id=other.id,
-                        kind=LoanKind.IN_LAB, due_at=services.end_of_day(services.lab_today())))
+    db.session.add(
+        Loan(
+            item_id=tool.id,
+            territory_id=tool.territory_id,
+            borrower_id=other.id,
+            lent_by_id=other.id,
+            kind=LoanKind.IN_LAB,
+            due_at=services.end_of_day(services.lab_today()),
+        )
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -308,7 +326,10 @@ def test_when_all_see_the_tool_available_the_database_refuses_all_but_one(app, d
 
     results = _run_together(app, THREADS, borrow)
     assert results.count("ok") == 1, results
-    assert all(isinstance(r, Conflict) and "vient d’être prêté" in str(r)  # the index path, not the pre-check
-               for r in results if r != "ok"), results
+    assert all(
+        isinstance(r, Conflict) and "vient d’être prêté" in str(r)  # the index path, not the pre-check
+        for r in results
+        if r != "ok"
+    ), results
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Loan.id)).where(Loan.returned_at.is_(None))) == 1

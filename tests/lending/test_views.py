@@ -53,8 +53,9 @@ def test_a_refused_borrow_changes_nothing_and_says_why(db, client, login, make_i
     assert _open_loans() == []
 
 
-def test_others_see_on_loan_without_the_name_and_the_desk_sees_it(db, client, login, tool, talent, make_user,
-                                                                 manager, lend):
+def test_others_see_on_loan_without_the_name_and_the_desk_sees_it(
+    db, client, login, tool, talent, make_user, manager, lend
+):
     talent.full_name = "Zoé Emprunteuse"
     db.session.commit()
     lend(talent, tool, talent)
@@ -84,9 +85,10 @@ def test_the_desk_lends_by_item_code_and_member_card(db, client, login, tool, ta
     card = services.card_for(talent)
     db.session.commit()
     english(login(manager))
-    response = client.post("/lending/desk/lend", data={"item_code": tool.code.lower(),
-                                                        "card": f"https://repairlab.test/m/{card.token}",
-                                                        "kind": "in_lab"})
+    response = client.post(
+        "/lending/desk/lend",
+        data={"item_code": tool.code.lower(), "card": f"https://repairlab.test/m/{card.token}", "kind": "in_lab"},
+    )
     assert response.status_code == 302
     [loan] = _open_loans()
     assert (loan.borrower_id, loan.lent_by_id) == (talent.id, manager.id)
@@ -94,8 +96,9 @@ def test_the_desk_lends_by_item_code_and_member_card(db, client, login, tool, ta
 
 def test_the_desk_says_what_is_wrong_and_changes_nothing(db, client, login, tool, talent, manager):
     english(login(manager))
-    response = client.post("/lending/desk/lend", data={"item_code": tool.code, "card": "M-WRONGCODE2",
-                                                        "kind": "in_lab"})
+    response = client.post(
+        "/lending/desk/lend", data={"item_code": tool.code, "card": "M-WRONGCODE2", "kind": "in_lab"}
+    )
     assert response.status_code == 400
     assert "No member card has this code" in response.get_data(as_text=True)
     response = client.post("/lending/desk/lend", data={"item_code": "RBX-9999", "card": "x", "kind": "in_lab"})
@@ -105,8 +108,15 @@ def test_the_desk_says_what_is_wrong_and_changes_nothing(db, client, login, tool
 
 def _past_loan(item, talent, manager, *, started: int, due: int) -> Loan:
     now = utcnow()
-    loan = Loan(item_id=item.id, territory_id=item.territory_id, borrower_id=talent.id, lent_by_id=manager.id,
-                kind=LoanKind.TAKE_HOME, started_at=now - timedelta(days=started), due_at=now + timedelta(days=due))
+    loan = Loan(
+        item_id=item.id,
+        territory_id=item.territory_id,
+        borrower_id=talent.id,
+        lent_by_id=manager.id,
+        kind=LoanKind.TAKE_HOME,
+        started_at=now - timedelta(days=started),
+        due_at=now + timedelta(days=due),
+    )
     item.status = ItemStatus.ON_LOAN
     _db.session.add(loan)
     return loan
@@ -119,10 +129,10 @@ def test_the_desk_lists_overdue_with_how_to_reach_the_talent(db, client, login, 
     db.session.commit()
     english(login(manager))
     page = client.get("/lending/desk").get_data(as_text=True)
-    overdue = page[page.index('id="overdue-title"'):page.index('id="due-today-title"')]
+    overdue = page[page.index('id="overdue-title"') : page.index('id="due-today-title"')]
     assert "Ponceuse" in overdue and "Yanis Retard" in overdue and "10 days late" in overdue
     assert "tel:06 12 34 56 78" in overdue and f"mailto:{talent.email}" in overdue
-    out = page[page.index('id="out-title"'):]
+    out = page[page.index('id="out-title"') :]
     assert "Scie" in out and "Ponceuse" not in out
 
 
@@ -133,9 +143,9 @@ def test_my_loans_lists_open_and_past_loans(db, client, login, make_item, tool, 
     db.session.commit()
     english(login(talent))
     page = client.get("/lending/my-loans").get_data(as_text=True)
-    now = page[page.index('id="now-title"'):page.index('id="past-title"')]
+    now = page[page.index('id="now-title"') : page.index('id="past-title"')]
     assert "Ponceuse" in now and "10 days late" in now
-    assert "Perceuse-visseuse" in page[page.index('id="past-title"'):]
+    assert "Perceuse-visseuse" in page[page.index('id="past-title"') :]
     home = client.get("/").get_data(as_text=True)
     assert "My loans" in home and "Ponceuse" in home
 
@@ -177,8 +187,9 @@ def _many_loans(make_item, make_user, manager, count):
     _db.session.commit()
 
 
-def test_desk_and_my_loans_run_the_same_queries_with_3_or_20_loans(db, client, login, make_item, make_user, talent,
-                                                                  manager, query_counter):
+def test_desk_and_my_loans_run_the_same_queries_with_3_or_20_loans(
+    db, client, login, make_item, make_user, talent, manager, query_counter
+):
     def count(url, user):
         login(user)
         with query_counter() as counted:

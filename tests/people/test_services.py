@@ -17,8 +17,14 @@ def _users(db):
 
 
 def test_create_user_normalises_email_and_hashes_password(db, territory):
-    user = services.create_user(None, email="  Amina.Benali@Example.ORG ", full_name=" Amina Benali ",
-                                password=TEST_PASSWORD, role=Role.PARTICIPANT, territory=territory)
+    user = services.create_user(
+        None,
+        email="  Amina.Benali@Example.ORG ",
+        full_name=" Amina Benali ",
+        password=TEST_PASSWORD,
+        role=Role.PARTICIPANT,
+        territory=territory,
+    )
     db.session.commit()
     assert user.email == "amina.benali@example.org"
     assert user.full_name == "Amina Benali"
@@ -28,8 +34,14 @@ def test_create_user_normalises_email_and_hashes_password(db, territory):
 def test_duplicate_email_is_refused_whatever_the_case(db, make_user, territory):
     make_user(email="karim@example.org")
     with pytest.raises(Conflict):
-        services.create_user(None, email="KARIM@example.org", full_name="K", password=TEST_PASSWORD,
-                             role=Role.MENTOR, territory=territory)
+        services.create_user(
+            None,
+            email="KARIM@example.org",
+            full_name="K",
+            password=TEST_PASSWORD,
+            role=Role.MENTOR,
+            territory=territory,
+        )
     db.session.rollback()
     assert len(_users(db)) == 1
 
@@ -44,8 +56,9 @@ def test_territory_roles_need_a_territory(db, role):
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.RESEARCHER])
 def test_global_roles_have_no_territory(db, territory, role):
     with pytest.raises(ValidationError):
-        services.create_user(None, email="a@example.org", full_name="A", password=TEST_PASSWORD, role=role,
-                             territory=territory)
+        services.create_user(
+            None, email="a@example.org", full_name="A", password=TEST_PASSWORD, role=role, territory=territory
+        )
 
 
 def test_database_refuses_a_territory_role_without_territory(db, make_user):
@@ -60,15 +73,29 @@ def test_cohort_must_be_in_the_talents_territory(db, make_territory, make_cohort
     other = make_territory("PAR", "Paris-Montreuil")
     cohort = make_cohort(territory_=other)
     with pytest.raises(ValidationError) as err:
-        services.create_user(None, email="a@example.org", full_name="A", password=TEST_PASSWORD,
-                             role=Role.PARTICIPANT, territory=territory, cohort=cohort)
+        services.create_user(
+            None,
+            email="a@example.org",
+            full_name="A",
+            password=TEST_PASSWORD,
+            role=Role.PARTICIPANT,
+            territory=territory,
+            cohort=cohort,
+        )
     assert err.value.field == "cohort_id"
 
 
 def test_only_talents_have_a_track(db, territory):
     with pytest.raises(ValidationError):
-        services.create_user(None, email="a@example.org", full_name="A", password=TEST_PASSWORD,
-                             role=Role.MENTOR, territory=territory, track=Track.EMPLOYMENT)
+        services.create_user(
+            None,
+            email="a@example.org",
+            full_name="A",
+            password=TEST_PASSWORD,
+            role=Role.MENTOR,
+            territory=territory,
+            track=Track.EMPLOYMENT,
+        )
 
 
 def test_short_password_is_refused(db, territory):
@@ -79,11 +106,18 @@ def test_short_password_is_refused(db, territory):
 
 
 def test_creating_a_user_is_audited_without_secrets(db, admin, territory):
-    user = services.create_user(admin, email="new@example.org", full_name="Nouvelle", password=TEST_PASSWORD,
-                                role=Role.MENTOR, territory=territory)
+    user = services.create_user(
+        admin,
+        email="new@example.org",
+        full_name="Nouvelle",
+        password=TEST_PASSWORD,
+        role=Role.MENTOR,
+        territory=territory,
+    )
     db.session.commit()
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "users",
-                                                          AuditEntry.object_id == str(user.id)))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "users", AuditEntry.object_id == str(user.id))
+    )
     assert entry.action == "create" and entry.actor_id == admin.id
     assert entry.after["email"] == "new@example.org" and entry.after["role"] == "mentor"
     assert "password_hash" not in entry.after and "session_token" not in entry.after
@@ -92,8 +126,17 @@ def test_creating_a_user_is_audited_without_secrets(db, admin, territory):
 
 def test_update_user_records_before_and_after(db, admin, make_user, territory):
     user = make_user(Role.MENTOR, name="Avant")
-    services.update_user(admin, user, email=user.email, full_name="Après", role=Role.LAB_MANAGER,
-                         territory=territory, cohort=None, track=None, locale="en")
+    services.update_user(
+        admin,
+        user,
+        email=user.email,
+        full_name="Après",
+        role=Role.LAB_MANAGER,
+        territory=territory,
+        cohort=None,
+        track=None,
+        locale="en",
+    )
     db.session.commit()
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "update")).one()
     assert entry.before["full_name"] == "Avant" and entry.after["full_name"] == "Après"
@@ -102,8 +145,17 @@ def test_update_user_records_before_and_after(db, admin, make_user, territory):
 
 def test_admin_cannot_demote_or_deactivate_themself(db, admin):
     with pytest.raises(PermissionDenied):
-        services.update_user(admin, admin, email=admin.email, full_name=admin.full_name, role=Role.RESEARCHER,
-                             territory=None, cohort=None, track=None, locale="fr")
+        services.update_user(
+            admin,
+            admin,
+            email=admin.email,
+            full_name=admin.full_name,
+            role=Role.RESEARCHER,
+            territory=None,
+            cohort=None,
+            track=None,
+            locale="fr",
+        )
     db.session.rollback()
     with pytest.raises(PermissionDenied):
         services.set_user_active(admin, admin, False)
@@ -162,8 +214,7 @@ def test_login_is_throttled_per_address(app, db, make_user):
     make_user(email="victim@example.org")
     for i in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
         services.authenticate(f"spray{i}@example.org", "guess", "203.0.113.9")
-    assert "Trop d'essais manqués" in services.authenticate("victim@example.org", TEST_PASSWORD,
-                                                            "203.0.113.9").error
+    assert "Trop d'essais manqués" in services.authenticate("victim@example.org", TEST_PASSWORD, "203.0.113.9").error
     assert services.authenticate("victim@example.org", TEST_PASSWORD, "198.51.100.7").user is not None
 
 
@@ -219,8 +270,14 @@ def test_lab_names_are_unique_within_a_territory(db, make_lab, make_territory, t
 
 def test_cohort_dates_must_be_ordered(db, territory):
     with pytest.raises(ValidationError) as err:
-        services.create_cohort(None, territory=territory, name="P", start_date=date(2026, 5, 1),
-                               end_date=date(2026, 4, 1), target_talents=10)
+        services.create_cohort(
+            None,
+            territory=territory,
+            name="P",
+            start_date=date(2026, 5, 1),
+            end_date=date(2026, 4, 1),
+            target_talents=10,
+        )
     assert err.value.field == "end_date"
 
 
@@ -228,5 +285,12 @@ def test_cohort_with_talents_cannot_move_territory(db, admin, talent, make_terri
     cohort = talent.cohort
     other = make_territory("MRS", "Aix-Marseille")
     with pytest.raises(ValidationError):
-        services.update_cohort(admin, cohort, territory=other, name=cohort.name, start_date=cohort.start_date,
-                               end_date=cohort.end_date, target_talents=cohort.target_talents)
+        services.update_cohort(
+            admin,
+            cohort,
+            territory=other,
+            name=cohort.name,
+            start_date=cohort.start_date,
+            end_date=cohort.end_date,
+            target_talents=cohort.target_talents,
+        )

@@ -107,9 +107,14 @@ def test_logout_is_a_post(client, login, make_user):
 def test_change_own_password(client, login, make_user):
     user = make_user(email="me@example.org")
     login(user)
-    response = client.post("/account/password", data={"current_password": TEST_PASSWORD,
-                                                     "new_password": "my new long password",
-                                                     "confirm": "my new long password"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "my new long password",
+            "confirm": "my new long password",
+        },
+    )
     assert response.status_code == 302
     # This device stays signed in; the new password works.
     assert client.get("/account").status_code == 200
@@ -121,9 +126,14 @@ def test_change_password_with_wrong_current_password_changes_nothing(client, log
     user = make_user()
     login(user)
     old_hash = user.password_hash
-    response = client.post("/account/password", data={"current_password": "not it at all",
-                                                     "new_password": "my new long password",
-                                                     "confirm": "my new long password"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "not it at all",
+            "new_password": "my new long password",
+            "confirm": "my new long password",
+        },
+    )
     assert response.status_code == 400
     assert "mot de passe actuel n&#39;est pas correct" in response.get_data(as_text=True)
     db.session.refresh(user)
@@ -133,11 +143,20 @@ def test_change_password_with_wrong_current_password_changes_nothing(client, log
 def test_admin_creates_a_talent(client, login, admin, territory, make_cohort, db):
     cohort = make_cohort("Promo A")
     login(admin)
-    response = client.post("/admin/users/new", data={
-        "full_name": "Fatou Diallo", "email": "Fatou@Example.org", "role": "participant",
-        "territory_id": territory.id, "cohort_id": cohort.id, "track": "entrepreneurship", "locale": "fr",
-        "phone": "", "password": "a good long password",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "full_name": "Fatou Diallo",
+            "email": "Fatou@Example.org",
+            "role": "participant",
+            "territory_id": territory.id,
+            "cohort_id": cohort.id,
+            "track": "entrepreneurship",
+            "locale": "fr",
+            "phone": "",
+            "password": "a good long password",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "fatou@example.org"))
     assert user.role == Role.PARTICIPANT and user.cohort_id == cohort.id and user.track.value == "entrepreneurship"
@@ -146,10 +165,19 @@ def test_admin_creates_a_talent(client, login, admin, territory, make_cohort, db
 def test_admin_user_form_refuses_bad_input_and_changes_nothing(client, login, admin, db):
     login(admin)
     before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    response = client.post("/admin/users/new", data={
-        "full_name": "Sans Territoire", "email": "x@example.org", "role": "mentor", "territory_id": "",
-        "cohort_id": "", "track": "", "locale": "fr", "password": "a good long password",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "full_name": "Sans Territoire",
+            "email": "x@example.org",
+            "role": "mentor",
+            "territory_id": "",
+            "cohort_id": "",
+            "track": "",
+            "locale": "fr",
+            "password": "a good long password",
+        },
+    )
     assert response.status_code == 400
     assert "Choisissez un territoire" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
@@ -157,27 +185,54 @@ def test_admin_user_form_refuses_bad_input_and_changes_nothing(client, login, ad
 
 def test_admin_user_form_requires_a_password_on_create(client, login, admin, territory):
     login(admin)
-    response = client.post("/admin/users/new", data={
-        "full_name": "Sans Mot", "email": "y@example.org", "role": "admin", "territory_id": "",
-        "cohort_id": "", "track": "", "locale": "fr", "password": "",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "full_name": "Sans Mot",
+            "email": "y@example.org",
+            "role": "admin",
+            "territory_id": "",
+            "cohort_id": "",
+            "track": "",
+            "locale": "fr",
+            "password": "",
+        },
+    )
     assert response.status_code == 400 and "Choisissez un mot de passe" in response.get_data(as_text=True)
 
 
 def test_admin_user_form_refuses_an_unknown_role(client, login, admin):
     login(admin)
-    response = client.post("/admin/users/new", data={"full_name": "X", "email": "z@example.org", "role": "root",
-                                                     "locale": "fr", "password": "a good long password"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "full_name": "X",
+            "email": "z@example.org",
+            "role": "root",
+            "locale": "fr",
+            "password": "a good long password",
+        },
+    )
     assert response.status_code == 400
 
 
 def test_admin_edits_and_deactivates_a_user(client, login, admin, make_user, db):
     user = make_user(Role.MENTOR, name="Old Name")
     login(admin)
-    response = client.post(f"/admin/users/{user.id}/edit", data={
-        "full_name": "New Name", "email": user.email, "role": "lab_manager", "territory_id": user.territory_id,
-        "cohort_id": "", "track": "", "locale": "en", "phone": "06 12 34 56 78", "password": "",
-    })
+    response = client.post(
+        f"/admin/users/{user.id}/edit",
+        data={
+            "full_name": "New Name",
+            "email": user.email,
+            "role": "lab_manager",
+            "territory_id": user.territory_id,
+            "cohort_id": "",
+            "track": "",
+            "locale": "en",
+            "phone": "06 12 34 56 78",
+            "password": "",
+        },
+    )
     assert response.status_code == 302
     client.post(f"/admin/users/{user.id}/active", data={"active": "0"})
     db.session.refresh(user)
@@ -188,11 +243,25 @@ def test_admin_manages_territories_labs_and_cohorts(client, login, admin, db):
     login(admin)
     assert client.post("/admin/territories/new", data={"code": "lil", "name": "Lille"}).status_code == 302
     territory = db.session.scalar(sa.select(Territory).where(Territory.code == "LIL"))
-    assert client.post("/admin/labs/new", data={"territory_id": territory.id, "name": "Atelier Wazemmes",
-                                                "address": "1 rue X"}).status_code == 302
-    assert client.post("/admin/cohorts/new", data={"territory_id": territory.id, "name": "Promo 1",
-                                                   "start_date": "2026-01-05", "end_date": "2026-06-30",
-                                                   "target_talents": "40"}).status_code == 302
+    assert (
+        client.post(
+            "/admin/labs/new", data={"territory_id": territory.id, "name": "Atelier Wazemmes", "address": "1 rue X"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/admin/cohorts/new",
+            data={
+                "territory_id": territory.id,
+                "name": "Promo 1",
+                "start_date": "2026-01-05",
+                "end_date": "2026-06-30",
+                "target_talents": "40",
+            },
+        ).status_code
+        == 302
+    )
     assert db.session.scalar(sa.select(Lab.name)) == "Atelier Wazemmes"
     assert db.session.scalar(sa.select(Cohort.target_talents)) == 40
     page = client.get("/admin/territories").get_data(as_text=True)
@@ -208,9 +277,16 @@ def test_territory_code_cannot_be_changed_by_posting(client, login, admin, terri
 
 def test_cohort_with_end_before_start_is_refused(client, login, admin, territory, db):
     login(admin)
-    response = client.post("/admin/cohorts/new", data={"territory_id": territory.id, "name": "Promo",
-                                                       "start_date": "2026-06-01", "end_date": "2026-01-01",
-                                                       "target_talents": "10"})
+    response = client.post(
+        "/admin/cohorts/new",
+        data={
+            "territory_id": territory.id,
+            "name": "Promo",
+            "start_date": "2026-06-01",
+            "end_date": "2026-01-01",
+            "target_talents": "10",
+        },
+    )
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Cohort)) == 0
 

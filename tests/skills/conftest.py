@@ -37,13 +37,27 @@ def make_skill(db, admin_actor, make_domain):
     """Create a skill (in a new "Électronique" domain unless one is given)."""
     domains: dict[str, SkillDomain] = {}
 
-    def make(name: str = "Soudure à l'étain", *, domain: SkillDomain | None = None, is_safety: bool = False,
-             validity_months: int | None = None, esco_uri: str = "", **extra) -> Skill:
+    def make(
+        name: str = "Soudure à l'étain",
+        *,
+        domain: SkillDomain | None = None,
+        is_safety: bool = False,
+        validity_months: int | None = None,
+        esco_uri: str = "",
+        **extra,
+    ) -> Skill:
         if domain is None:
             domain = domains.get("default") or make_domain()
             domains["default"] = domain
-        skill = services.create_skill(admin_actor, domain=domain, name=name, is_safety=is_safety,
-                                      validity_months=validity_months, esco_uri=esco_uri, **extra)
+        skill = services.create_skill(
+            admin_actor,
+            domain=domain,
+            name=name,
+            is_safety=is_safety,
+            validity_months=validity_months,
+            esco_uri=esco_uri,
+            **extra,
+        )
         db.session.commit()
         return skill
 

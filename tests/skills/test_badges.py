@@ -12,12 +12,15 @@ ESCO = "http://data.europa.eu/esco/skill/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 
 def test_a_credential_has_the_open_badges_shape(db, mentor, talent, make_skill, validate):
-    skill = make_skill("Soudure à l'étain", description="Souder des composants.",
-                       practised_means="Soude proprement avec de l'aide.")
+    skill = make_skill(
+        "Soudure à l'étain", description="Souder des composants.", practised_means="Soude proprement avec de l'aide."
+    )
     validation = validate(mentor, talent, skill, 2, on=date(2026, 3, 2))
     doc = badges.credential(validation, on=date(2026, 4, 1))
-    assert doc["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                               "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert doc["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert doc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert doc["id"] == f"https://repairlab.test/v/{validation.token}"
     assert doc["issuer"]["type"] == ["Profile"] and doc["issuer"]["id"] == "https://repairlab.test/"

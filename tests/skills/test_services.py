@@ -85,15 +85,19 @@ def test_lab_managers_edit_the_catalogue_and_it_is_audited(db, manager, make_dom
     assert entry.actor_id == manager.id and entry.after["name"] == skill.name
 
 
-@pytest.mark.parametrize(("is_safety", "months", "message"), [
-    (False, 12, "Only safety skills expire"),
-    (True, 0, "The validity must be from 1 to 120 months"),
-    (True, 121, "The validity must be from 1 to 120 months"),
-])
+@pytest.mark.parametrize(
+    ("is_safety", "months", "message"),
+    [
+        (False, 12, "Only safety skills expire"),
+        (True, 0, "The validity must be from 1 to 120 months"),
+        (True, 121, "The validity must be from 1 to 120 months"),
+    ],
+)
 def test_validity_period_rules(db, make_domain, admin_actor, is_safety, months, message, count_rows):
     with force_locale("en"), pytest.raises(ValidationError, match=message):
-        services.create_skill(admin_actor, domain=make_domain(), name="Perceuse", is_safety=is_safety,
-                              validity_months=months)
+        services.create_skill(
+            admin_actor, domain=make_domain(), name="Perceuse", is_safety=is_safety, validity_months=months
+        )
     db.session.rollback()
     assert count_rows(Skill) == 0
 
@@ -120,8 +124,11 @@ def test_a_skill_needs_a_name_and_a_domain(db, make_domain, admin_actor):
 def test_a_mentor_validates_a_talent_skill(db, mentor, talent, make_skill, validate):
     skill = make_skill()
     validation = validate(mentor, talent, skill, 2, on=PAST, note="Soudures propres", evidence_url="/repairs/12")
-    assert (validation.level, validation.kind, validation.status) == (2, ValidationKind.VALIDATED,
-                                                                      ValidationStatus.ACTIVE)
+    assert (validation.level, validation.kind, validation.status) == (
+        2,
+        ValidationKind.VALIDATED,
+        ValidationStatus.ACTIVE,
+    )
     assert validation.validator_id == mentor.id and validation.validated_on == PAST
     assert validation.territory_id == talent.territory_id
     assert len(validation.token) >= 32 and validation.expires_on is None
@@ -139,9 +146,18 @@ def test_levels_outside_the_scale_are_refused(db, mentor, talent, make_skill, le
 
 def test_the_database_refuses_a_level_outside_the_scale(db, mentor, talent, make_skill):
     skill = make_skill()
-    db.session.add(SkillValidation(talent_id=talent.id, skill_id=skill.id, territory_id=talent.territory_id, level=5,
-                                   kind=ValidationKind.VALIDATED, validated_on=PAST, validator_id=mentor.id,
-                                   token="t" * 32))
+    db.session.add(
+        SkillValidation(
+            talent_id=talent.id,
+            skill_id=skill.id,
+            territory_id=talent.territory_id,
+            level=5,
+            kind=ValidationKind.VALIDATED,
+            validated_on=PAST,
+            validator_id=mentor.id,
+            token="t" * 32,
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -197,8 +213,9 @@ def test_a_retired_skill_cannot_be_validated(db, mentor, talent, make_skill):
         services.validate_skill(mentor, talent, skill, level=1)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "//evil.example/x", "just words",
-                                 "https://" + "a" * 600])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://example.org/x", "//evil.example/x", "just words", "https://" + "a" * 600]
+)
 def test_evidence_links_must_be_web_or_local(db, mentor, talent, make_skill, url):
     with pytest.raises(ValidationError) as error:
         services.validate_skill(mentor, talent, make_skill(), level=1, evidence_url=url)
@@ -228,9 +245,18 @@ def test_a_new_validation_cannot_be_dated_before_the_current_one(db, mentor, tal
 def test_the_database_keeps_one_current_validation_per_talent_and_skill(db, mentor, talent, make_skill, validate):
     skill = make_skill()
     validate(mentor, talent, skill, 2, on=PAST)
-    db.session.add(SkillValidation(talent_id=talent.id, skill_id=skill.id, territory_id=talent.territory_id, level=3,
-                                   kind=ValidationKind.VALIDATED, validated_on=PAST, validator_id=mentor.id,
-                                   token="x" * 32))
+    db.session.add(
+        SkillValidation(
+            talent_id=talent.id,
+            skill_id=skill.id,
+            territory_id=talent.territory_id,
+            level=3,
+            kind=ValidationKind.VALIDATED,
+            validated_on=PAST,
+            validator_id=mentor.id,
+            token="x" * 32,
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -280,12 +306,12 @@ def test_withdrawing_twice_is_refused(db, mentor, talent, make_skill, validate):
         services.withdraw_validation(mentor, validation, reason="Encore")
 
 
-def test_withdrawing_in_another_territory_is_refused(db, mentor, make_user, other_territory, talent, make_skill,
-                                                     validate):
+def test_withdrawing_in_another_territory_is_refused(
+    db, mentor, make_user, other_territory, talent, make_skill, validate
+):
     validation = validate(mentor, talent, make_skill(), 2, on=PAST)
     with pytest.raises(PermissionDenied):
-        services.withdraw_validation(make_user(Role.LAB_MANAGER, territory_=other_territory), validation,
-                                     reason="Non")
+        services.withdraw_validation(make_user(Role.LAB_MANAGER, territory_=other_territory), validation, reason="Non")
     db.session.rollback()
     assert db.session.get(SkillValidation, validation.id).status == ValidationStatus.ACTIVE
 
@@ -329,8 +355,9 @@ def test_other_skills_never_expire(db, mentor, talent, make_skill, validate):
 def test_changing_the_period_keeps_the_expiry_already_given(db, admin_actor, manager, talent, make_skill, validate):
     skill = make_skill("Meuleuse", is_safety=True, validity_months=12)
     validation = validate(manager, talent, skill, 2, on=date(2026, 1, 10))
-    services.update_skill(admin_actor, skill, domain=skill.domain, name=skill.name, description="",
-                          is_safety=True, validity_months=24)
+    services.update_skill(
+        admin_actor, skill, domain=skill.domain, name=skill.name, description="", is_safety=True, validity_months=24
+    )
     db.session.commit()
     assert db.session.get(SkillValidation, validation.id).expires_on == date(2027, 1, 10)
 
@@ -428,18 +455,25 @@ def test_may_use_explains_each_requirement(db, mentor, manager, talent, make_ski
     validate(manager, talent, drill, 3, on=date(2025, 3, 3))
     services.declare_skill(talent, printing, level=2)
     db.session.commit()
-    requirements = [services.Requirement(s.id, level) for s, level in
-                    [(soldering, 2), (meter, 2), (drill, 1), (printing, 2), (sewing, 1)]]
+    requirements = [
+        services.Requirement(s.id, level)
+        for s, level in [(soldering, 2), (meter, 2), (drill, 1), (printing, 2), (sewing, 1)]
+    ]
     with force_locale("en"):
         decision = services.may_use(talent, requirements, on=date(2026, 6, 1))
     assert not decision.allowed
     assert [i.met for i in decision.items] == [False, True, False, False, False]
-    assert [r.skill_name for r in decision.reasons] == ["Soudure à l'étain", "Sécurité perceuse", "Impression 3D",
-                                                       "Couture"]
+    assert [r.skill_name for r in decision.reasons] == [
+        "Soudure à l'étain",
+        "Sécurité perceuse",
+        "Impression 3D",
+        "Couture",
+    ]
     lower, expired, declared, missing = decision.reasons
     assert (lower.required_level, lower.held_level) == (2, 1)
-    assert lower.message == ("You need “Soudure à l'étain” at level 2 (practised with help); you have level 1 "
-                             "(discovered).")
+    assert lower.message == (
+        "You need “Soudure à l'étain” at level 2 (practised with help); you have level 1 (discovered)."
+    )
     assert expired.expired_on == date(2026, 3, 3)
     assert expired.message.startswith("Your qualification “Sécurité perceuse” expired on March 3, 2026.")
     assert declared.declared_only and not missing.declared_only
@@ -510,8 +544,10 @@ def test_may_use_reuses_skills_already_in_the_session(db, mentor, talent, make_s
 def ranked(db, mentor, make_user, make_skill, validate, other_territory):
     """Two skills needed at level 2; people holding them in various ways."""
     solder, sew = make_skill("Soudure"), make_skill("Couture")
-    people = {name: make_user(Role.PARTICIPANT, name=name) for name in
-              ["Complète", "Déclarée", "Plus bas", "Manque", "Rien", "Experte", "Expirée"]}
+    people = {
+        name: make_user(Role.PARTICIPANT, name=name)
+        for name in ["Complète", "Déclarée", "Plus bas", "Manque", "Rien", "Experte", "Expirée"]
+    }
     on = date(2026, 1, 10)
     validate(mentor, people["Complète"], solder, 2, on=on)
     validate(mentor, people["Complète"], sew, 3, on=on)
@@ -559,8 +595,9 @@ def test_matching_treats_an_expired_validation_as_missing(db, manager, talent, m
 
 def test_matching_uses_the_highest_level_asked_for_a_skill(db, ranked, talent):
     solder, _sew = ranked["skills"]
-    result = services.matching(talent.territory_id, [services.Requirement(solder.id, 1),
-                                                     services.Requirement(solder.id, 4)])
+    result = services.matching(
+        talent.territory_id, [services.Requirement(solder.id, 1), services.Requirement(solder.id, 4)]
+    )
     assert len(result.requirements) == 1 and result.requirements[0].min_level == 4
     assert result.people[0].user.full_name == "Experte"
 
@@ -584,8 +621,9 @@ def test_matching_refuses_levels_outside_the_scale(db, make_skill, talent):
 
 
 @pytest.mark.parametrize("people", [3, 30])
-def test_matching_runs_a_bounded_number_of_queries(db, mentor, make_user, make_skill, validate, query_counter,
-                                                   talent, people):
+def test_matching_runs_a_bounded_number_of_queries(
+    db, mentor, make_user, make_skill, validate, query_counter, talent, people
+):
     skills = [make_skill(f"S{n}") for n in range(3)]
     team = []
     for _ in range(people):
@@ -602,8 +640,9 @@ def test_matching_runs_a_bounded_number_of_queries(db, mentor, make_user, make_s
     assert count.value <= 4
 
 
-def test_two_validations_at_once_keep_one_current_record(db, mentor, manager, talent, make_skill, validate,
-                                                         monkeypatch, count_rows):
+def test_two_validations_at_once_keep_one_current_record(
+    db, mentor, manager, talent, make_skill, validate, monkeypatch, count_rows
+):
     """The second of two simultaneous validations read "no current one" too late: the database refuses it."""
     skill = make_skill()
     validate(mentor, talent, skill, 2, on=PAST)

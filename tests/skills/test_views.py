@@ -63,8 +63,11 @@ def test_the_catalogue_filters_by_text_and_domain(client, login, db, mentor, mak
 def test_a_lab_manager_adds_a_skill(client, login, db, manager, make_domain):
     domain = make_domain("Électronique")
     _login_en(login, client, manager, db)
-    response = client.post("/skills/new", data={"domain_id": domain.id, "name": "Multimètre", "is_safety": "",
-                                                "active": "y"}, follow_redirects=True)
+    response = client.post(
+        "/skills/new",
+        data={"domain_id": domain.id, "name": "Multimètre", "is_safety": "", "active": "y"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Skill “Multimètre” added to the catalogue." in _html(response)
     assert db.session.scalar(sa.select(Skill.name)) == "Multimètre"
@@ -82,12 +85,16 @@ def test_a_duplicate_skill_is_refused_with_a_message(client, login, db, manager,
 def test_a_safety_skill_with_a_validity_period(client, login, db, admin, make_domain):
     domain = make_domain()
     _login_en(login, client, admin, db)
-    client.post("/skills/new", data={"domain_id": domain.id, "name": "Perceuse", "is_safety": "y",
-                                     "validity_months": "12", "active": "y"})
+    client.post(
+        "/skills/new",
+        data={"domain_id": domain.id, "name": "Perceuse", "is_safety": "y", "validity_months": "12", "active": "y"},
+    )
     skill = db.session.scalar(sa.select(Skill))
     assert skill.is_safety and skill.validity_months == 12
-    response = client.post(f"/skills/{skill.id}/edit", data={"domain_id": domain.id, "name": "Perceuse",
-                                                             "validity_months": "12", "active": "y"})
+    response = client.post(
+        f"/skills/{skill.id}/edit",
+        data={"domain_id": domain.id, "name": "Perceuse", "validity_months": "12", "active": "y"},
+    )
     assert response.status_code == 400 and "Only safety skills expire" in _html(response)
     db.session.refresh(skill)
     assert skill.is_safety
@@ -125,8 +132,15 @@ def full_passport(db, mentor, manager, talent, make_skill, validate):
     grinder = make_skill("Meuleuse")
     printing = make_skill("Impression 3D")
     validate(mentor, talent, solder, 1, on=date(2026, 1, 5))
-    current = validate(mentor, talent, solder, 2, on=date(2026, 2, 5), note="Kit radio soudé",
-                       evidence_url="https://example.org/repair/12")
+    current = validate(
+        mentor,
+        talent,
+        solder,
+        2,
+        on=date(2026, 2, 5),
+        note="Kit radio soudé",
+        evidence_url="https://example.org/repair/12",
+    )
     validate(manager, talent, drill, 3, on=date(2024, 2, 1))
     withdrawn = validate(manager, talent, grinder, 2, on=date(2026, 2, 1))
     services.withdraw_validation(manager, withdrawn, reason="Formation pas terminée")
@@ -184,8 +198,9 @@ def test_staff_have_no_passport_page(client, login, mentor):
     assert client.get(f"/passport/{mentor.id}").status_code == 404
 
 
-def test_the_passport_runs_the_same_number_of_queries_for_3_or_30_validations(client, login, db, mentor, talent,
-                                                                            make_skill, validate, query_counter):
+def test_the_passport_runs_the_same_number_of_queries_for_3_or_30_validations(
+    client, login, db, mentor, talent, make_skill, validate, query_counter
+):
     login(mentor)
     counts = []
     for start, stop in ((0, 3), (3, 30)):
@@ -216,8 +231,10 @@ def test_the_validate_form_is_quick_on_a_phone(client, login, db, mentor, talent
 def test_a_mentor_validates_in_one_post(client, login, db, mentor, talent, make_skill):
     skill = make_skill("Soudure à l'étain")
     _login_en(login, client, mentor, db)
-    response = client.post(f"/passport/{talent.id}/validate", data={
-        "skill_id": skill.id, "level": "3", "validated_on": "2026-03-01", "note": "Très propre"})
+    response = client.post(
+        f"/passport/{talent.id}/validate",
+        data={"skill_id": skill.id, "level": "3", "validated_on": "2026-03-01", "note": "Très propre"},
+    )
     assert response.status_code == 302 and response.location.endswith(f"/passport/{talent.id}")
     validation = db.session.scalar(sa.select(SkillValidation))
     assert (validation.level, validation.validator_id, validation.note) == (3, mentor.id, "Très propre")
@@ -226,12 +243,14 @@ def test_a_mentor_validates_in_one_post(client, login, db, mentor, talent, make_
 
 
 @pytest.mark.parametrize("level", ["0", "5", "deux"])
-def test_a_level_outside_the_scale_is_refused_on_the_form(client, login, db, mentor, talent, make_skill, level,
-                                                         count_rows):
+def test_a_level_outside_the_scale_is_refused_on_the_form(
+    client, login, db, mentor, talent, make_skill, level, count_rows
+):
     skill = make_skill()
     _login_en(login, client, mentor, db)
-    response = client.post(f"/passport/{talent.id}/validate", data={
-        "skill_id": skill.id, "level": level, "validated_on": "2026-03-01"})
+    response = client.post(
+        f"/passport/{talent.id}/validate", data={"skill_id": skill.id, "level": level, "validated_on": "2026-03-01"}
+    )
     assert response.status_code == 400
     html = _html(response)
     assert "Choose a level from 1 (discovered) to 4 (can teach)." in html or "This field is required." in html
@@ -241,29 +260,40 @@ def test_a_level_outside_the_scale_is_refused_on_the_form(client, login, db, men
 def test_a_future_date_is_refused_on_the_form(client, login, db, mentor, talent, make_skill, count_rows):
     skill = make_skill()
     _login_en(login, client, mentor, db)
-    response = client.post(f"/passport/{talent.id}/validate", data={
-        "skill_id": skill.id, "level": "2", "validated_on": "2999-01-01"})
+    response = client.post(
+        f"/passport/{talent.id}/validate", data={"skill_id": skill.id, "level": "2", "validated_on": "2999-01-01"}
+    )
     assert response.status_code == 400 and "The date cannot be in the future." in _html(response)
     assert count_rows(SkillValidation) == 0
 
 
-def test_validating_in_another_territory_is_not_found(client, login, make_user, other_territory, talent, make_skill,
-                                                      count_rows):
+def test_validating_in_another_territory_is_not_found(
+    client, login, make_user, other_territory, talent, make_skill, count_rows
+):
     skill = make_skill()
     login(make_user(Role.MENTOR, territory_=other_territory))
-    response = client.post(f"/passport/{talent.id}/validate", data={"skill_id": skill.id, "level": "2",
-                                                                     "validated_on": "2026-03-01"})
+    response = client.post(
+        f"/passport/{talent.id}/validate", data={"skill_id": skill.id, "level": "2", "validated_on": "2026-03-01"}
+    )
     assert response.status_code == 404
     assert count_rows(SkillValidation) == 0
 
 
-def test_a_photo_is_stored_reencoded_and_served_to_the_passport_viewers(client, login, db, mentor, talent,
-                                                                         make_skill, make_user, other_territory):
+def test_a_photo_is_stored_reencoded_and_served_to_the_passport_viewers(
+    client, login, db, mentor, talent, make_skill, make_user, other_territory
+):
     skill = make_skill()
     login(mentor)
-    response = client.post(f"/passport/{talent.id}/validate", data={
-        "skill_id": skill.id, "level": "2", "validated_on": "2026-03-01",
-        "photo": (io.BytesIO(png_bytes()), "soudure.png")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/passport/{talent.id}/validate",
+        data={
+            "skill_id": skill.id,
+            "level": "2",
+            "validated_on": "2026-03-01",
+            "photo": (io.BytesIO(png_bytes()), "soudure.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     validation = db.session.scalar(sa.select(SkillValidation))
     assert validation.photo_key.endswith(".jpg") and validation.photo_thumb_key.endswith("_t.jpg")
@@ -279,20 +309,29 @@ def test_a_photo_is_stored_reencoded_and_served_to_the_passport_viewers(client, 
 def test_a_file_that_is_not_an_image_is_refused(client, login, db, mentor, talent, make_skill, count_rows):
     skill = make_skill()
     _login_en(login, client, mentor, db)
-    response = client.post(f"/passport/{talent.id}/validate", data={
-        "skill_id": skill.id, "level": "2", "validated_on": "2026-03-01",
-        "photo": (io.BytesIO(b"%PDF-1.4 not a photo"), "photo.jpg")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/passport/{talent.id}/validate",
+        data={
+            "skill_id": skill.id,
+            "level": "2",
+            "validated_on": "2026-03-01",
+            "photo": (io.BytesIO(b"%PDF-1.4 not a photo"), "photo.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "This file is not a photo we can read." in _html(response)
     assert count_rows(SkillValidation) == 0
 
 
-def test_a_post_without_csrf_token_changes_nothing(client, login, db, mentor, talent, make_skill, csrf_enabled,
-                                                   count_rows):
+def test_a_post_without_csrf_token_changes_nothing(
+    client, login, db, mentor, talent, make_skill, csrf_enabled, count_rows
+):
     skill = make_skill()
     login(mentor)
-    response = client.post(f"/passport/{talent.id}/validate", data={"skill_id": skill.id, "level": "2",
-                                                                     "validated_on": "2026-03-01"})
+    response = client.post(
+        f"/passport/{talent.id}/validate", data={"skill_id": skill.id, "level": "2", "validated_on": "2026-03-01"}
+    )
     assert response.status_code == 400
     assert count_rows(SkillValidation) == 0
 
@@ -323,8 +362,9 @@ def test_withdrawing_needs_a_reason_on_the_form(client, login, db, manager, tale
 def test_withdrawing_with_a_reason(client, login, db, manager, talent, full_passport):
     current = full_passport["current"]
     _login_en(login, client, manager, db)
-    response = client.post(f"/skills/validations/{current.id}/withdraw", data={"reason": "Erreur de saisie"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/skills/validations/{current.id}/withdraw", data={"reason": "Erreur de saisie"}, follow_redirects=True
+    )
     assert "“Soudure à l'étain” at level 2 is withdrawn." in _html(response)
     db.session.expire_all()
     assert db.session.get(SkillValidation, current.id).status == ValidationStatus.WITHDRAWN
@@ -332,8 +372,10 @@ def test_withdrawing_with_a_reason(client, login, db, manager, talent, full_pass
 
 def test_a_talent_cannot_withdraw_a_validation(client, login, talent, full_passport):
     login(talent)
-    assert client.post(f"/skills/validations/{full_passport['current'].id}/withdraw",
-                       data={"reason": "Non"}).status_code == 403
+    assert (
+        client.post(f"/skills/validations/{full_passport['current'].id}/withdraw", data={"reason": "Non"}).status_code
+        == 403
+    )
 
 
 # --- Matching -------------------------------------------------------------------------------------
@@ -342,8 +384,9 @@ def test_a_talent_cannot_withdraw_a_validation(client, login, talent, full_passp
 @pytest.fixture
 def matching_world(db, mentor, make_user, make_skill, validate):
     solder, sew = make_skill("Soudure"), make_skill("Couture")
-    people = {name: make_user(Role.PARTICIPANT, name=name) for name in ["Alice Complète", "Bruno Plus-bas",
-                                                                       "Chloé Déclarée"]}
+    people = {
+        name: make_user(Role.PARTICIPANT, name=name) for name in ["Alice Complète", "Bruno Plus-bas", "Chloé Déclarée"]
+    }
     validate(mentor, people["Alice Complète"], solder, 3, on=date(2026, 1, 5))
     validate(mentor, people["Alice Complète"], sew, 2, on=date(2026, 1, 5))
     validate(mentor, people["Bruno Plus-bas"], solder, 1, on=date(2026, 1, 5))
@@ -391,8 +434,7 @@ def test_an_admin_picks_the_territory(client, login, db, admin, matching_world, 
     solder, sew = matching_world["skills"]
     _login_en(login, client, admin, db)
     assert "Alice Complète" not in _html(client.get("/skills/match", query_string=_match_query(solder, sew)))
-    html = _html(client.get("/skills/match", query_string=_match_query(solder, sew,
-                                                                        territory_id=talent.territory_id)))
+    html = _html(client.get("/skills/match", query_string=_match_query(solder, sew, territory_id=talent.territory_id)))
     assert "Alice Complète" in html
 
 
@@ -401,8 +443,9 @@ def test_talents_do_not_use_matching(client, login, talent):
     assert client.get("/skills/match").status_code == 403
 
 
-def test_the_matching_page_runs_the_same_number_of_queries_for_3_or_30_people(client, login, db, mentor, make_user,
-                                                                            make_skill, validate, query_counter):
+def test_the_matching_page_runs_the_same_number_of_queries_for_3_or_30_people(
+    client, login, db, mentor, make_user, make_skill, validate, query_counter
+):
     solder, sew = make_skill("Soudure"), make_skill("Couture")
     login(mentor)
     counts, team = [], []
