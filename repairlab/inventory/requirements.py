@@ -101,7 +101,7 @@ def _source(required: RequiredSkill, item_name: str) -> str:
     return item_name
 
 
-def _category_and_ancestors(category_id: int):
+def _category_and_ancestors(category_id):
     """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary)."""
     own = aliased(Category)
     # substr/length rather than LIKE: a category name may hold % or _, which LIKE would read as wildcards.
@@ -113,20 +113,27 @@ def _category_and_ancestors(category_id: int):
     )
 
 
+# Built once with bound parameters: the item page runs it on every scan, and building (and hashing) this
+# statement cost more than running it. A NULL item or category id simply matches nothing.
+_REQUIREMENTS = (
+    sa.select(SkillRequirement)
+    .options(joinedload(SkillRequirement.skill), joinedload(SkillRequirement.category))
+    .where(
+        sa.or_(
+            SkillRequirement.item_id == sa.bindparam("item_id", type_=sa.Integer),
+            SkillRequirement.category_id.in_(
+                _category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))
+            ),
+        )
+    )
+)
+
+
 def _rows(*, item_id: int | None, category_id: int | None) -> list[RequiredSkill]:
     """Requirements of an item and of its category and every ancestor category, in one query."""
-    conditions = []
-    if item_id is not None:
-        conditions.append(SkillRequirement.item_id == item_id)
-    if category_id is not None:
-        conditions.append(SkillRequirement.category_id.in_(_category_and_ancestors(category_id)))
-    if not conditions:
+    if item_id is None and category_id is None:
         return []
-    found = db.session.scalars(
-        sa.select(SkillRequirement)
-        .options(joinedload(SkillRequirement.skill), joinedload(SkillRequirement.category))
-        .where(sa.or_(*conditions))
-    ).all()
+    found = db.session.scalars(_REQUIREMENTS, {"item_id": item_id, "category_id": category_id}).all()
     return [_required(r) for r in found]
 
 
