@@ -121,9 +121,7 @@ _REQUIREMENTS = (
     .where(
         sa.or_(
             SkillRequirement.item_id == sa.bindparam("item_id", type_=sa.Integer),
-            SkillRequirement.category_id.in_(
-                _category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))
-            ),
+            SkillRequirement.category_id.in_(_category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))),
         )
     )
 )
