@@ -27,6 +27,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "loan": loan,
         "desk": desk,
         "mine": bool(loan and loan.borrower_id == viewer.id),
+        "days_late": services.days_late(loan) if loan else 0,
         "talent": talent,
         "borrow_form": None,
         "return_form": None,

@@ -266,3 +266,21 @@ def test_the_desk_overrides_a_skill_refusal_only_with_a_reason(db, client, login
     assert client.post("/lending/desk/lend", data={**form, "override_reason": "Je reste à côté"}).status_code == 302
     [loan] = _open_loans()
     assert loan.override_reason == "Je reste à côté"
+
+
+def test_the_item_page_says_when_a_loan_is_late(db, client, login, make_item, talent, manager):
+    item = make_item("Ponceuse")
+    _past_loan(item, talent, manager, started=20, due=-10)
+    db.session.commit()
+    english(login(talent))
+    assert "10 days late." in client.get(f"/inventory/items/{item.id}").get_data(as_text=True)
+    english(login(manager))
+    assert "10 days late." in client.get(f"/inventory/items/{item.id}").get_data(as_text=True)
+
+
+def test_the_item_page_says_nothing_of_lateness_before_the_due_date(db, client, login, make_item, talent, manager):
+    item = make_item("Scie")
+    _past_loan(item, talent, manager, started=2, due=5)
+    db.session.commit()
+    english(login(manager))
+    assert "late." not in client.get(f"/inventory/items/{item.id}").get_data(as_text=True)
