@@ -171,6 +171,21 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale() or "fr"),
         }
 
+    # Templates call gettext dozens of times a page: look the request's translations up once, not per call.
+    from flask_babel import get_translations
+
+    def _translations():
+        translations = g.get("_translations")
+        if translations is None:
+            translations = g._translations = get_translations()
+        return translations
+
+    app.jinja_env.install_gettext_callables(
+        lambda text: _translations().ugettext(text),
+        lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
+
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
         return format_datetime(value, fmt) if value else "—"
