@@ -182,6 +182,9 @@ def query_counts(db_path: Path, info: dict) -> dict:
         "out['inventory list'] = measure(mid, '/inventory/')\n"
         "out['inventory list, search'] = measure(mid, '/inventory/?q=perceuse&sort=recent')\n"
         "out['home (lab manager)'] = measure(mid, '/')\n"
+        "out['lending desk'] = measure(mid, '/lending/desk')\n"
+        "out['my loans (talent)'] = measure(tid, '/lending/my-loans')\n"
+        "out['skills passport (talent)'] = measure(tid, '/passport')\n"
         "print(json.dumps(out))\n"
     )
     import json

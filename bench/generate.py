@@ -231,7 +231,9 @@ def generate(items: int, users: int, seed: int = 42) -> dict:
             for r in user_rows
             if r["role"] == Role.PARTICIPANT.value and r["territory_id"] == territories[0].id
         ),
-        "manager_email": user_rows[1]["email"]
-        if user_rows[1]["territory_id"] == territories[1].id
-        else next(r["email"] for r in user_rows if r["role"] == Role.LAB_MANAGER.value),
+        "manager_email": next(
+            r["email"]
+            for r in user_rows
+            if r["role"] == Role.LAB_MANAGER.value and r["territory_id"] == territories[0].id
+        ),
     }
