@@ -49,6 +49,12 @@ def default_config(instance_path: str) -> dict:
         "LOAN_DEFAULT_DAYS": 7,
         "LOAN_MAX_DAYS": 30,
         "LOAN_LIMIT_PER_TALENT": 3,
+        # Reminder e-mails: sent only when MAIL_SERVER is set.
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_FROM": "repairlab@localhost",
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
     }
 
 
@@ -62,6 +68,10 @@ _ENV_VARS = {
     "SESSION_COOKIE_SECURE": _bool,
     "TRUST_PROXY_HEADERS": _bool,
     "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_FROM": str,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
 }
 
 

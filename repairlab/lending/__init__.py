@@ -6,15 +6,17 @@ bp = Blueprint("lending", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the views, item-page panel, home panels, navigation, demo data and the blueprint."""
+    """Register the views, item-page panels, home panels, navigation, demo data and the blueprint."""
     from flask_babel import lazy_gettext as _l
 
     from repairlab.core.registry import NavItem, nav
-    from repairlab.lending import demo, views  # noqa: F401  (demo registers its seeder)
-    from repairlab.lending.panels import register_panels
+    from repairlab.lending import demo, stocktake_demo, stocktake_views, views  # noqa: F401  (seeders, routes)
+    from repairlab.lending.panels import register_panels  # also the maintenance routes
+    from repairlab.lending.reminders import send_reminders_command
     from repairlab.people.models import Role
 
     nav.register(NavItem("lending.my_loans", _l("My loans"), frozenset({Role.PARTICIPANT}), order=15))
     nav.register(NavItem("lending.desk", _l("Desk"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=15))
     register_panels()
+    app.cli.add_command(send_reminders_command)
     app.register_blueprint(bp)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -89,3 +90,70 @@ class MemberCard(db.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class MaintenancePlan(db.Model):
+    """Maintenance planned on an item for a due date, once or every N days."""
+
+    __tablename__ = "maintenance_plans"
+    __table_args__ = (
+        sa.CheckConstraint("every_days IS NULL OR every_days > 0", name="every_days_positive"),
+        sa.Index("ix_maintenance_plans_territory_id_due_on", "territory_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"))
+    what: Mapped[str] = mapped_column(sa.String(200))
+    due_on: Mapped[date | None] = mapped_column(sa.Date)  # None: closed (done, not recurring)
+    every_days: Mapped[int | None] = mapped_column(sa.Integer)
+    last_done_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship()
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class MaintenanceRecord(db.Model):
+    """Maintenance done on an item: what, by whom, when, at what cost, with which parts."""
+
+    __tablename__ = "maintenance_records"
+    __table_args__ = (
+        sa.CheckConstraint("cost >= 0", name="cost_not_negative"),
+        sa.Index("ix_maintenance_records_item_id_done_on", "item_id", "done_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"))
+    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("maintenance_plans.id", ondelete="SET NULL"), index=True)
+    done_on: Mapped[date] = mapped_column(sa.Date)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    cost: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
+    parts: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship()
+    done_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Reminder(db.Model):
+    """A reminder sent about a loan; unique per loan, kind, day and channel, so a second run sends nothing."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (sa.UniqueConstraint("loan_id", "kind", "sent_on", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="overdue")
+    sent_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    loan: Mapped[Loan] = relationship()

@@ -64,7 +64,21 @@ def desk_context(user: User) -> dict:
 
 def register_panels() -> None:
     """Add the lending sections to the item page and the home page."""
+    from repairlab.lending import maintenance_views, reminders
+
     item_panels.register(ItemPanel("lending.loan", "lending/item_panel.html", item_context, order=10))
+    item_panels.register(
+        ItemPanel("lending.maintenance", "lending/maintenance_panel.html", maintenance_views.item_context, order=11)
+    )
+    home_panels.register(
+        HomePanel(
+            "lending.late",
+            frozenset({Role.PARTICIPANT}),
+            "lending/panels/late.html",
+            reminders.late_notice_context,
+            order=14,
+        )
+    )
     home_panels.register(
         HomePanel("lending.mine", frozenset({Role.PARTICIPANT}), "lending/panels/mine.html", my_loans_context, order=15)
     )

@@ -16,7 +16,7 @@ from repairlab.extensions import db
 from repairlab.inventory.codes import find_code
 from repairlab.inventory.models import Item
 from repairlab.inventory.services import ITEM_TARGET
-from repairlab.lending import bp, services
+from repairlab.lending import bp, maintenance, reminders, services
 from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
 from repairlab.people.models import Role, User
 from repairlab.web import show_domain_error
@@ -114,6 +114,7 @@ def _render_desk(form: DeskLendForm, status: int = 200):
         today=services.lab_today(),
         days_late=services.days_late,
         return_form=ReturnForm(formdata=None),
+        maintenance_due=maintenance.maintenance_due(territory_scope(current_user)),
     ), status
 
 
@@ -165,7 +166,12 @@ def my_loans():
     """A talent's loans: what they hold now, until when, and how to give it back; the last ones returned."""
     current, past = services.my_loans(current_user)
     return render_template(
-        "lending/my_loans.html", current=current, past=past, today=services.lab_today(), days_late=services.days_late
+        "lending/my_loans.html",
+        current=current,
+        past=past,
+        today=services.lab_today(),
+        days_late=services.days_late,
+        reminded=reminders.reminded_late_loans(current_user),
     )
 
 

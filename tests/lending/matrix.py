@@ -5,6 +5,7 @@ from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemKind
 from repairlab.lending import services
 from repairlab.people.models import Role
+from tests.lending.stocktake_matrix import STOCKTAKE_MATRIX
 from tests.permissions import ALL_ROLES, Route
 
 DESK = frozenset({Role.LAB_MANAGER, Role.ADMIN})
@@ -82,4 +83,21 @@ MATRIX = [
         other_url=lambda w: f"/lending/cards/{w['other_talent'].id}/card.png",
     ),
     Route("lending.member_card", lambda w: f"/m/{_card(w)}", ALL_ROLES, anonymous=True),
+    Route(
+        "lending.log_maintenance",
+        lambda w: f"/lending/items/{_tool(w).id}/maintenance",
+        DESK,
+        method="POST",
+        data=lambda w: {"log-description": "Lame changée", "log-cost": "3.50"},
+        other_url=lambda w: f"/lending/items/{_tool(w, 'other_').id}/maintenance",
+    ),
+    Route(
+        "lending.plan_maintenance",
+        lambda w: f"/lending/items/{_tool(w).id}/maintenance-plan",
+        DESK,
+        method="POST",
+        data=lambda w: {"plan-what": "Graissage", "plan-due_on": "2030-01-01"},
+        other_url=lambda w: f"/lending/items/{_tool(w, 'other_').id}/maintenance-plan",
+    ),
 ]
+MATRIX += STOCKTAKE_MATRIX

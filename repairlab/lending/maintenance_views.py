@@ -1,0 +1,111 @@
+"""Views of maintenance: log and plan it from the item page; its item-page panel."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from repairlab.auth import ensure_territory, roles_required
+from repairlab.errors import DomainError
+from repairlab.extensions import db
+from repairlab.inventory.models import Item
+from repairlab.lending import bp, maintenance
+from repairlab.lending.forms import MaintenanceLogForm, MaintenancePlanForm
+from repairlab.lending.models import MaintenancePlan
+from repairlab.lending.services import is_desk, lab_today
+from repairlab.people.models import Role, User
+from repairlab.web import show_domain_error
+
+DESK = (Role.LAB_MANAGER, Role.ADMIN)
+
+
+def _plan_choices(plans: list[MaintenancePlan]) -> list[tuple[str, str]]:
+    return [("", _("None"))] + [(str(p.id), f"{p.what} ({p.due_on.isoformat()})") for p in plans]
+
+
+def item_context(item: Item, viewer: User | None) -> dict | None:
+    """The maintenance panel of the item page: the desk of the item's territory only (two queries)."""
+    if viewer is None or not is_desk(viewer, item.territory_id):
+        return None
+    plans = maintenance.open_plans(item)
+    log_form = MaintenanceLogForm(formdata=None, prefix="log")
+    log_form.plan.choices = _plan_choices(plans)
+    return {
+        "item": item,
+        "plans": plans,
+        "next_plan": plans[0] if plans else None,
+        "records": maintenance.recent_records(item),
+        "today": lab_today(),
+        "log_form": log_form,
+        "plan_form": MaintenancePlanForm(formdata=None, prefix="plan"),
+    }
+
+
+def _item_or_404(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        abort(404)
+    ensure_territory(current_user, item.territory_id)
+    return item
+
+
+def _back(item: Item):
+    return redirect(url_for("inventory.item", item_id=item.id) + "#maintenance-title")
+
+
+def _form_errors(form) -> None:
+    for name, errors in form.errors.items():
+        label = form[name].label.text if name in form._fields else name
+        flash(f"{label}: {' '.join(str(e) for e in errors)}", "error")
+
+
+@bp.route("/lending/items/<int:item_id>/maintenance", methods=["POST"])
+@roles_required(*DESK)
+def log_maintenance(item_id: int):
+    """The desk logs maintenance done on an item."""
+    item = _item_or_404(item_id)
+    plans = maintenance.open_plans(item)
+    form = MaintenanceLogForm(prefix="log")
+    form.plan.choices = _plan_choices(plans)
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(item)
+    plan = next((p for p in plans if str(p.id) == form.plan.data), None)
+    try:
+        maintenance.log_maintenance(
+            current_user,
+            item,
+            description=form.description.data,
+            done_on=form.done_on.data,
+            cost=form.cost.data,
+            parts=form.parts.data or "",
+            plan=plan,
+        )
+    except DomainError as error:
+        show_domain_error(None, error)
+        return _back(item)
+    db.session.commit()
+    flash(_("Maintenance recorded."), "success")
+    return _back(item)
+
+
+@bp.route("/lending/items/<int:item_id>/maintenance-plan", methods=["POST"])
+@roles_required(*DESK)
+def plan_maintenance(item_id: int):
+    """The desk plans maintenance of an item."""
+    item = _item_or_404(item_id)
+    form = MaintenancePlanForm(prefix="plan")
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return _back(item)
+    try:
+        maintenance.plan_maintenance(
+            current_user, item, form.what.data, form.due_on.data, every_days=form.every_days.data
+        )
+    except DomainError as error:
+        show_domain_error(None, error)
+        return _back(item)
+    db.session.commit()
+    flash(_("Maintenance planned."), "success")
+    return _back(item)
