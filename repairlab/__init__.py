@@ -50,9 +50,11 @@ def _register_converters(app: Flask) -> None:
     """Ids in URLs fit the database's integer columns: a larger number is simply not found (404)."""
     from werkzeug.routing import IntegerConverter
 
+    from repairlab.web import MAX_ID
+
     class BoundedIntegerConverter(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
-            kwargs.setdefault("max", 2**31 - 1)
+            kwargs.setdefault("max", MAX_ID)
             super().__init__(url_map, *args, **kwargs)
 
     app.url_map.converters["int"] = BoundedIntegerConverter

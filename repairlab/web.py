@@ -13,6 +13,18 @@ from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.forms import apply_domain_error
 
+# The largest id of an INTEGER primary key: larger numbers in a URL or a query string are "not found", never sent
+# to the database (PostgreSQL would refuse them with an error).
+MAX_ID = 2**31 - 1
+
+
+def db_id(text: str) -> int:
+    """Parse an id from a query string or a form, as type= for request.args.get (ValueError if it cannot be one)."""
+    value = int(text)
+    if not 0 < value <= MAX_ID:
+        raise ValueError(text)
+    return value
+
 
 def safe_next(target: str | None) -> str | None:
     """Return target only when it is a path on this site (no open redirects)."""

@@ -14,6 +14,7 @@ from repairlab.auth import admin_required
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people.models import User
+from repairlab.web import db_id
 
 
 def _parse_day(value: str | None):
@@ -28,7 +29,7 @@ def _parse_day(value: str | None):
 def browse():
     """The audit log, newest first, filtered by user, object and dates."""
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    actor_id = request.args.get("actor", type=int)
+    actor_id = request.args.get("actor", type=db_id)
     object_type = (request.args.get("object_type") or "").strip()
     object_id = (request.args.get("object_id") or "").strip()
     day_from = _parse_day(request.args.get("from"))

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from repairlab.auth import STAFF_ROLES, admin_required, ensure_territory, roles_required, territory_scope
-from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.pagination import contains, paginate
 from repairlab.people import bp, services
@@ -23,7 +22,7 @@ from repairlab.people.forms import (
     UserForm,
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
-from repairlab.web import form_status, safe_next, submit
+from repairlab.web import db_id, form_status, safe_next, submit
 
 
 def _client_address() -> str:
@@ -145,12 +144,20 @@ def person(user_id: int):
 # --- Admin: users ---------------------------------------------------------------------------------
 
 
-def _fill_user_choices(form: UserForm) -> None:
+def _territory_choices(form) -> None:
     territories = db.session.scalars(sa.select(Territory).order_by(Territory.code)).all()
+    form.territory_id.choices = [("", "—")] + [(t.id, str(t)) for t in territories]
+
+
+def _chosen_territory(form) -> Territory | None:
+    return db.session.get(Territory, form.territory_id.data) if form.territory_id.data else None
+
+
+def _fill_user_choices(form: UserForm) -> None:
+    _territory_choices(form)
     cohorts = db.session.scalars(
         sa.select(Cohort).options(sa.orm.joinedload(Cohort.territory)).order_by(Cohort.start_date.desc())
     ).all()
-    form.territory_id.choices = [("", "—")] + [(t.id, str(t)) for t in territories]
     form.cohort_id.choices = [("", "—")] + [(c.id, f"{c.territory.code} – {c.name}") for c in cohorts]
 
 
@@ -159,7 +166,7 @@ def _user_values(form: UserForm) -> dict:
         "email": form.email.data,
         "full_name": form.full_name.data,
         "role": Role(form.role.data),
-        "territory": db.session.get(Territory, form.territory_id.data) if form.territory_id.data else None,
+        "territory": _chosen_territory(form),
         "cohort": db.session.get(Cohort, form.cohort_id.data) if form.cohort_id.data else None,
         "track": Track(form.track.data) if form.track.data else None,
         "locale": form.locale.data,
@@ -173,7 +180,7 @@ def admin_users():
     """All accounts, filterable by text, role, territory and status."""
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role") or ""
-    territory_id = request.args.get("territory", type=int)
+    territory_id = request.args.get("territory", type=db_id)
     status = request.args.get("status") or "active"
     stmt = sa.select(User).options(sa.orm.joinedload(User.territory))
     if q:
@@ -252,18 +259,13 @@ def admin_user_active(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    try:
-        services.set_user_active(current_user, user, active)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    back = url_for("people.admin_user_edit", user_id=user.id)
+    if active:
+        message = _("%(name)s can log in again.", name=user.full_name)
     else:
-        db.session.commit()
-        if active:
-            flash(_("%(name)s can log in again.", name=user.full_name), "success")
-        else:
-            flash(_("%(name)s is deactivated and can no longer log in.", name=user.full_name), "success")
-    return redirect(url_for("people.admin_user_edit", user_id=user.id))
+        message = _("%(name)s is deactivated and can no longer log in.", name=user.full_name)
+    # submit() commits and flashes, or rolls back and shows the refusal; either way the edit page follows.
+    return submit(form, lambda: services.set_user_active(current_user, user, active), message, back) or redirect(back)
 
 
 # --- Admin: territories ---------------------------------------------------------------------------
@@ -313,15 +315,6 @@ def admin_territory_edit(territory_id: int):
 # --- Admin: labs ----------------------------------------------------------------------------------
 
 
-def _territory_choices(form) -> None:
-    territories = db.session.scalars(sa.select(Territory).order_by(Territory.code)).all()
-    form.territory_id.choices = [("", "—")] + [(t.id, str(t)) for t in territories]
-
-
-def _chosen_territory(form) -> Territory | None:
-    return db.session.get(Territory, form.territory_id.data) if form.territory_id.data else None
-
-
 @bp.route("/admin/labs/new", methods=["GET", "POST"])
 @admin_required
 def admin_lab_new():
@@ -329,7 +322,7 @@ def admin_lab_new():
     form = LabForm()
     _territory_choices(form)
     if request.method == "GET":
-        form.territory_id.data = request.args.get("territory", type=int)
+        form.territory_id.data = request.args.get("territory", type=db_id)
     done = submit(
         form,
         lambda: services.create_lab(
