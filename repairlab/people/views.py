@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from repairlab.auth import STAFF_ROLES, admin_required, ensure_territory, roles_required, territory_scope
 from repairlab.extensions import db
-from repairlab.pagination import contains, paginate
+from repairlab.pagination import paginate
 from repairlab.people import bp, services
 from repairlab.people.forms import (
     CohortForm,
@@ -22,6 +22,7 @@ from repairlab.people.forms import (
     UserForm,
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
+from repairlab.people.queries import user_query
 from repairlab.web import db_id, form_status, safe_next, submit
 
 
@@ -115,17 +116,9 @@ def account_password():
 @roles_required(*STAFF_ROLES)
 def directory():
     """The people of the user's territory (all territories for admins)."""
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
-    stmt = sa.select(User).options(sa.orm.joinedload(User.territory), sa.orm.joinedload(User.cohort))
-    scope = territory_scope(current_user)
-    if scope is not None:
-        stmt = stmt.where(User.territory_id == scope)
-    if role in {r.value for r in Role}:
-        stmt = stmt.where(User.role == Role(role))
-    if q:
-        stmt = stmt.where(sa.or_(contains(User.full_name, q), contains(User.email, q)))
-    stmt = stmt.where(User.active.is_(True)).order_by(User.full_name, User.id)
+    stmt = user_query(territory_id=territory_scope(current_user), q=q, role=role)
     return render_template("people/directory.html", page=paginate(stmt), q=q, role=role, roles=list(Role))
 
 
@@ -178,22 +171,11 @@ def _user_values(form: UserForm) -> dict:
 @admin_required
 def admin_users():
     """All accounts, filterable by text, role, territory and status."""
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
     territory_id = request.args.get("territory", type=db_id)
     status = request.args.get("status") or "active"
-    stmt = sa.select(User).options(sa.orm.joinedload(User.territory))
-    if q:
-        stmt = stmt.where(sa.or_(contains(User.full_name, q), contains(User.email, q)))
-    if role in {r.value for r in Role}:
-        stmt = stmt.where(User.role == Role(role))
-    if territory_id:
-        stmt = stmt.where(User.territory_id == territory_id)
-    if status == "active":
-        stmt = stmt.where(User.active.is_(True))
-    elif status == "inactive":
-        stmt = stmt.where(User.active.is_(False))
-    stmt = stmt.order_by(User.full_name, User.id)
+    stmt = user_query(territory_id=territory_id, q=q, role=role, status=status)
     territories = db.session.scalars(sa.select(Territory).order_by(Territory.code)).all()
     return render_template(
         "people/admin_users.html",
