@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import Babel
@@ -67,6 +68,28 @@ def str_enum(enum_cls: type, name: str) -> sa.Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+# Each LabelledEnum subclass's translated names, registered by enum_labels() once the members exist.
+_ENUM_LABELS: dict[type, dict] = {}
+
+
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members have a translated name, registered with enum_labels()."""
+
+    @property
+    def label(self) -> str:
+        """Translated name."""
+        return str(_ENUM_LABELS[type(self)][self])
+
+
+def enum_labels(enum_cls: type[LabelledEnum], labels: dict) -> dict:
+    """Register the translated names of every member of enum_cls, and return them."""
+    missing = set(enum_cls) - set(labels)
+    if missing:
+        raise ValueError(f"{enum_cls.__name__} has no label for {sorted(missing)}")
+    _ENUM_LABELS[enum_cls] = labels
+    return labels
 
 
 db = SQLAlchemy(model_class=Base)

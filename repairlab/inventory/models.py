@@ -11,32 +11,30 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import UTCDateTime, db, str_enum, utcnow
+from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
 from repairlab.people.models import Lab, Territory, User
 from repairlab.skills.models import Skill
 
 
-class ItemKind(StrEnum):
+class ItemKind(LabelledEnum):
     """What a thing is to the lab."""
 
     TOOL = "tool"
     OBJECT = "object"
     PART = "part"
 
-    @property
-    def label(self) -> str:
-        """Translated name."""
-        return str(KIND_LABELS[self])
+
+KIND_LABELS = enum_labels(
+    ItemKind,
+    {
+        ItemKind.TOOL: _l("Tool or equipment"),
+        ItemKind.OBJECT: _l("Object (repair, reuse, give away)"),
+        ItemKind.PART: _l("Part or consumable"),
+    },
+)
 
 
-KIND_LABELS = {
-    ItemKind.TOOL: _l("Tool or equipment"),
-    ItemKind.OBJECT: _l("Object (repair, reuse, give away)"),
-    ItemKind.PART: _l("Part or consumable"),
-}
-
-
-class ItemStatus(StrEnum):
+class ItemStatus(LabelledEnum):
     """Where an item stands."""
 
     AVAILABLE = "available"
@@ -45,22 +43,20 @@ class ItemStatus(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
     RETIRED = "retired"
 
-    @property
-    def label(self) -> str:
-        """Translated name."""
-        return str(STATUS_LABELS[self])
+
+STATUS_LABELS = enum_labels(
+    ItemStatus,
+    {
+        ItemStatus.AVAILABLE: _l("Available"),
+        ItemStatus.ON_LOAN: _l("On loan"),
+        ItemStatus.UNDER_REPAIR: _l("Under repair"),
+        ItemStatus.OUT_OF_SERVICE: _l("Out of service"),
+        ItemStatus.RETIRED: _l("Retired"),
+    },
+)
 
 
-STATUS_LABELS = {
-    ItemStatus.AVAILABLE: _l("Available"),
-    ItemStatus.ON_LOAN: _l("On loan"),
-    ItemStatus.UNDER_REPAIR: _l("Under repair"),
-    ItemStatus.OUT_OF_SERVICE: _l("Out of service"),
-    ItemStatus.RETIRED: _l("Retired"),
-}
-
-
-class Condition(StrEnum):
+class Condition(LabelledEnum):
     """Physical condition."""
 
     NEW = "new"
@@ -69,59 +65,53 @@ class Condition(StrEnum):
     POOR = "poor"
     BROKEN = "broken"
 
-    @property
-    def label(self) -> str:
-        """Translated name."""
-        return str(CONDITION_LABELS[self])
+
+CONDITION_LABELS = enum_labels(
+    Condition,
+    {
+        Condition.NEW: _l("New"),
+        Condition.GOOD: _l("Good"),
+        Condition.FAIR: _l("Fair"),
+        Condition.POOR: _l("Poor"),
+        Condition.BROKEN: _l("Broken"),
+    },
+)
 
 
-CONDITION_LABELS = {
-    Condition.NEW: _l("New"),
-    Condition.GOOD: _l("Good"),
-    Condition.FAIR: _l("Fair"),
-    Condition.POOR: _l("Poor"),
-    Condition.BROKEN: _l("Broken"),
-}
-
-
-class Source(StrEnum):
+class Source(LabelledEnum):
     """How the lab got the item."""
 
     BOUGHT = "bought"
     DONATED = "donated"
     RECOVERED = "recovered"
 
-    @property
-    def label(self) -> str:
-        """Translated name."""
-        return str(SOURCE_LABELS[self])
+
+SOURCE_LABELS = enum_labels(
+    Source,
+    {
+        Source.BOUGHT: _l("Bought"),
+        Source.DONATED: _l("Donated"),
+        Source.RECOVERED: _l("Recovered"),
+    },
+)
 
 
-SOURCE_LABELS = {
-    Source.BOUGHT: _l("Bought"),
-    Source.DONATED: _l("Donated"),
-    Source.RECOVERED: _l("Recovered"),
-}
-
-
-class LocationKind(StrEnum):
+class LocationKind(LabelledEnum):
     """Levels under a lab."""
 
     ZONE = "zone"
     SHELF = "shelf"
     BIN = "bin"
 
-    @property
-    def label(self) -> str:
-        """Translated name."""
-        return str(LOCATION_KIND_LABELS[self])
 
-
-LOCATION_KIND_LABELS = {
-    LocationKind.ZONE: _l("Zone"),
-    LocationKind.SHELF: _l("Shelf"),
-    LocationKind.BIN: _l("Bin"),
-}
+LOCATION_KIND_LABELS = enum_labels(
+    LocationKind,
+    {
+        LocationKind.ZONE: _l("Zone"),
+        LocationKind.SHELF: _l("Shelf"),
+        LocationKind.BIN: _l("Bin"),
+    },
+)
 
 
 class ReportStatus(StrEnum):
@@ -270,6 +260,11 @@ class Item(db.Model):
         back_populates="item", order_by="ItemPhoto.id", cascade="all, delete-orphan"
     )
     reports: Mapped[list[ProblemReport]] = relationship(back_populates="item", order_by="ProblemReport.id.desc()")
+
+    @property
+    def status_settable(self) -> bool:
+        """Whether a lab manager may set the status by hand or retire it (not while on loan or retired)."""
+        return self.status not in (ItemStatus.RETIRED, ItemStatus.ON_LOAN)
 
     @property
     def is_low_stock(self) -> bool:

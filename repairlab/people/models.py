@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import UTCDateTime, db, str_enum, utcnow
+from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
 
 
-class Role(StrEnum):
+class Role(LabelledEnum):
     """The five roles of DESIGN.md."""
 
     PARTICIPANT = "participant"
@@ -23,41 +22,37 @@ class Role(StrEnum):
     ADMIN = "admin"
 
     @property
-    def label(self) -> str:
-        """Return the translated name of the role."""
-        return str(ROLE_LABELS[self])
-
-    @property
     def needs_territory(self) -> bool:
         """Whether users with this role belong to one territory."""
         return self not in (Role.ADMIN, Role.RESEARCHER)
 
 
-ROLE_LABELS = {
-    Role.PARTICIPANT: _l("Talent"),
-    Role.MENTOR: _l("Mentor"),
-    Role.LAB_MANAGER: _l("Lab manager"),
-    Role.RESEARCHER: _l("Researcher"),
-    Role.ADMIN: _l("Administrator"),
-}
+ROLE_LABELS = enum_labels(
+    Role,
+    {
+        Role.PARTICIPANT: _l("Talent"),
+        Role.MENTOR: _l("Mentor"),
+        Role.LAB_MANAGER: _l("Lab manager"),
+        Role.RESEARCHER: _l("Researcher"),
+        Role.ADMIN: _l("Administrator"),
+    },
+)
 
 
-class Track(StrEnum):
+class Track(LabelledEnum):
     """The programme's two tracks ("parcours")."""
 
     EMPLOYMENT = "employment"
     ENTREPRENEURSHIP = "entrepreneurship"
 
-    @property
-    def label(self) -> str:
-        """Return the translated name of the track."""
-        return str(TRACK_LABELS[self])
 
-
-TRACK_LABELS = {
-    Track.EMPLOYMENT: _l("Sustainable employment"),
-    Track.ENTREPRENEURSHIP: _l("Sustainable entrepreneurship"),
-}
+TRACK_LABELS = enum_labels(
+    Track,
+    {
+        Track.EMPLOYMENT: _l("Sustainable employment"),
+        Track.ENTREPRENEURSHIP: _l("Sustainable entrepreneurship"),
+    },
+)
 
 
 # Kept for the modules that imported it from here.
