@@ -45,7 +45,7 @@ def _path_for(key: str) -> Path:
     return _root() / key[:2] / key
 
 
-def save_image(stream, *, filename: str = "") -> StoredImage:
+def save_image(stream) -> StoredImage:
     """Check, re-encode and store an uploaded image; raise ValidationError with a clear message otherwise."""
     data = stream.read(MAX_IMAGE_BYTES + 1)
     if not data:

@@ -17,7 +17,7 @@ def paginate(stmt, per_page: int | None = None):
     page = min(max(page, 1), MAX_PAGE)
     return db.paginate(
         stmt,
-        page=max(page, 1),
+        page=page,
         per_page=per_page or current_app.config["PER_PAGE"],
         max_per_page=200,
         error_out=False,

@@ -11,19 +11,9 @@ from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus, Location
 from repairlab.inventory.services import PATH_SEPARATOR, plain_text
 from repairlab.pagination import contains
+from repairlab.web import db_id
 
 # Ids are INTEGER columns: a larger number typed in a URL would make the database (or SQLite's driver) fail.
-MAX_ID = 2**31 - 1
-
-
-def db_id(text: str) -> int:
-    """Parse an id from a query string or a form, as a type= for request.args.get (ValueError if it cannot be one)."""
-    value = int(text)
-    if not 0 < value <= MAX_ID:
-        raise ValueError(text)
-    return value
-
-
 SORTS = {
     "name": (Item.name, Item.id),
     "code": (Item.code,),

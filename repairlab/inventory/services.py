@@ -340,20 +340,38 @@ def _clean_name(name: str, limit: int = 80) -> str:
     return name[:limit]
 
 
-def _category_sibling(name: str, parent: Category | None) -> int | None:
-    """The id of a category of that name (whatever its case) under the same parent."""
+def _sibling(model: type[Category | Location], name: str, parent, *where) -> int | None:
+    """The id of a node of that name (whatever its case) under the same parent of a tree (categories or places)."""
     # Compared in Python: SQLite's lower() ignores accents' case (É), and siblings are few.
-    stmt = sa.select(Category.id, Category.name).where(
-        Category.parent_id == parent.id if parent is not None else Category.parent_id.is_(None)
+    stmt = sa.select(model.id, model.name).where(
+        model.parent_id == parent.id if parent is not None else model.parent_id.is_(None), *where
     )
     return next((i for i, n in db.session.execute(stmt) if n.casefold() == name.casefold()), None)
+
+
+def _check_not_under(node: Category | Location, parent: Category | Location | None, message: str) -> None:
+    """Refuse to move a node of a tree under itself or one of its descendants."""
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.id == node.id:
+            raise ValidationError(message, field="parent_id")
+        ancestor = ancestor.parent
+
+
+def _repath(node: Category | Location, path: str, *where) -> None:
+    """Give a node its new path; the paths of its descendants follow."""
+    model = type(node)
+    old_prefix = node.path + PATH_SEPARATOR
+    node.path = path
+    for sub in db.session.scalars(sa.select(model).where(*where, model.path.startswith(old_prefix, autoescape=True))):
+        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix) :]
 
 
 def create_category(actor: User | None, name: str, parent: Category | None = None) -> Category:
     """Add a category to the tree; names are unique among siblings."""
     name = _clean_name(name)
     path = _category_path(name, parent)
-    if _category_sibling(name, parent) is not None:
+    if _sibling(Category, name, parent) is not None:
         raise Conflict(_("This category already exists."), field="name")
     category = Category(name=name, parent=parent, path=path)
     db.session.add(category)
@@ -365,21 +383,14 @@ def create_category(actor: User | None, name: str, parent: Category | None = Non
 def update_category(actor: User, category: Category, name: str, parent: Category | None) -> Category:
     """Rename or move a category; the paths of its sub-categories follow."""
     name = _clean_name(name)
-    ancestor = parent
-    while ancestor is not None:
-        if ancestor.id == category.id:
-            raise ValidationError(_("A category cannot be placed under itself."), field="parent_id")
-        ancestor = ancestor.parent
+    _check_not_under(category, parent, _("A category cannot be placed under itself."))
     path = _category_path(name, parent)
-    clash = _category_sibling(name, parent)
+    clash = _sibling(Category, name, parent)
     if clash is not None and clash != category.id:
         raise Conflict(_("This category already exists."), field="name")
     before = {"path": category.path}
-    old_prefix = category.path + PATH_SEPARATOR
     category.name, category.parent = name, parent
-    category.path = path
-    for sub in db.session.scalars(sa.select(Category).where(Category.path.startswith(old_prefix, autoescape=True))):
-        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix) :]
+    _repath(category, path)
     db.session.flush()
     record(actor, "update", category, before=before, after={"path": path})
     return category
@@ -401,16 +412,6 @@ def _location_path(lab: Lab, name: str, parent: Location | None) -> str:
     return f"{parent.path if parent else lab.name}{PATH_SEPARATOR}{name}"
 
 
-def _location_sibling(lab_id: int, name: str, parent: Location | None) -> int | None:
-    """The id of a place of that name (whatever its case) in the same spot of the lab."""
-    # Compared in Python: SQLite's lower() ignores accents' case (É), and siblings are few.
-    stmt = sa.select(Location.id, Location.name).where(
-        Location.lab_id == lab_id,
-        Location.parent_id == parent.id if parent is not None else Location.parent_id.is_(None),
-    )
-    return next((i for i, n in db.session.execute(stmt) if n.casefold() == name.casefold()), None)
-
-
 def create_location(
     actor: User | None, lab: Lab, name: str, kind: LocationKind, parent: Location | None = None
 ) -> Location:
@@ -421,7 +422,7 @@ def create_location(
     if parent is not None and parent.kind == LocationKind.BIN:
         raise ValidationError(_("Nothing can be placed inside a bin."), field="parent_id")
     path = _location_path(lab, name, parent)
-    if _location_sibling(lab.id, name, parent) is not None:
+    if _sibling(Location, name, parent, Location.lab_id == lab.id) is not None:
         raise Conflict(_("This place already exists in this lab."), field="name")
     code = issue_code(lab.territory, LOCATION_TARGET)
     location = Location(
@@ -440,11 +441,7 @@ def update_location(
 ) -> Location:
     """Rename or move a place within its lab; the paths of what is inside follow."""
     name = _clean_name(name)
-    ancestor = parent
-    while ancestor is not None:
-        if ancestor.id == location.id:
-            raise ValidationError(_("A place cannot be placed inside itself."), field="parent_id")
-        ancestor = ancestor.parent
+    _check_not_under(location, parent, _("A place cannot be placed inside itself."))
     if parent is not None and parent.lab_id != location.lab_id:
         raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
     if parent is not None and parent.kind == LocationKind.BIN:
@@ -455,18 +452,12 @@ def update_location(
     ):
         raise ValidationError(_("Nothing can be placed inside a bin."), field="kind")
     path = _location_path(location.lab, name, parent)
-    clash = _location_sibling(location.lab_id, name, parent)
+    clash = _sibling(Location, name, parent, Location.lab_id == location.lab_id)
     if clash is not None and clash != location.id:
         raise Conflict(_("This place already exists in this lab."), field="name")
     before = {"path": location.path, "kind": location.kind.value}
-    old_prefix = location.path + PATH_SEPARATOR
-    location.name, location.kind, location.parent, location.path = name, kind, parent, path
-    for sub in db.session.scalars(
-        sa.select(Location).where(
-            Location.lab_id == location.lab_id, Location.path.startswith(old_prefix, autoescape=True)
-        )
-    ):
-        sub.path = path + PATH_SEPARATOR + sub.path[len(old_prefix) :]
+    location.name, location.kind, location.parent = name, kind, parent
+    _repath(location, path, Location.lab_id == location.lab_id)
     db.session.flush()
     record(actor, "update", location, before=before, after={"path": path, "kind": kind.value})
     return location

@@ -44,14 +44,14 @@ from repairlab.inventory.models import (
     SkillRequirement,
     Source,
 )
-from repairlab.inventory.queries import MAX_ID, ItemFilters, db_id, item_query
+from repairlab.inventory.queries import ItemFilters, item_query
 from repairlab.inventory.registry import item_panels
 from repairlab.pagination import paginate
 from repairlab.people.models import Lab, Role
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill, SkillLevel
 from repairlab.skills.services import catalogue_choices
-from repairlab.web import form_status, show_domain_error, submit
+from repairlab.web import MAX_ID, db_id, form_status, show_domain_error, submit, submit_and_return
 
 MANAGERS = (Role.LAB_MANAGER, Role.ADMIN)
 MEMBERS = (Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
@@ -74,6 +74,10 @@ def _labs() -> list[Lab]:
     if scope is not None:
         stmt = stmt.where(Lab.territory_id == scope)
     return list(db.session.scalars(stmt))
+
+
+def _lab_choices(labs: list[Lab]) -> list[tuple[int, str]]:
+    return [(lab.id, f"{lab.territory.code} – {lab.name}") for lab in labs]
 
 
 def _categories() -> list[Category]:
@@ -117,7 +121,7 @@ def bulk():
     if not FlaskForm().validate_on_submit():
         abort(400)
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and 0 < int(i) <= MAX_ID][:1000]
-    back = url_for("inventory.items", **{k: v for k, v in request.args.items()})
+    back = url_for("inventory.items", **request.args.to_dict())
     if not ids:
         flash(_("Select at least one item."), "error")
         return redirect(back)
@@ -215,9 +219,10 @@ def item(item_id: int):
     return render_template("inventory/item.html", **context)
 
 
-def _fill_item_choices(form: ItemForm, lab_id: int | None) -> None:
+def _fill_item_choices(form: ItemForm, lab_id: int | None, territory_id: int | None = None) -> None:
+    """The lab, category and place choices (labs only of territory_id, if given)."""
     labs = _labs()
-    form.lab_id.choices = [(lab.id, f"{lab.territory.code} – {lab.name}") for lab in labs]
+    form.lab_id.choices = _lab_choices([lab for lab in labs if territory_id in (None, lab.territory_id)])
     form.category_id.choices = [("", "—")] + [(c.id, c.path) for c in _categories()]
     form.location_id.choices = [("", "—")] + [(loc.id, loc.path) for loc in _locations([lab.id for lab in labs])]
     if lab_id is None and len(labs) == 1:
@@ -295,13 +300,12 @@ def item_edit(item_id: int):
 def _item_action(item_id: int, form: FlaskForm, action, message):
     """A one-field POST on an item's page: run it or say why not, then back to the item (message: text or function)."""
     item = _item_for_manager(item_id)
-    done = submit(form, lambda: action(item), message, url_for("inventory.item", item_id=item.id))
-    if done:
-        return done
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
-    return redirect(url_for("inventory.item", item_id=item.id))
+    return _submit_or_back(form, lambda: action(item), message, url_for("inventory.item", item_id=item.id))
+
+
+def _submit_or_back(form: FlaskForm, action, message, back: str):
+    """A POST without its own page: run it, or flash why not; either way, redirect to back."""
+    return submit_and_return(form, action, message, redirect(back))
 
 
 @bp.route("/items/<int:item_id>/status", methods=["POST"])
@@ -396,12 +400,6 @@ def _requirement_added(requirement: SkillRequirement) -> str:
     )
 
 
-def _flash_form_errors(form: FlaskForm) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
-
-
 @bp.route("/items/<int:item_id>/requirements", methods=["POST"])
 @roles_required(*MANAGERS)
 def item_requirement_add(item_id: int):
@@ -417,11 +415,7 @@ def category_requirement_add(category_id: int):
     category = db.get_or_404(Category, category_id)
     form = _requirement_form()
     back = url_for("inventory.category_edit", category_id=category.id)
-    done = submit(form, lambda: _add_requirement(form, category=category), _requirement_added, back)
-    if done:
-        return done
-    _flash_form_errors(form)
-    return redirect(back)
+    return _submit_or_back(form, lambda: _add_requirement(form, category=category), _requirement_added, back)
 
 
 @bp.route("/requirements/<int:requirement_id>/delete", methods=["POST"])
@@ -436,11 +430,7 @@ def requirement_delete(requirement_id: int):
         back = url_for("inventory.category_edit", category_id=requirement.category_id)
     form = FlaskForm()
     message = _("“%(skill)s” is no longer required.", skill=requirement.skill.name)
-    done = submit(form, lambda: reqs.remove_requirement(current_user, requirement), message, back)
-    if done:
-        return done
-    _flash_form_errors(form)
-    return redirect(back)
+    return _submit_or_back(form, lambda: reqs.remove_requirement(current_user, requirement), message, back)
 
 
 # --- Problem reports ------------------------------------------------------------------------------
@@ -487,18 +477,12 @@ def report_close(report_id: int):
     problem = db.get_or_404(ProblemReport, report_id)
     ensure_territory(current_user, problem.territory_id)
     form = CloseReportForm()
-    done = submit(
+    return _submit_or_back(
         form,
         lambda: services.close_report(current_user, problem, form.resolution.data),
         _("Report closed."),
         url_for("inventory.reports"),
     )
-    if done:
-        return done
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
-    return redirect(url_for("inventory.reports"))
 
 
 @bp.route("/reports/<int:report_id>/photo")
@@ -560,7 +544,7 @@ def location(location_id: int):
 
 def _fill_location_choices(form: LocationForm, exclude: Location | None = None) -> None:
     labs = _labs()
-    form.lab_id.choices = [(lab.id, f"{lab.territory.code} – {lab.name}") for lab in labs]
+    form.lab_id.choices = _lab_choices(labs)
     form.parent_id.choices = [("", "—")] + [
         (p.id, p.path)
         for p in _locations([lab.id for lab in labs])
@@ -719,10 +703,7 @@ def attach_code(code: str):
         lambda item: url_for("inventory.item", item_id=item.id),
     )
     item_form = ItemForm()
-    _fill_item_choices(item_form, None)
-    item_form.lab_id.choices = [
-        c for c in item_form.lab_id.choices if db.session.get(Lab, c[0]).territory_id == found.territory_id
-    ]
+    _fill_item_choices(item_form, None, territory_id=found.territory_id)
     return done or (render_template("inventory/attach.html", code=found, form=form, item_form=item_form), form_status())
 
 
@@ -765,7 +746,7 @@ def import_items():
 
     form = ImportForm()
     labs = _labs()
-    form.lab_id.choices = [(lab.id, f"{lab.territory.code} – {lab.name}") for lab in labs]
+    form.lab_id.choices = _lab_choices(labs)
     preview, token, lab = None, None, None
     if form.validate_on_submit():
         lab = next((lab for lab in labs if lab.id == form.lab_id.data), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -119,8 +119,8 @@ def sheet():
         abort(404)
     layout = _layout_arg()
     skip = request.args.get("skip", 0, type=int) or 0
-    per_page = get_layout(layout).per_page
-    skip = min(max(skip, 0), max(per_page - 1, 0)) if not get_layout(layout).continuous else 0
+    sheet_layout = get_layout(layout)
+    skip = 0 if sheet_layout.continuous else min(max(skip, 0), max(sheet_layout.per_page - 1, 0))
     pdf = sheet_pdf(_label_data(codes), layout=layout, skip=skip)
     name = f"labels-{codes[0].code}{'-' + codes[-1].code if len(codes) > 1 else ''}.pdf"
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=name, as_attachment=False)
@@ -191,8 +191,6 @@ MAX_TYPED_CODE = 40
 @bp.route("/scan/go")
 def scan_go():
     """Open a typed or scanned code without JavaScript: ?code=RBX-0042 (or a whole label URL) -> /q/<code>."""
-    from flask import flash
-
     text = request.args.get("code", "").strip()
     if not text:
         flash(_("Type a code, for example RBX-0042."), "error")
