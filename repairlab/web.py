@@ -68,3 +68,37 @@ def submit(
 def form_status() -> int:
     """HTTP status of a form page: 400 when it is shown again after a refused POST."""
     return 400 if request.method == "POST" else 200
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """Flash each field's errors as "Label: message", for a form that is not shown again."""
+    for name, errors in form.errors.items():
+        label = form[name].label.text if name in form._fields else name
+        flash(f"{label}: {' '.join(str(e) for e in errors)}", "error")
+
+
+def submit_and_return(
+    form: FlaskForm,
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    target,
+    invalid: str | None = None,
+):
+    """Like submit(), for a small form that lives on another page: every outcome is flashed, then `target`.
+
+    An invalid form flashes `invalid` (or each field's errors); a DomainError is rolled back and flashed.
+    """
+    if not form.validate_on_submit():
+        if invalid is None:
+            flash_form_errors(form)
+        else:
+            flash(invalid, "error")
+        return target
+    try:
+        result = action()
+    except DomainError as error:
+        show_domain_error(None, error)
+        return target
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return target

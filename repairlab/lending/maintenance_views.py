@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import ensure_territory, roles_required
-from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.inventory.models import Item
 from repairlab.lending import bp, maintenance
@@ -15,7 +14,7 @@ from repairlab.lending.forms import MaintenanceLogForm, MaintenancePlanForm
 from repairlab.lending.models import MaintenancePlan
 from repairlab.lending.services import is_desk, lab_today
 from repairlab.people.models import Role, User
-from repairlab.web import show_domain_error
+from repairlab.web import submit_and_return
 
 DESK = (Role.LAB_MANAGER, Role.ADMIN)
 
@@ -54,12 +53,6 @@ def _back(item: Item):
     return redirect(url_for("inventory.item", item_id=item.id) + "#maintenance-title")
 
 
-def _form_errors(form) -> None:
-    for name, errors in form.errors.items():
-        label = form[name].label.text if name in form._fields else name
-        flash(f"{label}: {' '.join(str(e) for e in errors)}", "error")
-
-
 @bp.route("/lending/items/<int:item_id>/maintenance", methods=["POST"])
 @roles_required(*DESK)
 def log_maintenance(item_id: int):
@@ -68,12 +61,10 @@ def log_maintenance(item_id: int):
     plans = maintenance.open_plans(item)
     form = MaintenanceLogForm(prefix="log")
     form.plan.choices = _plan_choices(plans)
-    if not form.validate_on_submit():
-        _form_errors(form)
-        return _back(item)
-    plan = next((p for p in plans if str(p.id) == form.plan.data), None)
-    try:
-        maintenance.log_maintenance(
+
+    def log():
+        plan = next((p for p in plans if str(p.id) == form.plan.data), None)
+        return maintenance.log_maintenance(
             current_user,
             item,
             description=form.description.data,
@@ -82,12 +73,8 @@ def log_maintenance(item_id: int):
             parts=form.parts.data or "",
             plan=plan,
         )
-    except DomainError as error:
-        show_domain_error(None, error)
-        return _back(item)
-    db.session.commit()
-    flash(_("Maintenance recorded."), "success")
-    return _back(item)
+
+    return submit_and_return(form, log, _("Maintenance recorded."), _back(item))
 
 
 @bp.route("/lending/items/<int:item_id>/maintenance-plan", methods=["POST"])
@@ -96,16 +83,11 @@ def plan_maintenance(item_id: int):
     """The desk plans maintenance of an item."""
     item = _item_or_404(item_id)
     form = MaintenancePlanForm(prefix="plan")
-    if not form.validate_on_submit():
-        _form_errors(form)
-        return _back(item)
-    try:
-        maintenance.plan_maintenance(
+    return submit_and_return(
+        form,
+        lambda: maintenance.plan_maintenance(
             current_user, item, form.what.data, form.due_on.data, every_days=form.every_days.data
-        )
-    except DomainError as error:
-        show_domain_error(None, error)
-        return _back(item)
-    db.session.commit()
-    flash(_("Maintenance planned."), "success")
-    return _back(item)
+        ),
+        _("Maintenance planned."),
+        _back(item),
+    )

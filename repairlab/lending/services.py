@@ -16,9 +16,10 @@ from repairlab.audit.services import record
 from repairlab.auth import can_access_territory, has_role
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
+from repairlab.inventory.codes import find_code
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
 from repairlab.inventory.requirements import may_use_item
-from repairlab.inventory.services import plain_text, report_problem
+from repairlab.inventory.services import ITEM_TARGET, plain_text, report_problem
 from repairlab.lending.models import Loan, LoanKind, MemberCard
 from repairlab.people.models import Role, User
 
@@ -295,6 +296,15 @@ def find_card(text: str) -> MemberCard | None:
         .where(MemberCard.token == token, MemberCard.revoked_at.is_(None))
         .options(joinedload(MemberCard.user))
     )
+
+
+def desk_item(actor: User, text: str) -> Item:
+    """The item whose code the desk scanned or typed; NotFound if none, or if it is outside the actor's desk."""
+    code = find_code(text)
+    item = db.session.get(Item, code.target_id) if code is not None and code.target_type == ITEM_TARGET else None
+    if item is None or not is_desk(actor, item.territory_id):
+        raise NotFound(_("No item has this code. Check it and try again."), field="item_code")
+    return item
 
 
 def get_card(text: str) -> MemberCard:

@@ -61,6 +61,8 @@ class StockTake(db.Model):
     )
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    # Frozen at confirmation (None while open): "missing" depends on where items were then, and they move on
+    # afterwards, so these are a historical snapshot, not derivable state.
     found_count: Mapped[int | None]
     missing_count: Mapped[int | None]
     unexpected_count: Mapped[int | None]

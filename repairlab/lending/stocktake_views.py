@@ -17,7 +17,7 @@ from repairlab.inventory.models import Location
 from repairlab.lending import bp, stocktake
 from repairlab.lending.stocktake_models import StockTake, StockTakeStatus
 from repairlab.people.models import Role
-from repairlab.web import show_domain_error
+from repairlab.web import db_id, show_domain_error
 
 STOCKTAKERS = (Role.LAB_MANAGER, Role.ADMIN)
 
@@ -46,8 +46,8 @@ class CancelForm(FlaskForm):
 
 def _location_or_404(location_id) -> Location:
     try:
-        location = db.session.get(Location, int(location_id)) if location_id else None
-    except (TypeError, ValueError):
+        location = db.session.get(Location, db_id(location_id)) if location_id else None
+    except (TypeError, ValueError):  # not a number, or too large to be an id
         location = None
     if location is None:
         abort(404)
@@ -151,7 +151,9 @@ def stocktake_scan(stocktake_id: int):
 def stocktake_scan_json(stocktake_id: int):
     """Record one code sent by the page's script; answer with the result and the new counts."""
     found = _stocktake_or_404(stocktake_id)
-    payload = request.get_json(silent=True) or {}
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):  # no, bad or non-object JSON: fall back to the form
+        payload = {}
     text = str(payload.get("code") or request.form.get("code") or "")[:200]
     if not text.strip():
         return jsonify(kind="unknown", message=_("Type or scan a code first, for example RBX-0042.")), 400

@@ -5,21 +5,19 @@ from __future__ import annotations
 import io
 
 import qrcode
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
 
 from repairlab.auth import ensure_territory, roles_required, territory_scope
-from repairlab.errors import DomainError
 from repairlab.extensions import db
-from repairlab.inventory.codes import find_code
 from repairlab.inventory.models import Item
-from repairlab.inventory.services import ITEM_TARGET
 from repairlab.lending import bp, maintenance, reminders, services
 from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
 from repairlab.people.models import Role, User
-from repairlab.web import show_domain_error
+from repairlab.web import form_status, submit, submit_and_return
 
 DESK = (Role.LAB_MANAGER, Role.ADMIN)
 
@@ -42,22 +40,16 @@ def borrow(item_id: int):
     """A talent borrows the tool whose page they are on."""
     item = _item_or_404(item_id)
     form = BorrowForm()
-    if not form.validate_on_submit():
-        flash(_("Choose how long you need the tool, and a valid date."), "error")
-        return _item_page(item)
-    try:
-        loan = services.check_out_item(current_user, item, current_user, kind=form.kind.data, due_at=form.due_on.data)
-    except DomainError as error:
-        show_domain_error(None, error)
-        return _item_page(item)
-    db.session.commit()
-    flash(_("Borrowed: bring it back by %(date)s.", date=_due_words(loan)), "success")
-    return _item_page(item)
+    return submit_and_return(
+        form,
+        lambda: services.check_out_item(current_user, item, current_user, kind=form.kind.data, due_at=form.due_on.data),
+        lambda loan: _("Borrowed: bring it back by %(date)s.", date=_due_words(loan)),
+        _item_page(item),
+        invalid=_("Choose how long you need the tool, and a valid date."),
+    )
 
 
 def _due_words(loan) -> str:
-    from flask_babel import format_datetime
-
     return format_datetime(loan.due_at, "EEEE d MMMM, HH:mm")
 
 
@@ -74,23 +66,19 @@ def return_loan(loan_id: int):
     form = ReturnForm()
     back = request.form.get("next") == "desk" and services.is_desk(current_user)
     target = redirect(url_for("lending.desk")) if back else _item_page(loan.item)
-    if not form.validate_on_submit():
-        flash(_("Say in what condition the tool comes back."), "error")
-        return target
-    try:
-        services.return_item(
+    return submit_and_return(
+        form,
+        lambda: services.return_item(
             current_user,
             loan,
             condition=form.condition.data,
             note=form.note.data or "",
             out_of_service=form.out_of_service.data,
-        )
-    except DomainError as error:
-        show_domain_error(None, error)
-        return target
-    db.session.commit()
-    flash(_("Returned. Thank you!"), "success")
-    return target
+        ),
+        _("Returned. Thank you!"),
+        target,
+        invalid=_("Say in what condition the tool comes back."),
+    )
 
 
 # --- Desk ------------------------------------------------------------------------------------------
@@ -123,17 +111,11 @@ def _render_desk(form: DeskLendForm, status: int = 200):
 def desk_lend():
     """Lend the scanned item to the talent of the scanned member card."""
     form = DeskLendForm()
-    if not form.validate_on_submit():
-        return _render_desk(form, 400)
-    try:
-        code = find_code(form.item_code.data)
-        if code is None or code.target_type != ITEM_TARGET or code.target_id is None:
-            raise services.NotFound(_("No item has this code. Check it and try again."), field="item_code")
-        item = db.session.get(Item, code.target_id)
-        if item is None or not services.is_desk(current_user, item.territory_id):
-            raise services.NotFound(_("No item has this code. Check it and try again."), field="item_code")
+
+    def lend():
+        item = services.desk_item(current_user, form.item_code.data)
         card = services.get_card(form.card.data)
-        loan = services.check_out_item(
+        return services.check_out_item(
             current_user,
             item,
             card.user,
@@ -141,20 +123,16 @@ def desk_lend():
             due_at=form.due_on.data,
             override_reason=form.override_reason.data or "",
         )
-    except DomainError as error:
-        show_domain_error(form, error)
-        return _render_desk(form, 400)
-    db.session.commit()
-    flash(
-        _(
+
+    def lent(loan) -> str:
+        return _(
             "%(item)s lent to %(name)s until %(date)s.",
             item=f"{loan.item.code} {loan.item.name}",
             name=loan.borrower.full_name,
             date=_due_words(loan),
-        ),
-        "success",
-    )
-    return redirect(url_for("lending.desk"))
+        )
+
+    return submit(form, lend, lent, url_for("lending.desk")) or _render_desk(form, form_status())
 
 
 # --- My loans --------------------------------------------------------------------------------------

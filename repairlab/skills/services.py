@@ -243,10 +243,9 @@ def create_skill(
     active: bool = True,
 ) -> Skill:
     """Add a skill to a domain; its name must be new in the domain (case and accents ignored)."""
-    _check_catalogue_editor(actor)
-    skill = Skill()
-    _fill_skill(
-        skill,
+    return _save_skill(
+        actor,
+        Skill(),
         domain,
         name=name,
         description=description,
@@ -256,10 +255,6 @@ def create_skill(
         validity_months=validity_months,
         active=active,
     )
-    db.session.add(skill)
-    _flush_or_conflict(_("This domain already has a skill with this name."), "name")
-    record(actor, "create", skill, after=snapshot(skill, SKILL_FIELDS))
-    return skill
 
 
 def update_skill(
@@ -279,9 +274,8 @@ def update_skill(
     active: bool = True,
 ) -> Skill:
     """Change a skill. Validations already given keep the expiry date they were given."""
-    _check_catalogue_editor(actor)
-    before = snapshot(skill, SKILL_FIELDS)
-    _fill_skill(
+    return _save_skill(
+        actor,
         skill,
         domain,
         name=name,
@@ -292,12 +286,10 @@ def update_skill(
         validity_months=validity_months,
         active=active,
     )
-    _flush_or_conflict(_("This domain already has a skill with this name."), "name")
-    record(actor, "update", skill, before=before, after=snapshot(skill, SKILL_FIELDS))
-    return skill
 
 
-def _fill_skill(
+def _save_skill(
+    actor: User,
     skill: Skill,
     domain: SkillDomain | None,
     *,
@@ -308,7 +300,11 @@ def _fill_skill(
     is_safety: bool,
     validity_months: int | None,
     active: bool,
-) -> None:
+) -> Skill:
+    """Check and write a new or existing skill, flush it and record it in the audit log."""
+    _check_catalogue_editor(actor)
+    is_new = skill.id is None
+    before = None if is_new else snapshot(skill, SKILL_FIELDS)
     if domain is None:
         raise ValidationError(_("Choose a domain."), field="domain_id")
     name = _clean_name(name)
@@ -333,6 +329,11 @@ def _fill_skill(
         setattr(skill, attr, _clean_text(text, attr, 500))
     skill.esco_uri = clean_esco_uri(esco_uri)
     skill.is_safety, skill.validity_months, skill.active = bool(is_safety), validity_months, bool(active)
+    if is_new:
+        db.session.add(skill)
+    _flush_or_conflict(_("This domain already has a skill with this name."), "name")
+    record(actor, "create" if is_new else "update", skill, before=before, after=snapshot(skill, SKILL_FIELDS))
+    return skill
 
 
 def _flush_or_conflict(message: str, field: str) -> None:
@@ -1040,6 +1041,23 @@ def _skill_match(req: Requirement, name: str, held: HeldSkill | None) -> SkillMa
         best_is_validated = (validated or 0) >= (declared or 0)
         return SkillMatch(req, name, MatchStatus.LOWER, validated if best_is_validated else declared, best_is_validated)
     return SkillMatch(req, name, MatchStatus.MISSING, None, False, expired_on=held.expires_on if held.expired else None)
+
+
+def team_talent_ids(territory_id: int, ids: Iterable[int], *, limit: int = 50) -> list[int]:
+    """Keep only active talents of the territory: the team form must not reveal anyone else's skills."""
+    ids = sorted(set(ids))[:limit]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(User.id).where(
+                User.id.in_(ids),
+                User.territory_id == territory_id,
+                User.role == Role.PARTICIPANT,
+                User.active.is_(True),
+            )
+        )
+    )
 
 
 def matching(

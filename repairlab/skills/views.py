@@ -26,7 +26,7 @@ from repairlab.skills.forms import (
     level_choices,
 )
 from repairlab.skills.models import Skill, SkillDomain, SkillLevel, SkillValidation, ValidationKind
-from repairlab.web import form_status, submit
+from repairlab.web import db_id, form_status, submit
 
 EDITORS = (Role.LAB_MANAGER, Role.ADMIN)
 STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
@@ -90,7 +90,7 @@ def _passport_url(talent: User) -> str:
 def catalogue():
     """The skills catalogue, by domain, filterable by domain and text."""
     q = (request.args.get("q") or "").strip()
-    domain_id = request.args.get("domain", type=int)
+    domain_id = request.args.get("domain", type=db_id)
     can_edit = services.can_edit_catalogue(current_user)
     show_inactive = can_edit and request.args.get("inactive") == "1"
     stmt = (
@@ -147,7 +147,7 @@ def skill_new():
     form = SkillForm()
     _domain_choices(form)
     if request.method == "GET":
-        form.domain_id.data = request.args.get("domain", type=int)
+        form.domain_id.data = request.args.get("domain", type=db_id)
     done = submit(
         form,
         lambda: services.create_skill(current_user, **_skill_values(form)),
@@ -253,7 +253,7 @@ def validate(user_id: int):
     form.level.choices = level_choices()
     if request.method == "GET":
         form.validated_on.data = services.today()
-        form.skill_id.data = request.args.get("skill", type=int)
+        form.skill_id.data = request.args.get("skill", type=db_id)
         form.level.data = request.args.get("level", type=int)
     done = submit(
         form,
@@ -290,7 +290,7 @@ def declare():
     form.skill_id.choices = services.catalogue_choices()
     form.level.choices = level_choices()
     if request.method == "GET":
-        form.skill_id.data = request.args.get("skill", type=int)
+        form.skill_id.data = request.args.get("skill", type=db_id)
     done = submit(
         form,
         lambda: services.declare_skill(
@@ -382,7 +382,7 @@ def match():
     requirements = _requirements(form)
     result, team_ids, status = None, [], 200
     if territory is not None and requirements:
-        team_ids = _team_ids(territory.id, request.args.getlist("team", type=int))
+        team_ids = services.team_talent_ids(territory.id, request.args.getlist("team", type=db_id))
         try:
             result = services.matching(territory.id, requirements, team_user_ids=team_ids)
         except DomainError as error:
@@ -403,23 +403,6 @@ def match():
         people=result.people[:MAX_MATCH_PEOPLE] if result else [],
         max_people=MAX_MATCH_PEOPLE,
     ), status
-
-
-def _team_ids(territory_id: int, ids: list[int]) -> list[int]:
-    """Keep only active talents of the territory: the team form must not reveal anyone else's skills."""
-    ids = sorted(set(ids))[:50]
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(User.id).where(
-                User.id.in_(ids),
-                User.territory_id == territory_id,
-                User.role == Role.PARTICIPANT,
-                User.active.is_(True),
-            )
-        )
-    )
 
 
 # --- Public verification --------------------------------------------------------------------------

@@ -11,6 +11,8 @@
  *   RepairLabScanner.running         true while the camera is on.
  *   RepairLabScanner.cameraProblem() the reason the camera cannot work at all here, or null.
  *   RepairLabScanner.parseCode(text) the canonical code (RBX-0042) in a typed code or a label URL, or null.
+ *   RepairLabScanner.showMessage(element, baseClass, labels, text, kind) writes a status message; "error" and
+ *       "info" get a bold word (labels.labelError / labels.labelNote) so colour is never the only signal.
  */
 (function () {
   "use strict";
@@ -256,10 +258,25 @@
     tick();
   }
 
+  // Words carry the meaning ("Error:"), colour only repeats it. labels: {labelError, labelNote} (a dataset).
+  function showMessage(element, baseClass, labels, text, kind) {
+    element.textContent = "";
+    element.className = baseClass + (kind ? " flash flash-" + kind : "");
+    if (!text) return;
+    if (kind === "error" || kind === "info") {
+      var strong = document.createElement("strong");
+      strong.textContent = kind === "error" ? labels.labelError : labels.labelNote;
+      element.appendChild(strong);
+      element.appendChild(document.createTextNode(" "));
+    }
+    element.appendChild(document.createTextNode(text));
+  }
+
   window.RepairLabScanner = {
     start: start,
     stop: stop,
     parseCode: parseCode,
+    showMessage: showMessage,
     cameraProblem: cameraProblem,
     get running() {
       return state.stream !== null;
@@ -281,17 +298,7 @@
     var opening = false;
 
     function say(text, kind) {
-      // Words carry the meaning ("Error:"), colour only repeats it.
-      message.textContent = "";
-      message.className = "scan-message" + (kind ? " flash flash-" + kind : "");
-      if (!text) return;
-      if (kind === "error" || kind === "info") {
-        var strong = document.createElement("strong");
-        strong.textContent = kind === "error" ? data.labelError : data.labelNote;
-        message.appendChild(strong);
-        message.appendChild(document.createTextNode(" "));
-      }
-      message.appendChild(document.createTextNode(text));
+      showMessage(message, "scan-message", data, text, kind);
     }
 
     function isTouchScreen() {

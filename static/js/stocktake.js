@@ -16,17 +16,7 @@
     var scanner = window.RepairLabScanner;
 
     function say(text, kind) {
-      // Words carry the meaning ("Error:"), colour only repeats it.
-      message.textContent = "";
-      message.className = "stocktake-message" + (kind ? " flash flash-" + kind : "");
-      if (!text) return;
-      if (kind === "error" || kind === "info") {
-        var strong = document.createElement("strong");
-        strong.textContent = kind === "error" ? data.labelError : data.labelNote;
-        message.appendChild(strong);
-        message.appendChild(document.createTextNode(" "));
-      }
-      message.appendChild(document.createTextNode(text));
+      scanner.showMessage(message, "stocktake-message", data, text, kind);
     }
 
     function list(name) {

@@ -354,3 +354,18 @@ def test_two_confirmations_at_once_cannot_both_succeed(db, manager, make_item, b
         stocktake.confirm(manager, open_take)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProblemReport)) == 0
+
+
+def test_a_place_id_too_large_for_the_database_is_not_found(client, login, manager):
+    english(login(manager))
+    huge = "99999999999999999999"
+    assert client.get(f"/lending/stocktake/new?location={huge}").status_code == 404
+    assert client.get(f"/lending/stocktake/history?location={huge}").status_code == 404
+    assert client.post("/lending/stocktake/start", data={"location_id": huge}).status_code == 404
+
+
+@pytest.mark.parametrize("body", [[1, 2], "RBX-0001", 42])
+def test_a_json_scan_that_is_not_an_object_asks_for_a_code(client, login, manager, open_take, body):
+    english(login(manager))
+    response = client.post(f"/lending/stocktake/{open_take.id}/scan.json", json=body)
+    assert response.status_code == 400 and response.get_json()["kind"] == "unknown"

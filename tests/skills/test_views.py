@@ -60,6 +60,15 @@ def test_the_catalogue_filters_by_text_and_domain(client, login, db, mentor, mak
     assert "Couture" in html and "Soudure" not in html
 
 
+def test_ids_too_large_for_the_database_in_the_query_string_are_ignored(client, login, db, manager, talent):
+    huge = "9" * 25
+    login(manager)
+    for url in (f"/skills?domain={huge}", f"/skills/new?domain={huge}", f"/skills/match?team={huge}"):
+        assert client.get(url).status_code < 500, url
+    login(talent)
+    assert client.get(f"/passport/declare?skill={huge}").status_code == 200
+
+
 def test_a_lab_manager_adds_a_skill(client, login, db, manager, make_domain):
     domain = make_domain("Électronique")
     _login_en(login, client, manager, db)
