@@ -148,6 +148,7 @@ DOMAINS = (
     "repairlab.inventory",
     "repairlab.labels",
     "repairlab.lending",
+    "repairlab.projects",
 )
 
 

@@ -1,0 +1,3 @@
+"""Who may use each board route (being written)."""
+
+BOARD_MATRIX = []

@@ -1,0 +1,3 @@
+"""Who may use each project route (being written)."""
+
+PROJECT_MATRIX = []

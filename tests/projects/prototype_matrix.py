@@ -1,0 +1,3 @@
+"""Who may use each prototype route (being written)."""
+
+PROTOTYPE_MATRIX = []
