@@ -98,16 +98,24 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
-    """Foreign keys on and WAL journal for every SQLite connection."""
+    """Foreign keys on, WAL journal, and a Unicode lower() for every SQLite connection."""
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        # SQLite's own lower() folds ASCII only ("É" stays "É"); searches must ignore case for accented letters
+        # as they do on PostgreSQL. No index or constraint uses lower(), so overriding it is safe.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def _unicode_lower(value):
+    """lower() for SQLite: Python's full Unicode case folding to lower case; NULL stays NULL."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def _load_user(identity: str):

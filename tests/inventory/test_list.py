@@ -56,6 +56,13 @@ def test_percent_and_underscore_typed_by_a_user_are_plain_characters(as_manager,
     assert names(as_manager, q=query) == expected
 
 
+@pytest.mark.parametrize("query", ["étagère", "ÉTAGÈRE", "Étagère"])
+def test_search_ignores_case_of_accented_letters_on_every_database(as_manager, make_item, query):
+    make_item("Étagère murale")
+    make_item("Etabli")
+    assert names(as_manager, q=query) == ["Étagère murale"]
+
+
 def test_search_finds_nothing_and_says_so(as_manager, make_item):
     make_item("Perceuse")
     response = as_manager.get("/inventory/", query_string={"q": "tronçonneuse"})
