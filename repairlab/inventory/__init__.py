@@ -14,8 +14,15 @@ def init_app(app: Flask) -> None:
     from repairlab.inventory import demo, views  # noqa: F401
     from repairlab.inventory.codes import register_code_target
     from repairlab.inventory.panels import register_panels
-    from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, item_names, location_names
+    from repairlab.inventory.services import (
+        ITEM_TARGET,
+        LOCATION_TARGET,
+        follow_lab_change,
+        item_names,
+        location_names,
+    )
     from repairlab.people.models import Role
+    from repairlab.people.services import lab_change_hooks
 
     register_code_target(ITEM_TARGET, lambda item_id: url_for("inventory.item", item_id=item_id), item_names)
     register_code_target(
@@ -26,4 +33,6 @@ def init_app(app: Flask) -> None:
     nav.register(NavItem("inventory.items", _l("Inventory"), territory_roles, order=10))
     nav.register(NavItem("inventory.reports", _l("Problems"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=12))
     register_panels()
+    if follow_lab_change not in lab_change_hooks:
+        lab_change_hooks.append(follow_lab_change)
     app.register_blueprint(bp)

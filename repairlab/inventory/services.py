@@ -408,6 +408,23 @@ def category_by_path(path: str) -> Category | None:
 # --- Locations ------------------------------------------------------------------------------------
 
 
+def follow_lab_change(lab: Lab, old_name: str, old_territory_id: int) -> None:
+    """A lab was renamed or moved: its places' paths follow the new name; a lab holding things stays put."""
+    if lab.territory.id != old_territory_id:
+        holds = db.session.scalar(
+            sa.select(sa.exists().where(Item.lab_id == lab.id) | sa.exists().where(Location.lab_id == lab.id))
+        )
+        if holds:
+            raise ValidationError(
+                _("This lab holds items or places: it cannot move to another territory."), field="territory_id"
+            )
+    if lab.name != old_name:
+        prefix = old_name + PATH_SEPARATOR
+        for location in db.session.scalars(sa.select(Location).where(Location.lab_id == lab.id)):
+            if location.path.startswith(prefix):
+                location.path = lab.name + PATH_SEPARATOR + location.path[len(prefix) :]
+
+
 def _location_path(lab: Lab, name: str, parent: Location | None) -> str:
     return f"{parent.path if parent else lab.name}{PATH_SEPARATOR}{name}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,6 +25,11 @@ TERRITORY_FIELDS = ("code", "name", "active")
 LAB_FIELDS = ("name", "territory_id", "address", "active")
 COHORT_FIELDS = ("name", "territory_id", "start_date", "end_date", "target_talents")
 TERRITORY_CODE_RE = re.compile(r"^[A-Z]{2,5}$")
+
+# Later domains follow or veto a lab's change, called with (lab already changed, old name, old territory id):
+# the inventory rewrites its places' paths, and refuses to move a lab that holds things to another territory.
+LabChangeHook = Callable[[Lab, str, int], None]
+lab_change_hooks: list[LabChangeHook] = []
 
 # A valid hash to check against when the e-mail is unknown, so timing does not reveal accounts.
 _DUMMY_HASH: str | None = None
@@ -329,7 +335,10 @@ def update_lab(actor: User, lab: Lab, *, territory: Territory, name: str, addres
     """Change a lab."""
     name = _clean_lab(territory, name, lab.id)
     before = snapshot(lab, LAB_FIELDS)
+    old_name, old_territory_id = lab.name, lab.territory_id
     lab.territory, lab.name, lab.address, lab.active = territory, name, (address or "").strip(), active
+    for hook in lab_change_hooks:
+        hook(lab, old_name, old_territory_id)
     db.session.flush()
     record(actor, "update", lab, before=before, after=snapshot(lab, LAB_FIELDS))
     return lab

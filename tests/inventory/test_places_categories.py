@@ -481,3 +481,31 @@ def test_the_same_place_created_at_once_is_created_once(app, db, lab, make_place
     assert sum(isinstance(r, int) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, int)), results
     assert len(_places(db)) == 2
+
+
+def test_renaming_a_lab_renames_the_paths_of_its_places(db, lab, admin, make_place):
+    from repairlab.people import services as people
+
+    zone = make_place("Zone bois")
+    shelf = make_place("Étagère 1", LocationKind.SHELF, parent=zone)
+    people.update_lab(admin, lab, territory=lab.territory, name="Atelier du Pile", address="", active=True)
+    db.session.commit()
+    assert [zone.path, shelf.path] == ["Atelier du Pile > Zone bois", "Atelier du Pile > Zone bois > Étagère 1"]
+
+
+def test_a_lab_holding_places_cannot_move_to_another_territory(db, lab, admin, make_place, other_territory):
+    from repairlab.people import services as people
+
+    make_place("Zone bois")
+    with pytest.raises(ValidationError, match="cannot move to another territory"):
+        people.update_lab(admin, lab, territory=other_territory, name=lab.name, address="", active=True)
+    db.session.rollback()
+    assert db.session.get(type(lab), lab.id).territory_id != other_territory.id
+
+
+def test_an_empty_lab_can_move_to_another_territory(db, lab, admin, other_territory):
+    from repairlab.people import services as people
+
+    people.update_lab(admin, lab, territory=other_territory, name=lab.name, address="", active=True)
+    db.session.commit()
+    assert lab.territory_id == other_territory.id
