@@ -10,11 +10,14 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import abort, current_app, send_file
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.orm import Session
 
 from repairlab.errors import ValidationError
+from repairlab.extensions import db
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # about 7,700 x 5,200: any phone camera, not a decompression bomb
@@ -89,7 +92,26 @@ def save_image(stream) -> StoredImage:
         # A fresh save writes no EXIF, GPS or other metadata.
         img.save(tmp, "JPEG", quality=85, optimize=True)
         os.replace(tmp, path)
+    # The files exist before the row that points to them: if the transaction does not commit, they go.
+    db.session.info.setdefault(_UNCOMMITTED, []).extend(_path_for(k) for k in (key, thumb_key))
     return StoredImage(key=key, thumb_key=thumb_key, width=image.width, height=image.height)
+
+
+_UNCOMMITTED = "repairlab.images.uncommitted"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_committed_images(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted_images(session: Session, transaction) -> None:
+    """A rolled-back (or abandoned) transaction leaves no orphan photo files behind."""
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    for path in session.info.pop(_UNCOMMITTED, ()):
+        path.unlink(missing_ok=True)
 
 
 def send_image(key: str):

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 from PIL import Image
 from werkzeug.exceptions import NotFound
@@ -151,3 +152,18 @@ def test_delete_image_removes_the_file_and_tolerates_a_missing_one(app, db):
     images.delete_image(stored.key)
     assert not images._path_for(stored.key).exists() and images._path_for(stored.thumb_key).exists()
     images.delete_image(stored.key)
+
+
+def test_a_photo_saved_in_a_transaction_that_rolls_back_leaves_no_file(app, db):
+    stored = _save(imaging.jpeg_bytes())
+    db.session.execute(sa.text("SELECT 1"))  # the transaction the photo belongs to
+    db.session.rollback()
+    assert not images._path_for(stored.key).exists() and not images._path_for(stored.thumb_key).exists()
+
+
+def test_a_photo_saved_in_a_committed_transaction_stays(app, db):
+    stored = _save(imaging.jpeg_bytes())
+    db.session.execute(sa.text("SELECT 1"))
+    db.session.commit()
+    db.session.rollback()
+    assert images._path_for(stored.key).exists() and images._path_for(stored.thumb_key).exists()
