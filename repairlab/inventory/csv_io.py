@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import secrets
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -225,8 +226,27 @@ def _upload_path(token: str) -> Path:
     return Path(current_app.config["STORAGE_PATH"]) / "imports" / f"{token}.csv"
 
 
+STASH_MAX_AGE_SECONDS = 24 * 3600  # a preview left unconfirmed for a day has expired
+
+
+def purge_stash(now: float | None = None) -> int:
+    """Delete stashed files older than a day (previews never confirmed); return how many went."""
+    folder = Path(current_app.config["STORAGE_PATH"]) / "imports"
+    limit = (now if now is not None else time.time()) - STASH_MAX_AGE_SECONDS
+    gone = 0
+    for path in folder.glob("*.csv") if folder.is_dir() else ():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+                gone += 1
+        except OSError:  # taken or deleted meanwhile by another app server
+            continue
+    return gone
+
+
 def stash(data: bytes) -> str:
     """Keep an uploaded file between the preview and the confirmation (stateless app servers share storage)."""
+    purge_stash()  # each new preview sweeps the ones abandoned long ago: the folder never grows without bound
     token = secrets.token_hex(16)
     path = _upload_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)

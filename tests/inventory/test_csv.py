@@ -370,6 +370,23 @@ def test_the_stashed_file_is_removed_after_import(app, as_manager, db, lab):
     assert not list((Path(app.config["STORAGE_PATH"]) / "imports").glob(f"{token}*"))
 
 
+def test_a_preview_abandoned_for_more_than_a_day_is_swept_by_the_next_upload(app, as_manager, db, lab):
+    import os
+    import time
+
+    folder = Path(app.config["STORAGE_PATH"]) / "imports"
+    [old] = TOKEN.findall(_preview(as_manager, lab, b"name,kind\nPerceuse,tool\n").get_data(as_text=True))
+    [recent] = TOKEN.findall(_preview(as_manager, lab, b"name,kind\nScie,tool\n").get_data(as_text=True))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(folder / f"{old}.csv", (two_days_ago, two_days_ago))
+    [new] = TOKEN.findall(_preview(as_manager, lab, b"name,kind\nPonceuse,tool\n").get_data(as_text=True))
+    assert sorted(p.stem for p in folder.glob("*.csv")) == sorted([recent, new])
+    html = as_manager.post(
+        "/inventory/import/confirm", data={"token": old, "lab_id": lab.id}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "This import has expired. Upload the file again." in html and _items(db) == []
+
+
 # --- Export -----------------------------------------------------------------------------------------
 
 
