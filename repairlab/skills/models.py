@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import UTCDateTime, db, str_enum, utcnow
+from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
 from repairlab.people.models import Territory, User
 
 
@@ -50,48 +50,45 @@ MIN_LEVEL = int(min(SkillLevel))
 MAX_LEVEL = int(max(SkillLevel))
 
 
-class ValidationKind(StrEnum):
+class ValidationKind(LabelledEnum):
     """Who vouches for a skill: a mentor or lab manager (validated), or the talent themself (declared)."""
 
     VALIDATED = "validated"
     DECLARED = "declared"
 
-    @property
-    def label(self) -> str:
-        """Return the translated name of the kind."""
-        return str(KIND_LABELS[self])
+
+KIND_LABELS = enum_labels(
+    ValidationKind,
+    {
+        ValidationKind.VALIDATED: _l("Validated"),
+        ValidationKind.DECLARED: _l("Declared by the talent"),
+    },
+)
 
 
-KIND_LABELS = {
-    ValidationKind.VALIDATED: _l("Validated"),
-    ValidationKind.DECLARED: _l("Declared by the talent"),
-}
-
-
-class ValidationStatus(StrEnum):
+class ValidationStatus(LabelledEnum):
     """A record's place in the history: the current one, replaced by a newer one, or withdrawn."""
 
     ACTIVE = "active"
     SUPERSEDED = "superseded"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        """Return the translated name of the status."""
-        return str(STATUS_LABELS[self])
 
-
-STATUS_LABELS = {
-    ValidationStatus.ACTIVE: _l("Current"),
-    ValidationStatus.SUPERSEDED: _l("Replaced by a newer one"),
-    ValidationStatus.WITHDRAWN: _l("Withdrawn"),
-}
+STATUS_LABELS = enum_labels(
+    ValidationStatus,
+    {
+        ValidationStatus.ACTIVE: _l("Current"),
+        ValidationStatus.SUPERSEDED: _l("Replaced by a newer one"),
+        ValidationStatus.WITHDRAWN: _l("Withdrawn"),
+    },
+)
 
 
 class SkillDomain(db.Model):
     """A family of skills, e.g. electronics or textile."""
 
     __tablename__ = "skill_domains"
+    __table_args__ = (sa.CheckConstraint("position BETWEEN -1000 AND 1000", name="position_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))

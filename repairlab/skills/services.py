@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 from typing import IO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload
 from repairlab.audit.services import record, snapshot
 from repairlab.auth import STAFF_ROLES, can_access_territory
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import LabelledEnum, db, enum_labels, utcnow
 from repairlab.images import delete_image, save_image
 from repairlab.people.models import Role, User
 from repairlab.skills.models import (
@@ -638,7 +638,7 @@ def passport(talent: User, *, on: date | None = None) -> Passport:
     )
 
 
-class PublicStatus(StrEnum):
+class PublicStatus(LabelledEnum):
     """What the public verification page says about a validation."""
 
     VALID = "valid"
@@ -648,23 +648,21 @@ class PublicStatus(StrEnum):
     SUPERSEDED = "superseded"
 
     @property
-    def label(self) -> str:
-        """The status in words."""
-        return str(PUBLIC_STATUS_LABELS[self])
-
-    @property
     def is_good(self) -> bool:
         """Whether the skill was reached and the credential still stands."""
         return self in (PublicStatus.VALID, PublicStatus.SUPERSEDED_HIGHER)
 
 
-PUBLIC_STATUS_LABELS = {
-    PublicStatus.VALID: _l("Valid"),
-    PublicStatus.EXPIRED: _l("Expired"),
-    PublicStatus.WITHDRAWN: _l("Withdrawn"),
-    PublicStatus.SUPERSEDED_HIGHER: _l("Valid: a higher level has since been validated"),
-    PublicStatus.SUPERSEDED: _l("Replaced by a newer assessment"),
-}
+PUBLIC_STATUS_LABELS = enum_labels(
+    PublicStatus,
+    {
+        PublicStatus.VALID: _l("Valid"),
+        PublicStatus.EXPIRED: _l("Expired"),
+        PublicStatus.WITHDRAWN: _l("Withdrawn"),
+        PublicStatus.SUPERSEDED_HIGHER: _l("Valid: a higher level has since been validated"),
+        PublicStatus.SUPERSEDED: _l("Replaced by a newer assessment"),
+    },
+)
 
 
 def get_by_token(token: str) -> SkillValidation | None:
@@ -902,7 +900,7 @@ def may_use(user: User, requirements: Sequence[Requirement], *, on: date | None 
     return UsageDecision(allowed=not reasons, reasons=reasons, items=items)
 
 
-class MatchStatus(StrEnum):
+class MatchStatus(LabelledEnum):
     """How one person stands against one required skill."""
 
     MET = "met"  # validated at the level or above
@@ -910,18 +908,16 @@ class MatchStatus(StrEnum):
     LOWER = "lower"  # held (validated or declared) below the level
     MISSING = "missing"  # not held (or the validation expired)
 
-    @property
-    def label(self) -> str:
-        """The status in words."""
-        return str(MATCH_STATUS_LABELS[self])
 
-
-MATCH_STATUS_LABELS = {
-    MatchStatus.MET: _l("Validated at this level"),
-    MatchStatus.MET_DECLARED: _l("Declared at this level, not validated"),
-    MatchStatus.LOWER: _l("Lower level"),
-    MatchStatus.MISSING: _l("Missing"),
-}
+MATCH_STATUS_LABELS = enum_labels(
+    MatchStatus,
+    {
+        MatchStatus.MET: _l("Validated at this level"),
+        MatchStatus.MET_DECLARED: _l("Declared at this level, not validated"),
+        MatchStatus.LOWER: _l("Lower level"),
+        MatchStatus.MISSING: _l("Missing"),
+    },
+)
 
 
 class MatchTier(IntEnum):
