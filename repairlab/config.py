@@ -49,6 +49,11 @@ def default_config(instance_path: str) -> dict:
         "LOAN_DEFAULT_DAYS": 7,
         "LOAN_MAX_DAYS": 30,
         "LOAN_LIMIT_PER_TALENT": 3,
+        # Reservations: the longest one, and how far ahead an item may be reserved (days).
+        "RESERVATION_MAX_DAYS": 60,
+        "RESERVATION_MAX_AHEAD_DAYS": 365,
+        # Projects: flagged when no mentor session was recorded for this many days.
+        "PROJECT_SESSION_STALE_DAYS": 30,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,

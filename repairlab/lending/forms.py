@@ -67,7 +67,11 @@ class DeskLendForm(FlaskForm):
         description=_l("Scan the talent's member card or type its code, e.g. M-7K3QXH9A2D."),
     )
     kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
-    due_on = DateField(_l("Bring it back by"), validators=[Optional()], description=_l("Only when the tool goes home."))
+    due_on = DateField(
+        _l("Bring it back by"),
+        validators=[Optional()],
+        description=_l("Only when the tool goes home. Empty: the usual duration for this tool."),
+    )
     override_reason = TextAreaField(
         _l("Override reason (only if the skills check refuses)"),
         validators=[Optional(), Length(max=1000)],
@@ -99,3 +103,45 @@ class MaintenancePlanForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=3650)],
         description=_l("Empty: only once."),
     )
+
+
+class ReserveForm(FlaskForm):
+    """Reserve the item whose page this is, for some days."""
+
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("To (included)"), validators=[InputRequired()])
+    purpose = StringField(
+        _l("What for?"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For example: project session, repair café."),
+    )
+    talent = StringField(
+        _l("For whom (member card or e-mail)"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Leave empty for a lab event."),
+    )
+
+
+class CancelReservationForm(FlaskForm):
+    """Cancel a reservation (the button carries the CSRF token)."""
+
+
+class PolicyForm(FlaskForm):
+    """A lab's own lending rule for a category."""
+
+    self_service = RadioField(
+        _l("Who lends it?"),
+        choices=[("1", _l("Talents borrow it themselves")), ("0", _l("At the desk only"))],
+        default="1",
+        validators=[InputRequired()],
+    )
+    default_days = IntegerField(
+        _l("Usual take-home duration (days)"), validators=[InputRequired(), NumberRange(min=1, max=365)]
+    )
+    max_days = IntegerField(
+        _l("Longest take-home duration (days)"), validators=[InputRequired(), NumberRange(min=1, max=365)]
+    )
+
+
+class ClearPolicyForm(FlaskForm):
+    """Remove a lab's own rule for a category."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from repairlab.auth import has_role, territory_scope
 from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
@@ -13,15 +15,21 @@ HOME_LOANS = 5
 
 
 def item_context(item: Item, viewer: User | None) -> dict | None:
-    """What the item page shows about lending: borrow, give back, or who has it (names for the desk only)."""
-    from repairlab.lending import services
-    from repairlab.lending.forms import BorrowForm, ReturnForm
+    """What the item page shows about lending: borrow, give back, or who has it (names for the desk only); the
+    lending rule; the coming reservations and a form to reserve."""
+    from repairlab.lending import policies, reservations, services
+    from repairlab.lending.forms import BorrowForm, CancelReservationForm, ReserveForm, ReturnForm
 
     if viewer is None or item.kind != ItemKind.TOOL:
         return None
     desk = services.is_desk(viewer, item.territory_id)
     talent = has_role(viewer, Role.PARTICIPANT)
     loan = services.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
+    today = services.lab_today()
+    # The rule matters to talents (self-service, durations) and to the desk (shown); one query, none without category.
+    rule = policies.rule_for_item(item) if (talent or desk) else None
+    upcoming = reservations.upcoming_of_item(item, today) if (talent or desk) else []
+    look = reservations.outlook(upcoming, viewer, today)
     ctx = {
         "item": item,
         "loan": loan,
@@ -31,14 +39,31 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "talent": talent,
         "borrow_form": None,
         "return_form": None,
+        "rule": rule,
+        "desk_only": bool(talent and rule and not rule.self_service),
+        "upcoming": upcoming,
+        "outlook": look,
+        "who": lambda r: reservations.who(r, viewer),
+        "can_cancel": lambda r: r.status.value == "active" and reservations.can_cancel(viewer, r),
+        "reserve_form": None,
+        "cancel_form": None,
+        "today": today,
     }
     if ctx["mine"] or (loan and desk):
         ctx["return_form"] = ReturnForm(formdata=None)
-    if talent and item.status == ItemStatus.AVAILABLE:
+    if talent and item.status == ItemStatus.AVAILABLE and not ctx["desk_only"] and look.today is None:
         form = BorrowForm(formdata=None)
-        form.due_on.data = services.default_due_date()
+        due = services.default_due_date(today, rule)
+        latest = look.latest_due()
+        form.due_on.data = min(due, latest) if latest and latest >= today else due
         ctx["borrow_form"] = form
         # The skills verdict is the item page's own (`verdict` in its context): no query added here.
+    if (desk or (talent and not ctx["desk_only"])) and item.status != ItemStatus.RETIRED:
+        form = ReserveForm(formdata=None)
+        form.starts_on.data = form.ends_on.data = today + timedelta(days=1)
+        ctx["reserve_form"] = form
+    if upcoming:
+        ctx["cancel_form"] = CancelReservationForm(formdata=None)
     return ctx
 
 
@@ -53,6 +78,14 @@ def my_loans_context(user: User) -> dict:
         "today": services.lab_today(),
         "days_late": services.days_late,
     }
+
+
+def my_reservations_context(user: User) -> dict:
+    """A talent's coming reservations (one query)."""
+    from repairlab.lending import reservations
+
+    coming = reservations.coming_reservations(user)
+    return {"reservations": coming[:HOME_LOANS], "more": max(0, len(coming) - HOME_LOANS)}
 
 
 def desk_context(user: User) -> dict:
@@ -81,6 +114,15 @@ def register_panels() -> None:
     )
     home_panels.register(
         HomePanel("lending.mine", frozenset({Role.PARTICIPANT}), "lending/panels/mine.html", my_loans_context, order=15)
+    )
+    home_panels.register(
+        HomePanel(
+            "lending.reservations",
+            frozenset({Role.PARTICIPANT}),
+            "lending/panels/reservations.html",
+            my_reservations_context,
+            order=16,
+        )
     )
     home_panels.register(
         HomePanel(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -17,10 +18,11 @@ from repairlab.auth import can_access_territory, has_role
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import find_code
-from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
+from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus, ProblemReport, ReportStatus
 from repairlab.inventory.requirements import may_use_item
 from repairlab.inventory.services import ITEM_TARGET, plain_text, report_problem
-from repairlab.lending.models import Loan, LoanKind, MemberCard
+from repairlab.lending.models import Loan, LoanKind, MemberCard, ReservationStatus
+from repairlab.lending.policies import Rule, default_rule, rule_for_item
 from repairlab.people.models import Role, User
 
 LAB_TZ = ZoneInfo("Europe/Paris")
@@ -32,7 +34,7 @@ CARD_PREFIX = "M-"
 CARD_LENGTH = 10
 MAX_REASON = 1000
 PAST_LOANS = 20
-DESK_ROWS = 200
+DESK_ROWS = 50  # per list of the desk; the full lists are in the inventory
 
 
 # --- Time ------------------------------------------------------------------------------------------
@@ -48,9 +50,10 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=LAB_TZ).astimezone(utcnow().tzinfo)
 
 
-def default_due_date(today: date | None = None) -> date:
-    """Today plus the default take-home duration."""
-    return (today or lab_today()) + timedelta(days=current_app.config["LOAN_DEFAULT_DAYS"])
+def default_due_date(today: date | None = None, rule: Rule | None = None) -> date:
+    """Today plus the default take-home duration (of the item's rule, else of the programme)."""
+    days = rule.default_days if rule is not None else current_app.config["LOAN_DEFAULT_DAYS"]
+    return (today or lab_today()) + timedelta(days=days)
 
 
 def days_late(loan: Loan, today: date | None = None) -> int:
@@ -82,20 +85,50 @@ def can_return(user: User | None, loan: Loan) -> bool:
 # --- Borrowing -------------------------------------------------------------------------------------
 
 
-def _due(kind: LoanKind, due_on: date | datetime | None) -> datetime:
+def _due(kind: LoanKind, due_on: date | datetime | None, rule: Rule | None = None) -> datetime:
+    rule = rule or default_rule()
     today = lab_today()
     if kind == LoanKind.IN_LAB:
         return end_of_day(today)
     if due_on is None:
-        due_on = default_due_date(today)
+        due_on = today + timedelta(days=rule.default_days)
     if isinstance(due_on, datetime):
         due_on = due_on.astimezone(LAB_TZ).date()
     if due_on < today:
         raise ValidationError(_("The return date cannot be in the past."), field="due_on")
-    longest = current_app.config["LOAN_MAX_DAYS"]
+    longest = rule.max_days
     if due_on > today + timedelta(days=longest):
-        raise ValidationError(ngettext_days(longest), field="due_on")
+        latest = format_date(today + timedelta(days=longest), "EEEE d MMMM")
+        raise ValidationError(
+            ngettext_days(longest) + " " + _("Bring it back by %(date)s at the latest.", date=latest), field="due_on"
+        )
     return end_of_day(due_on)
+
+
+def desk_only_message(rule: Rule) -> str:
+    """Why a talent cannot borrow (or reserve) a desk-only tool by themselves, in plain words."""
+    return _(
+        "Ask at the desk: tools of the category %(category)s are lent by a lab manager only.",
+        category=rule.source_path or "",
+    )
+
+
+def lock_row(column, row_id: int) -> None:
+    """Lock one row until the transaction ends (SELECT … FOR UPDATE); `column` is a plain column of its model,
+    e.g. User.locale, used only on SQLite.
+
+    SQLite has no row locks: there a no-op write of that column takes the database's single write lock at once, so
+    the checks that follow read every committed change and no other writer can slip in before the commit. (Not of
+    the primary key: that would make SQLite look for the row's children in every table that refers to it.)
+    """
+    col = column.property.columns[0]
+    table = col.table
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            sa.text(f'UPDATE {table.name} SET "{col.name}" = "{col.name}" WHERE id = :id'), {"id": row_id}
+        )
+    else:
+        db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
 
 
 def ngettext_days(days: int) -> str:
@@ -148,6 +181,14 @@ def check_out_item(
         raise ValidationError(
             _("This talent belongs to another territory; tools are lent in their own territory only."), field="card"
         )
+    rule = rule_for_item(item)
+    if not desk and not rule.self_service:
+        raise PermissionDenied(desk_only_message(rule))
+    due = _due(kind, due_at, rule)
+    # Lock the borrower (the limit) and the item (its reservations) until commit, so that two loans at the same
+    # instant are counted one after the other; the checks below then see every committed change.
+    lock_row(User.locale, borrower.id)
+    lock_row(Item.notes, item.id)
     limit = current_app.config["LOAN_LIMIT_PER_TALENT"]
     if open_loan_count(borrower) >= limit:
         from flask_babel import ngettext
@@ -159,7 +200,11 @@ def check_out_item(
                 limit,
             )
         )
-    due = _due(kind, due_at)
+    from repairlab.lending.reservations import reservations_for_loan
+
+    own_reservations = reservations_for_loan(
+        actor, item, borrower, kind=kind, due_on=due.astimezone(LAB_TZ).date(), desk=desk
+    )
     decision = may_use_item(borrower, item)
     if not decision.allowed:
         if not (desk and override_reason):
@@ -188,6 +233,10 @@ def check_out_item(
         raise Conflict(_("This item has just been lent to someone else.")) from None
     item.status = ItemStatus.ON_LOAN
     loan.item = item
+    for reservation in own_reservations:
+        # The holder picks up what they reserved: the reservation is fulfilled by this loan.
+        reservation.status = ReservationStatus.FULFILLED
+        reservation.loan_id = loan.id
     record(
         actor,
         "lend",
@@ -198,6 +247,7 @@ def check_out_item(
             "kind": kind,
             "due_at": due,
             "override_reason": override_reason,
+            "fulfils_reservations": [r.id for r in own_reservations],
         },
         label=f"{item.code} {item.name}",
     )
@@ -334,25 +384,61 @@ def get_loan(loan_id: int) -> Loan | None:
 
 @dataclass
 class DeskLists:
-    """The desk's three lists."""
+    """The desk's three lists, each cut to its first rows, with the full number of loans in each."""
 
     overdue: list[Loan]
     due_today: list[Loan]
     out: list[Loan]
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+DESK_BUCKETS = ("overdue", "due_today", "out")
 
 
 def desk_lists(territory_id: int | None, *, limit: int = DESK_ROWS) -> DeskLists:
-    """Open loans of a territory (all for None), split into overdue, due today and the rest (one query)."""
-    stmt = sa.select(Loan).where(Loan.returned_at.is_(None)).order_by(Loan.due_at, Loan.id).limit(limit)
-    if territory_id is not None:
-        stmt = stmt.where(Loan.territory_id == territory_id)
-    loans = db.session.scalars(_with_people(stmt)).all()
+    """Open loans of a territory (all for None): overdue, due today and the rest, soonest due first.
+
+    One query, whatever the number of open loans: a window numbers the loans of each list, so that each list
+    brings at most `limit` rows and the full count of its loans (the desk stays light with thousands out).
+    """
     today = lab_today()
-    lists = DeskLists([], [], [])
-    for loan in loans:
-        due = loan.due_at.astimezone(LAB_TZ).date()
-        (lists.overdue if due < today else lists.due_today if due == today else lists.out).append(loan)
+    start, end = end_of_day(today - timedelta(days=1)), end_of_day(today)
+    bucket = sa.case((Loan.due_at <= start, 0), (Loan.due_at <= end, 1), else_=2)
+    numbered = sa.select(
+        Loan.id.label("loan_id"),
+        bucket.label("bucket"),
+        sa.func.row_number().over(partition_by=bucket, order_by=(Loan.due_at, Loan.id)).label("row"),
+        sa.func.count().over(partition_by=bucket).label("total"),
+    ).where(Loan.returned_at.is_(None))
+    if territory_id is not None:
+        numbered = numbered.where(Loan.territory_id == territory_id)
+    numbered = numbered.subquery()
+    stmt = (
+        sa.select(Loan, numbered.c.bucket, numbered.c.total)
+        .join(numbered, numbered.c.loan_id == Loan.id)
+        .where(numbered.c.row <= limit)
+        .order_by(numbered.c.bucket, Loan.due_at, Loan.id)
+    )
+    lists = DeskLists([], [], [], dict.fromkeys(DESK_BUCKETS, 0))
+    for loan, index, total in db.session.execute(_with_people(stmt)).unique():
+        name = DESK_BUCKETS[index]
+        getattr(lists, name).append(loan)
+        lists.totals[name] = total
     return lists
+
+
+def open_reports(territory_id: int | None, *, limit: int = DESK_ROWS) -> list[ProblemReport]:
+    """Open problem reports of a territory (all for None), newest first, with their items (one query)."""
+    stmt = (
+        sa.select(ProblemReport)
+        .options(joinedload(ProblemReport.item))
+        .where(ProblemReport.status == ReportStatus.OPEN)
+        .order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc())
+        .limit(limit)
+    )
+    if territory_id is not None:
+        stmt = stmt.where(ProblemReport.territory_id == territory_id)
+    return list(db.session.scalars(stmt))
 
 
 def desk_counts(territory_id: int | None) -> dict[str, int]:

@@ -14,7 +14,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.extensions import db
 from repairlab.inventory.models import Item
-from repairlab.lending import bp, maintenance, reminders, services
+from repairlab.lending import bp, maintenance, reminders, reservations, services
 from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
 from repairlab.people.models import Role, User
 from repairlab.web import form_status, submit, submit_and_return
@@ -89,20 +89,21 @@ def return_loan(loan_id: int):
 def desk():
     """The lab manager's desk: lend by scanning, and the items out, due today and overdue."""
     form = DeskLendForm(formdata=None, card=request.args.get("card", "")[:40])
-    form.due_on.data = services.default_due_date()
     return _render_desk(form)
 
 
 def _render_desk(form: DeskLendForm, status: int = 200):
-    lists = services.desk_lists(territory_scope(current_user))
+    scope = territory_scope(current_user)
     return render_template(
         "lending/desk.html",
         form=form,
-        lists=lists,
+        lists=services.desk_lists(scope),
         today=services.lab_today(),
         days_late=services.days_late,
-        return_form=ReturnForm(formdata=None),
-        maintenance_due=maintenance.maintenance_due(territory_scope(current_user)),
+        maintenance_due=maintenance.maintenance_due(scope),
+        reserved_today=reservations.reservations_of_day(scope),
+        reports=services.open_reports(scope),
+        who=lambda r: reservations.who(r, current_user),
     ), status
 
 

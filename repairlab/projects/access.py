@@ -70,3 +70,18 @@ def visible_projects(user: User) -> sa.Select:
         )
         return stmt.where(Project.territory_id == user.territory_id, Project.id.in_(team))
     return stmt.where(sa.false())
+
+
+def can_create(user: User, territory_id: int | None) -> bool:
+    """Mentors of the territory and admins start projects."""
+    return user.role in FOLLOWERS and can_access_territory(user, territory_id)
+
+
+def can_manage_stages(user: User) -> bool:
+    """Only admins edit the list of stages."""
+    return user.role == Role.ADMIN
+
+
+def may_open_projects(user: User) -> bool:
+    """Roles that may open project pages at all (researchers never do)."""
+    return user.role in READERS or user.role == Role.PARTICIPANT

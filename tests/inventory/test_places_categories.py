@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, ValidationError
@@ -497,7 +498,7 @@ def test_a_lab_holding_places_cannot_move_to_another_territory(db, lab, admin, m
     from repairlab.people import services as people
 
     make_place("Zone bois")
-    with pytest.raises(ValidationError, match="cannot move to another territory"):
+    with force_locale("en"), pytest.raises(ValidationError, match="cannot move to another territory"):
         people.update_lab(admin, lab, territory=other_territory, name=lab.name, address="", active=True)
     db.session.rollback()
     assert db.session.get(type(lab), lab.id).territory_id != other_territory.id

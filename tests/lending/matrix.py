@@ -5,6 +5,7 @@ from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemKind
 from repairlab.lending import services
 from repairlab.people.models import Role
+from tests.lending.reservation_matrix import RESERVATION_MATRIX
 from tests.lending.stocktake_matrix import STOCKTAKE_MATRIX
 from tests.permissions import ALL_ROLES, Route
 
@@ -101,3 +102,4 @@ MATRIX = [
     ),
 ]
 MATRIX += STOCKTAKE_MATRIX
+MATRIX += RESERVATION_MATRIX

@@ -333,3 +333,28 @@ def test_when_all_see_the_tool_available_the_database_refuses_all_but_one(app, d
     ), results
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Loan.id)).where(Loan.returned_at.is_(None))) == 1
+
+
+def test_loans_to_a_talent_one_below_the_limit_at_once_make_exactly_one(app, db, make_item, talent, lend):
+    """The borrower's row is locked before counting: simultaneous loans of different tools cannot both pass."""
+    limit = app.config["LOAN_LIMIT_PER_TALENT"]
+    for n in range(limit - 1):
+        lend(talent, make_item(f"Déjà prêté {n}"), talent)
+    tool_ids = [make_item(f"Outil {n}").id for n in range(THREADS)]
+    talent_id = talent.id
+
+    def borrow(i: int) -> str:
+        from flask import g
+
+        g.lang = "en"
+        borrower = _db.session.get(User, talent_id)
+        item = _db.session.get(Item, tool_ids[i])
+        services.check_out_item(borrower, item, borrower, kind="in_lab")
+        _db.session.commit()
+        return "ok"
+
+    results = _run_together(app, THREADS, borrow)
+    assert results.count("ok") == 1, results
+    assert all(isinstance(r, Conflict) and "limit is reached" in str(r) for r in results if r != "ok"), results
+    db.session.expire_all()
+    assert services.open_loan_count(db.session.get(User, talent_id)) == limit

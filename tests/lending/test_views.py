@@ -136,6 +136,40 @@ def test_the_desk_lists_overdue_with_how_to_reach_the_talent(db, client, login, 
     assert "Scie" in out and "Ponceuse" not in out
 
 
+def test_desk_lists_are_cut_to_their_first_rows_with_the_full_counts(db, make_item, talent, manager):
+    for days in (3, 2, 1):
+        _past_loan(make_item(f"Overdue {days}"), talent, manager, started=20, due=-days)
+    _past_loan(make_item("Later"), talent, manager, started=2, due=5)
+    db.session.commit()
+    lists = services.desk_lists(talent.territory_id, limit=2)
+    assert [loan.item.name for loan in lists.overdue] == ["Overdue 3", "Overdue 2"]
+    assert [loan.item.name for loan in lists.out] == ["Later"] and lists.due_today == []
+    assert lists.totals == {"overdue": 3, "due_today": 0, "out": 1}
+
+
+def test_the_desk_says_when_a_list_is_cut(db, client, login, make_item, talent, manager, monkeypatch):
+    monkeypatch.setattr(services, "DESK_ROWS", 1)
+    monkeypatch.setattr(services.desk_lists, "__kwdefaults__", {"limit": 1})
+    for days in (2, 1):
+        _past_loan(make_item(f"Overdue {days}"), talent, manager, started=20, due=-days)
+    db.session.commit()
+    english(login(manager))
+    page = client.get("/lending/desk").get_data(as_text=True)
+    overdue = page[page.index('id="overdue-title"') : page.index('id="due-today-title"')]
+    assert "Overdue (2)" in overdue and "The first 1 of 2, soonest due first." in overdue
+    assert "Overdue 2" in overdue and "Overdue 1" not in overdue
+
+
+def test_the_desk_opens_the_item_brought_back_from_its_code(db, client, login, make_item, talent, manager):
+    item = make_item("Ponceuse")
+    _past_loan(item, talent, manager, started=3, due=1)
+    db.session.commit()
+    login(manager)
+    response = client.get("/scan/go", query_string={"code": item.code.lower()}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/inventory/items/{item.id}" and 'class="return-form"' in page
+
+
 def test_my_loans_lists_open_and_past_loans(db, client, login, make_item, tool, talent, manager, lend):
     _past_loan(make_item("Ponceuse"), talent, manager, started=20, due=-10)
     loan = lend(talent, tool, talent)

@@ -1,0 +1,337 @@
+"""Project pages: who sees what (territories, teams, private notes), flags, forms, /q/<code>, query counts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from repairlab.people.models import Role
+from repairlab.projects import services
+from repairlab.projects.models import FigureEntry, Milestone, Project, ProjectStatus, Sector
+
+
+@pytest.fixture
+def project(territory, stages, make_project, talent, mentor):
+    return make_project(territory, team=[talent], mentors=[mentor], name="Atelier Vélo Fives", sector=Sector.BIKES)
+
+
+def _session(db, mentor, project, **kwargs):
+    values = {"held_on": date.today() - timedelta(days=2), "duration_minutes": 60, "notes": "Point sur les prix"}
+    values.update(kwargs)
+    session = services.record_session(mentor, project, **values)
+    db.session.commit()
+    return session
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def test_the_team_opens_its_project(client, login, project, talent):
+    response = login(talent).get(f"/projects/{project.id}")
+    assert response.status_code == 200
+    assert "Atelier Vélo Fives" in response.text and project.code in response.text
+
+
+def test_a_talent_of_another_team_gets_not_found(client, login, project, make_user):
+    assert login(make_user(Role.PARTICIPANT)).get(f"/projects/{project.id}").status_code == 404
+
+
+def test_a_mentor_of_another_territory_gets_not_found(client, login, project, make_user, other_territory):
+    stranger = make_user(Role.MENTOR, territory_=other_territory)
+    assert login(stranger).get(f"/projects/{project.id}").status_code == 404
+    assert login(stranger).get(f"/projects/{project.id}/sessions/new").status_code == 404
+
+
+def test_researchers_never_open_project_pages(client, login, project, make_user):
+    researcher = make_user(Role.RESEARCHER)
+    assert login(researcher).get(f"/projects/{project.id}").status_code == 403
+    assert login(researcher).get("/projects/").status_code == 403
+
+
+def test_lab_managers_read_but_do_not_edit(client, login, project, make_user):
+    manager = login(make_user(Role.LAB_MANAGER))
+    page = manager.get(f"/projects/{project.id}")
+    assert page.status_code == 200 and f"/projects/{project.id}/edit" not in page.text
+    assert manager.get(f"/projects/{project.id}/edit").status_code == 403
+
+
+def test_an_unknown_project_is_not_found(client, login, mentor):
+    assert login(mentor).get("/projects/999999").status_code == 404
+
+
+# --- Private notes --------------------------------------------------------------------------------
+
+
+def test_private_sessions_are_hidden_from_the_team_and_lab_managers(
+    db, client, login, project, mentor, talent, make_user
+):
+    _session(db, mentor, project, notes="Difficultés personnelles", private=True)
+    _session(db, mentor, project, notes="Calcul du prix de revient")
+    for viewer in (talent, make_user(Role.LAB_MANAGER)):
+        page = login(viewer).get(f"/projects/{project.id}").text
+        assert "Calcul du prix de revient" in page
+        assert "Difficultés personnelles" not in page and "Private session" not in page
+    page = login(mentor).get(f"/projects/{project.id}").text
+    assert "Difficultés personnelles" in page and "Private session" in page
+
+
+# --- Flags, figures, history ----------------------------------------------------------------------
+
+
+def test_an_overdue_milestone_is_flagged_in_words(db, client, login, project, mentor):
+    services.add_milestone(mentor, project, "Trouver un local", date.today() - timedelta(days=3))
+    db.session.commit()
+    page = login(mentor).get(f"/projects/{project.id}").text
+    assert "1 milestone is overdue." in page and "Overdue: was due on" in page
+
+
+def test_a_project_without_a_recent_session_is_flagged(db, app, client, login, project, mentor, monkeypatch):
+    project.start_date = date.today() - timedelta(days=90)
+    db.session.commit()
+    _session(db, mentor, project, held_on=date.today() - timedelta(days=45))
+    page = login(mentor).get(f"/projects/{project.id}").text
+    assert "No session for more than 30 days" in page
+    monkeypatch.setitem(app.config, "PROJECT_SESSION_STALE_DAYS", 60)
+    assert "No session for more than" not in login(mentor).get(f"/projects/{project.id}").text
+
+
+def test_figures_are_drawn_as_a_chart(db, client, login, project, talent):
+    for month, value in ((1, 100), (2, 250), (3, 400)):
+        services.add_figure(talent, project, "revenue", date(2026, month, 28), value)
+    db.session.commit()
+    page = login(talent).get(f"/projects/{project.id}").text
+    assert "<polyline" in page and "latest: 400" in page
+
+
+def test_the_stage_history_shows_who_moved_the_project(db, client, login, project, mentor, stages):
+    services.move_project(mentor, project, stages[1], note="Enquête terrain faite")
+    db.session.commit()
+    page = login(mentor).get(f"/projects/{project.id}").text
+    assert "Enquête terrain faite" in page and f"by {mentor.full_name}" in page and "start of the project" in page
+
+
+def test_open_action_items_are_listed_on_the_page(db, client, login, project, mentor, talent):
+    _session(db, mentor, project, actions=[services.ActionDraft("Imprimer des flyers", talent.id)])
+    assert "Imprimer des flyers" in login(talent).get(f"/projects/{project.id}").text
+
+
+# --- Forms ----------------------------------------------------------------------------------------
+
+
+def test_a_mentor_starts_a_project(db, client, login, stages, mentor, talent):
+    response = login(mentor).post(
+        "/projects/new",
+        data={
+            "name": "Retouches Express",
+            "sector": "textile",
+            "start_date": "2026-03-02",
+            "territory_id": str(mentor.territory_id),
+            "team": [str(talent.id)],
+            "mentors": [str(mentor.id)],
+        },
+    )
+    assert response.status_code == 302
+    project = db.session.scalar(sa.select(Project).where(Project.name == "Retouches Express"))
+    assert response.location.endswith(f"/projects/{project.id}")
+
+
+def test_starting_a_project_without_a_team_shows_the_error(db, client, login, stages, mentor):
+    response = login(mentor).post(
+        "/projects/new",
+        data={
+            "name": "Retouches",
+            "sector": "textile",
+            "start_date": "2026-03-02",
+            "territory_id": mentor.territory_id,
+        },
+    )
+    assert response.status_code == 400 and "Choose at least one talent" in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Project)) == 0
+
+
+def test_the_team_edits_its_pitch(db, client, login, project, talent):
+    response = login(talent).post(
+        f"/projects/{project.id}/edit",
+        data={
+            "name": project.name,
+            "sector": "bikes",
+            "pitch": "Réparer les vélos du quartier",
+            "start_date": "2026-03-02",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).pitch == "Réparer les vélos du quartier"
+
+
+def test_a_duplicate_figure_shows_a_clear_message_and_changes_nothing(db, client, login, project, talent):
+    data = {"metric": "customers", "recorded_on": "2026-04-30", "value": "12"}
+    assert login(talent).post(f"/projects/{project.id}/figures", data=data).status_code == 302
+    response = login(talent).post(f"/projects/{project.id}/figures", data={**data, "value": "15"})
+    assert response.status_code == 400 and "correct that one instead" in response.text
+    assert [e.value for e in db.session.scalars(sa.select(FigureEntry))] == [12]
+
+
+def test_the_team_marks_a_milestone_done(db, client, login, project, talent):
+    milestone = services.add_milestone(talent, project, "Local", date(2026, 5, 1))
+    db.session.commit()
+    response = login(talent).post(f"/projects/{project.id}/milestones/{milestone.id}/done", data={"done": "1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Milestone, milestone.id).done_on == date.today()
+
+
+def test_a_milestone_of_another_project_is_not_found(db, client, login, project, territory, make_project, mentor):
+    other = make_project(territory, mentors=[mentor])
+    milestone = services.add_milestone(mentor, other, "Local", date(2026, 5, 1))
+    db.session.commit()
+    url = f"/projects/{project.id}/milestones/{milestone.id}/edit"
+    assert login(mentor).get(url).status_code == 404
+
+
+def test_stopping_a_project_needs_a_reason(db, client, login, project, mentor):
+    response = login(mentor).post(f"/projects/{project.id}/status", data={"status": "stopped", "reason": ""})
+    assert response.status_code == 400 and "Say why the project stops." in response.text
+    response = login(mentor).post(
+        f"/projects/{project.id}/status", data={"status": "stopped", "reason": "Déménagement"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).status == ProjectStatus.STOPPED
+
+
+def test_the_session_form_shows_the_open_action_items_and_ticks_them(db, client, login, project, mentor):
+    action = _session(db, mentor, project, actions=[services.ActionDraft("Demander trois devis")]).actions[0]
+    page = login(mentor).get(f"/projects/{project.id}/sessions/new").text
+    assert "Demander trois devis" in page
+    response = login(mentor).post(
+        f"/projects/{project.id}/sessions/new",
+        data={
+            "held_on": date.today().isoformat(),
+            "duration_minutes": "30",
+            "notes": "Suivi",
+            "closed": [str(action.id)],
+            "actions-0-text": "Ouvrir un compte pro",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    open_texts = [a.text for a in services.open_actions(db.session.get(Project, project.id), include_private=True)]
+    assert open_texts == ["Ouvrir un compte pro"]
+
+
+def test_a_session_with_a_bad_duration_is_refused_and_nothing_saved(db, client, login, project, mentor):
+    response = login(mentor).post(
+        f"/projects/{project.id}/sessions/new",
+        data={"held_on": date.today().isoformat(), "duration_minutes": "2000"},
+    )
+    assert response.status_code == 400
+    assert services.open_actions(project, include_private=True) == []
+
+
+def test_garbage_input_never_breaks_the_forms(db, client, login, project, mentor):
+    mentor_client = login(mentor)
+    for url, data in (
+        (f"/projects/{project.id}/figures", {"metric": "nope", "recorded_on": "x", "value": "NaN"}),
+        (f"/projects/{project.id}/sessions/new", {"held_on": "31/02", "duration_minutes": "abc", "closed": "x"}),
+        (f"/projects/{project.id}/team/add?role=team", {"team-user_id": "99999999999"}),
+        (f"/projects/{project.id}/status", {"status": "exploded"}),
+    ):
+        assert mentor_client.post(url, data=data).status_code in {302, 400}
+
+
+# --- The list -------------------------------------------------------------------------------------
+
+
+def test_a_talent_sees_only_their_projects(db, client, login, territory, project, talent, make_project):
+    make_project(territory, name="Couture Solidaire")
+    page = login(talent).get("/projects/").text
+    assert "Atelier Vélo Fives" in page and "Couture Solidaire" not in page
+
+
+def test_staff_see_their_territory_only_and_filter(
+    db, client, login, territory, other_territory, project, mentor, make_project
+):
+    make_project(territory, name="Couture Solidaire", sector=Sector.TEXTILE)
+    make_project(other_territory, name="Électroménager Montreuil")
+    page = login(mentor).get("/projects/").text
+    assert "Couture Solidaire" in page and "Électroménager Montreuil" not in page
+    page = login(mentor).get("/projects/?sector=textile").text
+    assert "Couture Solidaire" in page and "Atelier Vélo Fives" not in page
+    page = login(mentor).get(f"/projects/?mentor={mentor.id}").text
+    assert "Atelier Vélo Fives" in page and "Couture Solidaire" not in page
+
+
+def test_bad_filters_are_ignored(client, login, mentor):
+    response = login(mentor).get("/projects/?stage=abc&cohort=99999999999999&sector=x&page=-3")
+    assert response.status_code == 200
+
+
+def _projects(make_project, territory, talent, mentor, count):
+    for n in range(count):
+        project = make_project(territory, team=[talent], mentors=[mentor], name=f"Projet {n:03d}")
+        services.add_milestone(mentor, project, "Jalon", date.today() + timedelta(days=n - 2))
+        services.record_session(mentor, project, held_on=date.today(), duration_minutes=30)
+
+
+def test_the_list_runs_the_same_queries_for_3_or_30_projects(
+    db, client, login, territory, stages, make_project, talent, mentor, query_counter
+):
+    mentor_client = login(mentor)
+    _projects(make_project, territory, talent, mentor, 3)
+    db.session.commit()
+    with query_counter() as few:
+        assert mentor_client.get("/projects/").status_code == 200
+    _projects(make_project, territory, talent, mentor, 27)
+    db.session.commit()
+    with query_counter() as many:
+        assert mentor_client.get("/projects/").status_code == 200
+    assert many.value == few.value
+
+
+def _fill(db, project, mentor, talent, count, start=0):
+    for n in range(start, start + count):
+        services.add_milestone(mentor, project, f"Jalon {n}", date.today() + timedelta(days=n - 2))
+        services.add_figure(mentor, project, "revenue", date(2026, 1, 1) + timedelta(days=n), n * 10)
+        services.record_session(
+            mentor,
+            project,
+            held_on=date.today() - timedelta(days=n),
+            duration_minutes=30,
+            private=n % 2 == 0,
+            actions=[services.ActionDraft(f"Action {n}", talent.id)],
+        )
+    db.session.commit()
+
+
+def test_the_project_page_runs_the_same_queries_for_3_or_30_rows(
+    db, client, login, project, mentor, talent, query_counter
+):
+    mentor_client = login(mentor)
+    _fill(db, project, mentor, talent, 3)
+    with query_counter() as few:
+        assert mentor_client.get(f"/projects/{project.id}").status_code == 200
+    _fill(db, project, mentor, talent, 27, start=3)
+    with query_counter() as many:
+        assert mentor_client.get(f"/projects/{project.id}").status_code == 200
+    assert many.value == few.value
+
+
+# --- Codes and labels -----------------------------------------------------------------------------
+
+
+def test_the_project_code_opens_the_project_page(client, login, project, mentor):
+    response = login(mentor).get(f"/q/{project.code.lower()}")
+    assert response.status_code == 302 and response.location.endswith(f"/projects/{project.id}")
+
+
+def test_lab_managers_get_a_link_to_print_the_label(client, login, project, make_user):
+    page = login(make_user(Role.LAB_MANAGER)).get(f"/projects/{project.id}").text
+    assert f"/labels/print?code={project.code}" in page
+
+
+def test_the_project_label_is_printed_with_its_name(client, login, project, make_user):
+    response = login(make_user(Role.LAB_MANAGER)).get(f"/labels/{project.code}.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
