@@ -83,22 +83,25 @@ def submit_and_return(
     success: str | Callable[[Any], str],
     target,
     invalid: str | None = None,
+    *,
+    refused=None,
 ):
     """Like submit(), for a small form that lives on another page: every outcome is flashed, then `target`.
 
-    An invalid form flashes `invalid` (or each field's errors); a DomainError is rolled back and flashed.
+    An invalid form flashes `invalid` (or each field's errors); a DomainError is rolled back and flashed. Both go
+    to `refused` when given (e.g. the page without its #anchor, so that the message at its top is seen).
     """
     if not form.validate_on_submit():
         if invalid is None:
             flash_form_errors(form)
         else:
             flash(invalid, "error")
-        return target
+        return refused or target
     try:
         result = action()
     except DomainError as error:
         show_domain_error(None, error)
-        return target
+        return refused or target
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return target

@@ -54,19 +54,42 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NavLink:
+    """A link of the main navigation as a page shows it: its address and label resolved."""
+
+    endpoint: str
+    url: str
+    label: str
+
+
 @dataclass
 class NavRegistry:
     """The main navigation, which every domain extends."""
 
     items: dict[str, NavItem] = field(default_factory=dict)
+    # The resolved links per (role, language, application root): the same for every request that shares them.
+    _links: dict[tuple, tuple[NavLink, ...]] = field(default_factory=dict, repr=False)
 
     def register(self, item: NavItem) -> None:
         """Add (or replace) a link."""
         self.items[item.endpoint] = item
+        self._links.clear()
 
     def for_user(self, user: User) -> list[NavItem]:
         """The links this user sees, in order."""
         return sorted((i for i in self.items.values() if user.role in i.roles), key=lambda i: (i.order, i.endpoint))
+
+    def links(self, user: User, locale: str, root: str, url_for: Callable[[str], str]) -> tuple[NavLink, ...]:
+        """The links this user sees, in order, with their addresses and labels in that language; worked out once
+        per role, language and application root (the address the application is served under)."""
+        key = (user.role, locale, root, len(self.items))  # the size: links added behind register()'s back
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = tuple(
+                NavLink(item.endpoint, url_for(item.endpoint), str(item.label)) for item in self.for_user(user)
+            )
+        return found
 
 
 nav = NavRegistry()

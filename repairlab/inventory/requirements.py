@@ -8,7 +8,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
 
 from repairlab.audit.services import record, snapshot
 from repairlab.auth import can_access_territory, has_role
@@ -17,7 +16,7 @@ from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, SkillRequirement
 from repairlab.inventory.services import PATH_SEPARATOR
 from repairlab.people.models import Role, User
-from repairlab.skills.models import Skill, SkillLevel
+from repairlab.skills.models import Skill, SkillLevel, SkillValidation, ValidationStatus
 from repairlab.skills.services import Requirement, UsageDecision, check_level, may_use
 
 # Who sets requirements: lab managers (items of their territory; categories, which are programme-wide) and admins.
@@ -62,9 +61,6 @@ class RequiredSkill:
     level_meaning: str  # what the level means for this skill
     category_id: int | None = None  # None: the item's own requirement
     category_path: str | None = None
-    # Keeps the loaded skill in the session's identity map while the page is built, so that the skills
-    # domain's may_use() finds it there instead of querying it again (the map holds objects weakly).
-    skill: Skill | None = field(default=None, repr=False, compare=False)
 
     @property
     def inherited(self) -> bool:
@@ -84,6 +80,10 @@ class ItemRequirements:
     item_name: str
     effective: list[RequiredSkill] = field(default_factory=list)  # what counts, one per skill
     own: list[RequiredSkill] = field(default_factory=list)  # set on the item itself (those a manager may remove)
+    # Read with the requirements for the page's viewer (item_requirements(item, holder=...)): their active
+    # validation records of the skills required, so that their verdict needs no query of its own.
+    holder_id: int | None = field(default=None, repr=False, compare=False)
+    holdings: list[tuple] = field(default_factory=list, repr=False, compare=False)
 
     def requirements(self, *, with_sources: bool = True) -> list[Requirement]:
         """The skills domain's requirements; each source names the item or the category it comes from."""
@@ -101,52 +101,114 @@ def _source(required: RequiredSkill, item_name: str) -> str:
     return item_name
 
 
-def _category_and_ancestors(category_id):
-    """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary)."""
-    own = aliased(Category)
+def category_and_ancestors(category_id):
+    """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary): a
+    subquery, for `.in_()`."""
+    categories = Category.__table__
+    own = categories.alias("own")
     # substr/length rather than LIKE: a category name may hold % or _, which LIKE would read as wildcards.
-    prefix = sa.func.substr(own.path, 1, sa.func.length(Category.path) + len(PATH_SEPARATOR))
+    prefix = sa.func.substr(own.c.path, 1, sa.func.length(categories.c.path) + len(PATH_SEPARATOR))
     return (
-        sa.select(Category.id)
-        .join(own, sa.or_(own.id == Category.id, prefix == Category.path + PATH_SEPARATOR))
-        .where(own.id == category_id)
+        sa.select(categories.c.id)
+        .join(own, sa.or_(own.c.id == categories.c.id, prefix == categories.c.path + PATH_SEPARATOR))
+        .where(own.c.id == category_id)
+    )
+
+
+def _requirements_statement() -> sa.Select:
+    # Plain Core on the tables (no ORM entities): rows that are only read, without the ORM's per-statement work.
+    req, skill, category = SkillRequirement.__table__, Skill.__table__, Category.__table__
+    held = SkillValidation.__table__.alias("held")
+    return (
+        sa.select(
+            req.c.id,
+            req.c.skill_id,
+            req.c.min_level,
+            req.c.category_id,
+            category.c.path,
+            skill.c.name,
+            skill.c.is_safety,
+            skill.c.discovered_means,
+            skill.c.practised_means,
+            skill.c.autonomous_means,
+            skill.c.can_teach_means,
+            held.c.talent_id,
+            held.c.skill_id,
+            held.c.kind,
+            held.c.level,
+            held.c.validated_on,
+            held.c.expires_on,
+            held.c.id,
+        )
+        .select_from(req)
+        .join(skill, skill.c.id == req.c.skill_id)
+        .outerjoin(category, category.c.id == req.c.category_id)
+        .outerjoin(
+            held,
+            sa.and_(
+                held.c.skill_id == req.c.skill_id,
+                held.c.talent_id == sa.bindparam("holder_id", type_=sa.Integer),
+                # Written out, not bound: SQLite prepares a statement again on every run when a bound value
+                # decides whether a partial index (here the current records') may be used.
+                held.c.status == sa.literal_column(f"'{ValidationStatus.ACTIVE.value}'"),
+            ),
+        )
+        .where(
+            sa.or_(
+                req.c.item_id == sa.bindparam("item_id", type_=sa.Integer),
+                req.c.category_id.in_(category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))),
+            )
+        )
     )
 
 
 # Built once with bound parameters: the item page runs it on every scan, and building (and hashing) this
-# statement cost more than running it. A NULL item or category id simply matches nothing.
-_REQUIREMENTS = (
-    sa.select(SkillRequirement)
-    .options(joinedload(SkillRequirement.skill), joinedload(SkillRequirement.category))
-    .where(
-        sa.or_(
-            SkillRequirement.item_id == sa.bindparam("item_id", type_=sa.Integer),
-            SkillRequirement.category_id.in_(_category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))),
-        )
-    )
-)
+# statement cost more than running it. A NULL item or category id simply matches nothing; so does a NULL holder id
+# (the holder's active validation records of each skill required come with its requirement).
+_REQUIREMENTS = _requirements_statement()
+_MEANS = {
+    SkillLevel.DISCOVERED: 7,
+    SkillLevel.PRACTISED: 8,
+    SkillLevel.AUTONOMOUS: 9,
+    SkillLevel.CAN_TEACH: 10,
+}
+
+
+def _read(
+    *, item_id: int | None, category_id: int | None, holder_id: int | None = None
+) -> tuple[list[RequiredSkill], list[tuple]]:
+    """Requirements of an item and of its category and every ancestor category, with the holder's active
+    validation records of the skills required, in one query."""
+    if item_id is None and category_id is None:
+        return [], []
+    found: dict[int, RequiredSkill] = {}
+    holdings: dict[int, tuple] = {}
+    params = {"item_id": item_id, "category_id": category_id, "holder_id": holder_id}
+    for row in db.session.execute(_REQUIREMENTS, params):
+        if row[0] not in found:
+            found[row[0]] = _required(row)
+        if row[17] is not None:
+            holdings[row[17]] = tuple(row[11:18])
+    return list(found.values()), list(holdings.values())
 
 
 def _rows(*, item_id: int | None, category_id: int | None) -> list[RequiredSkill]:
     """Requirements of an item and of its category and every ancestor category, in one query."""
-    if item_id is None and category_id is None:
-        return []
-    found = db.session.scalars(_REQUIREMENTS, {"item_id": item_id, "category_id": category_id}).all()
-    return [_required(r) for r in found]
+    return _read(item_id=item_id, category_id=category_id)[0]
 
 
-def _required(req: SkillRequirement) -> RequiredSkill:
-    skill: Skill = req.skill
+def _required(row) -> RequiredSkill:
+    level = SkillLevel(row[2])
     return RequiredSkill(
-        id=req.id,
-        skill_id=req.skill_id,
-        skill_name=skill.name,
-        is_safety=skill.is_safety,
-        min_level=req.min_level,
-        level_meaning=skill.level_meaning(req.min_level),
-        category_id=req.category_id,
-        category_path=req.category.path if req.category is not None else None,
-        skill=skill,
+        id=row[0],
+        skill_id=row[1],
+        skill_name=row[5],
+        is_safety=row[6],
+        min_level=row[2],
+        # What the level means for this skill (Skill.level_meaning), the programme's meaning when none is written.
+        level_meaning=row[_MEANS[level]] or level.meaning,
+        category_id=row[3],
+        category_path=row[4],
     )
 
 
@@ -166,11 +228,17 @@ def _effective(rows: list[RequiredSkill]) -> list[RequiredSkill]:
     return _by_name(list(best.values()))
 
 
-def item_requirements(item: Item) -> ItemRequirements:
-    """What an item requires, its own and inherited from its category and every ancestor category (one query)."""
-    rows = _rows(item_id=item.id, category_id=item.category_id)
+def item_requirements(item: Item, *, holder: User | None = None) -> ItemRequirements:
+    """What an item requires, its own and inherited from its category and every ancestor category (one query);
+    with a holder, their validation records of those skills come in the same query, for verdict_on_page()."""
+    holder_id = holder.id if holder is not None else None
+    rows, holdings = _read(item_id=item.id, category_id=item.category_id, holder_id=holder_id)
     return ItemRequirements(
-        item_name=item.name, effective=_effective(rows), own=_by_name([r for r in rows if not r.inherited])
+        item_name=item.name,
+        effective=_effective(rows),
+        own=_by_name([r for r in rows if not r.inherited]),
+        holder_id=holder_id,
+        holdings=holdings,
     )
 
 
@@ -188,13 +256,21 @@ def category_requirements(category: Category) -> tuple[list[RequiredSkill], list
 
 def may_use_item(user: User, item: Item, on: date | None = None) -> UsageDecision:
     """May this person use this item? Every requirement checked and explained; roles are not considered
-    (whether staff are exempt is lending's rule). Three queries, whatever the number of requirements."""
-    return may_use(user, requirements_for(item), on=on)
+    (whether staff are exempt is lending's rule). One query, whatever the number of requirements: the person's
+    validation records of the skills required come with the requirements."""
+    required = item_requirements(item, holder=user)
+    names = {r.skill_id: r.skill_name for r in required.effective}
+    return may_use(user, required.requirements(), on=on, skill_names=names, holdings=required.holdings)
 
 
 def verdict_on_page(user: User, requirements: ItemRequirements, on: date | None = None) -> UsageDecision:
-    """The decision shown on the item's own page: the reasons without their source, which the list above gives."""
-    return may_use(user, requirements.requirements(with_sources=False), on=on)
+    """The decision shown on the item's own page: the reasons without their source, which the list above gives.
+    No query when the requirements were read with this user as holder; one otherwise."""
+    wanted = requirements.requirements(with_sources=False)
+    if requirements.holder_id is None or requirements.holder_id != user.id:
+        return may_use(user, wanted, on=on)
+    names = {r.skill_id: r.skill_name for r in requirements.effective}
+    return may_use(user, wanted, on=on, skill_names=names, holdings=requirements.holdings)
 
 
 # --- Changing requirements ---------------------------------------------------------------------------

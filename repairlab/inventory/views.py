@@ -193,10 +193,12 @@ def item(item_id: int):
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     member = viewer is not None and can_access_territory(viewer, item.territory_id) and viewer.role in MEMBERS
     manager = member and can_manage(item.territory_id)
-    # Skills needed: safety information, shown to everyone; the personal verdict only to the territory's talents.
-    required = reqs.item_requirements(item)
+    # Skills needed: safety information, shown to everyone; the personal verdict only to the territory's talents,
+    # whose validation records of the skills required come with the requirements (one query for both).
+    judged = member and viewer.role == Role.PARTICIPANT
+    required = reqs.item_requirements(item, holder=viewer if judged else None)
     verdict = None
-    if member and viewer.role == Role.PARTICIPANT and required.effective:
+    if judged and required.effective:
         verdict = reqs.verdict_on_page(viewer, required)
     context = {
         "item": item,

@@ -45,7 +45,11 @@ class ReturnForm(FlaskForm):
     """Give a tool back, saying in what condition."""
 
     condition = SelectField(_l("Condition now"), choices=[], default=Condition.GOOD.value, validators=[InputRequired()])
-    note = TextAreaField(_l("Note (what is wrong, if anything)"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(
+        _l("Note (what is wrong, if anything)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"maxlength": 2000},
+    )
     out_of_service = BooleanField(_l("Take it out of service"))
 
     def __init__(self, *args, **kwargs):
@@ -59,11 +63,13 @@ class DeskLendForm(FlaskForm):
     item_code = StringField(
         _l("Item code"),
         validators=[InputRequired(), Length(max=200)],
+        render_kw={"maxlength": 200},
         description=_l("Scan the item's label or type its code, e.g. RBX-0042."),
     )
     card = StringField(
         _l("Member card"),
         validators=[InputRequired(), Length(max=200)],
+        render_kw={"maxlength": 200},
         description=_l("Scan the talent's member card or type its code, e.g. M-7K3QXH9A2D."),
     )
     kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
@@ -75,6 +81,7 @@ class DeskLendForm(FlaskForm):
     override_reason = TextAreaField(
         _l("Override reason (only if the skills check refuses)"),
         validators=[Optional(), Length(max=1000)],
+        render_kw={"maxlength": 1000},
         description=_l("Lend anyway despite a missing skill: say why. It is kept in the audit log."),
     )
 
@@ -86,17 +93,21 @@ class DeskLendForm(FlaskForm):
 class MaintenanceLogForm(FlaskForm):
     """Log maintenance done on an item."""
 
-    description = TextAreaField(_l("What was done"), validators=[InputRequired(), Length(max=2000)])
+    description = TextAreaField(
+        _l("What was done"), validators=[InputRequired(), Length(max=2000)], render_kw={"maxlength": 2000}
+    )
     done_on = DateField(_l("Done on"), validators=[Optional()], description=_l("Empty: today."))
     cost = DecimalField(_l("Cost (€)"), places=2, validators=[Optional(), NumberRange(min=0)])
-    parts = TextAreaField(_l("Parts used"), validators=[Optional(), Length(max=2000)])
+    parts = TextAreaField(_l("Parts used"), validators=[Optional(), Length(max=2000)], render_kw={"maxlength": 2000})
     plan = SelectField(_l("For planned maintenance"), choices=[], default="", validators=[Optional()])
 
 
 class MaintenancePlanForm(FlaskForm):
     """Plan maintenance of an item."""
 
-    what = StringField(_l("What is to be done"), validators=[InputRequired(), Length(max=200)])
+    what = StringField(
+        _l("What is to be done"), validators=[InputRequired(), Length(max=200)], render_kw={"maxlength": 200}
+    )
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
     every_days = IntegerField(
         _l("Repeat every (days)"),
@@ -113,11 +124,13 @@ class ReserveForm(FlaskForm):
     purpose = StringField(
         _l("What for?"),
         validators=[Optional(), Length(max=200)],
+        render_kw={"maxlength": 200},
         description=_l("For example: project session, repair café."),
     )
     talent = StringField(
         _l("For whom (member card or e-mail)"),
         validators=[Optional(), Length(max=254)],
+        render_kw={"maxlength": 254},
         description=_l("Leave empty for a lab event."),
     )
 

@@ -36,8 +36,10 @@ def _cost(value: Decimal | float | int | str | None) -> Decimal:
         cost = Decimal(str(value if value not in (None, "") else "0")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationError(_("Write the cost as a number, for example 12.50."), field="cost") from None
-    if not cost.is_finite() or cost < 0 or cost > MAX_COST:
+    if not cost.is_finite() or cost < 0:
         raise ValidationError(_("The cost cannot be negative."), field="cost")
+    if cost > MAX_COST:
+        raise ValidationError(_("This cost is too high: check the number."), field="cost")
     return cost
 
 
@@ -129,6 +131,8 @@ def plan_maintenance(
         raise ValidationError(_("Say what is to be done."), field="what")
     if due_on is None:
         raise ValidationError(_("Choose the date it is due."), field="due_on")
+    if due_on > lab_today() + timedelta(days=MAX_EVERY_DAYS):
+        raise ValidationError(_("Plan it within the next ten years."), field="due_on")
     if every_days is not None and not 0 < every_days <= MAX_EVERY_DAYS:
         raise ValidationError(_("Repeat every 1 to 3650 days, or leave it empty."), field="every_days")
     plan = MaintenancePlan(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from repairlab.auth import ensure_territory, roles_required
-from repairlab.extensions import db
+from repairlab.auth import roles_required
 from repairlab.inventory.models import Item
 from repairlab.lending import bp, maintenance
 from repairlab.lending.forms import MaintenanceLogForm, MaintenancePlanForm
 from repairlab.lending.models import MaintenancePlan
 from repairlab.lending.services import is_desk, lab_today
+from repairlab.lending.views import item_or_404, item_page
 from repairlab.people.models import Role, User
 from repairlab.web import submit_and_return
 
@@ -41,14 +41,6 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
     }
 
 
-def _item_or_404(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
-    if item is None:
-        abort(404)
-    ensure_territory(current_user, item.territory_id)
-    return item
-
-
 def _back(item: Item):
     return redirect(url_for("inventory.item", item_id=item.id) + "#maintenance-title")
 
@@ -57,7 +49,7 @@ def _back(item: Item):
 @roles_required(*DESK)
 def log_maintenance(item_id: int):
     """The desk logs maintenance done on an item."""
-    item = _item_or_404(item_id)
+    item = item_or_404(item_id)
     plans = maintenance.open_plans(item)
     form = MaintenanceLogForm(prefix="log")
     form.plan.choices = _plan_choices(plans)
@@ -74,14 +66,14 @@ def log_maintenance(item_id: int):
             plan=plan,
         )
 
-    return submit_and_return(form, log, _("Maintenance recorded."), _back(item))
+    return submit_and_return(form, log, _("Maintenance recorded."), _back(item), refused=item_page(item))
 
 
 @bp.route("/lending/items/<int:item_id>/maintenance-plan", methods=["POST"])
 @roles_required(*DESK)
 def plan_maintenance(item_id: int):
     """The desk plans maintenance of an item."""
-    item = _item_or_404(item_id)
+    item = item_or_404(item_id)
     form = MaintenancePlanForm(prefix="plan")
     return submit_and_return(
         form,
@@ -90,4 +82,5 @@ def plan_maintenance(item_id: int):
         ),
         _("Maintenance planned."),
         _back(item),
+        refused=item_page(item),
     )

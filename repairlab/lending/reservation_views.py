@@ -13,10 +13,11 @@ from flask_login import current_user
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.errors import DomainError
 from repairlab.extensions import db
-from repairlab.inventory.models import Category, Item
+from repairlab.inventory.models import Category
 from repairlab.lending import bp, policies, reservations
 from repairlab.lending.forms import CancelReservationForm, ClearPolicyForm, PolicyForm, ReserveForm
 from repairlab.lending.services import is_desk, lab_today
+from repairlab.lending.views import invalid_message, item_or_404, too_long
 from repairlab.people.models import Lab, Role
 from repairlab.web import db_id, safe_next, submit_and_return
 
@@ -24,17 +25,9 @@ DESK = (Role.LAB_MANAGER, Role.ADMIN)
 CALENDAR_ROLES = (Role.PARTICIPANT, Role.MENTOR, *DESK)
 
 
-def _item_or_404(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
-    if item is None:
-        abort(404)
-    ensure_territory(current_user, item.territory_id)
-    return item
-
-
 def _range_words(reservation) -> str:
     if reservation.starts_on == reservation.ends_on:
-        return format_date(reservation.starts_on, "EEEE d MMMM")
+        return _("on %(date)s", date=format_date(reservation.starts_on, "EEEE d MMMM"))
     return _(
         "from %(start)s to %(end)s",
         start=format_date(reservation.starts_on, "EEEE d MMMM"),
@@ -46,9 +39,15 @@ def _range_words(reservation) -> str:
 @roles_required(Role.PARTICIPANT, *DESK)
 def reserve(item_id: int):
     """Reserve the item of this page: a talent for themselves, the desk for a talent or a lab event."""
-    item = _item_or_404(item_id)
+    item = item_or_404(item_id)
     form = ReserveForm()
     desk = is_desk(current_user, item.territory_id)
+    invalid = invalid_message(
+        form,
+        _("Choose the first and the last day, as valid dates."),
+        purpose=too_long(reservations.MAX_PURPOSE),
+        talent=too_long(reservations.MAX_TALENT_TEXT),
+    )
 
     def act():
         borrower = reservations.find_talent(current_user, form.talent.data) if desk else current_user
@@ -66,7 +65,8 @@ def reserve(item_id: int):
         act,
         lambda r: _("Reserved %(when)s.", when=_range_words(r)),
         redirect(url_for("inventory.item", item_id=item.id) + "#reservations"),
-        invalid=_("Choose the first and the last day, as valid dates."),
+        invalid=invalid,
+        refused=redirect(url_for("inventory.item", item_id=item.id)),  # the message is at the top of the page
     )
 
 
@@ -81,12 +81,13 @@ def cancel_reservation(reservation_id: int):
     ensure_territory(current_user, reservation.territory_id)
     if not reservations.can_cancel(current_user, reservation):
         abort(403 if current_user.role in DESK else 404)
-    target = redirect(safe_next(request.form.get("next")) or url_for("lending.my_reservations"))
+    back = safe_next(request.form.get("next")) or url_for("lending.my_reservations")
     return submit_and_return(
         CancelReservationForm(),
         lambda: reservations.cancel_reservation(current_user, reservation),
         _("Reservation cancelled: the days are free again."),
-        target,
+        redirect(back),
+        refused=redirect(back.split("#")[0]),  # the message is at the top of the page
     )
 
 
@@ -205,6 +206,11 @@ def _back(lab: Lab, category: Category):
     return redirect(url_for("lending.policies_page", lab=lab.id) + f"#category-{category.id}")
 
 
+def _top(lab: Lab):
+    """Where a refusal goes: the top of the page, where its message is."""
+    return redirect(url_for("lending.policies_page", lab=lab.id))
+
+
 @bp.route("/lending/policies/<int:lab_id>/<int:category_id>", methods=["POST"])
 @roles_required(*DESK)
 def policy_set(lab_id: int, category_id: int):
@@ -224,6 +230,7 @@ def policy_set(lab_id: int, category_id: int):
         _("Rule saved for %(category)s.", category=category.path),
         _back(lab, category),
         invalid=_("Choose who lends it, and durations between 1 and 365 days."),
+        refused=_top(lab),
     )
 
 
@@ -237,4 +244,5 @@ def policy_clear(lab_id: int, category_id: int):
         lambda: policies.clear_policy(current_user, lab, category),
         _("Own rule removed: %(category)s follows the category above again.", category=category.path),
         _back(lab, category),
+        refused=_top(lab),
     )

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from repairlab.audit.services import record
 from repairlab.auth import STAFF_ROLES, can_access_territory, has_role
@@ -20,10 +20,11 @@ from repairlab.inventory.requirements import may_use_item
 from repairlab.inventory.services import plain_text
 from repairlab.lending.models import HOLDING, Loan, LoanKind, Reservation, ReservationDay, ReservationStatus
 from repairlab.lending.policies import rule_for_item
-from repairlab.lending.services import LAB_TZ, desk_only_message, is_desk, lab_today, lock_row
+from repairlab.lending.services import LAB_TZ, check_borrower, desk_only_message, is_desk, lab_today, lock_row
 from repairlab.people.models import Lab, Role, User
 
 MAX_PURPOSE = 200
+MAX_TALENT_TEXT = 254  # an e-mail address at most
 ITEM_ROWS = 10
 MY_ROWS = 50
 PAST_ROWS = 20
@@ -69,7 +70,7 @@ def find_talent(actor: User, text: str) -> User | None:
         return None
     user = None
     if "@" in text and "/" not in text:
-        user = db.session.scalar(sa.select(User).where(User.email == text.lower()[:254]))
+        user = db.session.scalar(sa.select(User).where(User.email == text.lower()[:MAX_TALENT_TEXT]))
     else:
         card = find_card(text)
         user = card.user if card is not None else None
@@ -116,17 +117,11 @@ def _check_borrower(actor: User, item: Item, borrower: User | None, desk: bool) 
         return
     if borrower.role != Role.PARTICIPANT:
         raise ValidationError(_("Tools are reserved for talents or for a lab event only."), field="talent")
-    if not borrower.active:
-        raise ValidationError(_("This talent's account is not active, so they cannot borrow."), field="talent")
-    if borrower.territory_id != item.territory_id:
-        raise ValidationError(
-            _("This talent belongs to another territory; tools are lent in their own territory only."), field="talent"
-        )
+    check_borrower(item, borrower, "talent")
 
 
-def overlapping(item_id: int, starts_on: date, ends_on: date, *, exclude_borrower: int | None = None) -> list:
-    """The item's reservations holding a day between the two dates, first first (one query)."""
-    stmt = (
+def _holding(item_id: int, starts_on: date, ends_on: date):
+    return (
         sa.select(Reservation)
         .options(joinedload(Reservation.borrower))
         .where(
@@ -138,7 +133,11 @@ def overlapping(item_id: int, starts_on: date, ends_on: date, *, exclude_borrowe
         .order_by(Reservation.starts_on)
         .limit(ITEM_ROWS)
     )
-    return [r for r in db.session.scalars(stmt) if exclude_borrower is None or r.borrower_id != exclude_borrower]
+
+
+def overlapping(item_id: int, starts_on: date, ends_on: date) -> list[Reservation]:
+    """The item's reservations holding a day between the two dates, first first (one query)."""
+    return list(db.session.scalars(_holding(item_id, starts_on, ends_on)))
 
 
 def free_from(item_id: int, day: date) -> date:
@@ -302,7 +301,16 @@ def reservations_for_loan(
     which the loan fulfils (one query)."""
     today = lab_today()
     own = []
-    for reservation in overlapping(item.id, today, due_on):
+    # The borrower's own later reservations do not matter: left out in the query, so that however many they hold,
+    # the first reservation of someone else in the loan's days is always among the rows read.
+    stmt = _holding(item.id, today, due_on).where(
+        sa.or_(
+            Reservation.borrower_id.is_(None),
+            Reservation.borrower_id != borrower.id,
+            sa.and_(Reservation.status == ReservationStatus.ACTIVE, Reservation.starts_on <= today),
+        )
+    )
+    for reservation in db.session.scalars(stmt):
         if reservation.borrower_id == borrower.id:
             if reservation.status == ReservationStatus.ACTIVE and reservation.starts_on <= today:
                 own.append(reservation)
@@ -450,14 +458,15 @@ def lab_week(lab: Lab, monday: date) -> list[CalendarRow]:
     # Driven by the week's reserved days (the day index), never by the lab's whole inventory: the territory's
     # reservations of the week are few, and the lab is picked among them here.
     held = sa.select(ReservationDay.reservation_id).where(ReservationDay.day.between(monday, sunday))
-    found = db.session.scalars(
+    # The lab is chosen in the query (not after the cut), so that a busy territory never hides this lab's rows.
+    reservations = db.session.scalars(
         sa.select(Reservation)
-        .options(joinedload(Reservation.item), joinedload(Reservation.borrower))
-        .where(Reservation.id.in_(held), Reservation.territory_id == lab.territory_id)
-        .order_by(Reservation.id)
+        .join(Reservation.item)
+        .options(contains_eager(Reservation.item), joinedload(Reservation.borrower))
+        .where(Reservation.id.in_(held), Reservation.territory_id == lab.territory_id, Item.lab_id == lab.id)
+        .order_by(Item.code, Reservation.starts_on)
         .limit(CALENDAR_ROWS)
     ).all()
-    reservations = sorted((r for r in found if r.item.lab_id == lab.id), key=lambda r: (r.item.code, r.starts_on))
     rows: dict[int, CalendarRow] = {}
     for reservation in reservations:
         row = rows.setdefault(reservation.item_id, CalendarRow(reservation.item, [None] * 7))

@@ -33,6 +33,7 @@ CARD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CARD_PREFIX = "M-"
 CARD_LENGTH = 10
 MAX_REASON = 1000
+MAX_NOTE = 2000
 PAST_LOANS = 20
 DESK_ROWS = 50  # per list of the desk; the full lists are in the inventory
 
@@ -120,6 +121,10 @@ def lock_row(column, row_id: int) -> None:
     SQLite has no row locks: there a no-op write of that column takes the database's single write lock at once, so
     the checks that follow read every committed change and no other writer can slip in before the commit. (Not of
     the primary key: that would make SQLite look for the row's children in every table that refers to it.)
+
+    PostgreSQL: FOR NO KEY UPDATE, which lockers wait for but foreign-key checks do not. With FOR UPDATE, a
+    reservation for a talent (item locked, then a row referring to the talent) and that talent's loan of the item
+    (talent locked, then the item) at the same instant would deadlock.
     """
     col = column.property.columns[0]
     table = col.table
@@ -128,7 +133,7 @@ def lock_row(column, row_id: int) -> None:
             sa.text(f'UPDATE {table.name} SET "{col.name}" = "{col.name}" WHERE id = :id'), {"id": row_id}
         )
     else:
-        db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
+        db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
 
 
 def ngettext_days(days: int) -> str:
@@ -136,6 +141,47 @@ def ngettext_days(days: int) -> str:
     from flask_babel import ngettext
 
     return ngettext("A tool is lent for %(num)d day at most.", "A tool is lent for %(num)d days at most.", days)
+
+
+def check_borrower(item: Item, borrower: User, field: str) -> None:
+    """An active talent's account, of the item's territory: the rule of lending and of reserving for someone."""
+    if not borrower.active:
+        raise ValidationError(_("This talent's account is not active, so they cannot borrow."), field=field)
+    if borrower.territory_id != item.territory_id:
+        raise ValidationError(
+            _("This talent belongs to another territory; tools are lent in their own territory only."), field=field
+        )
+
+
+def skills_refusal_for_desk(borrower: User, reasons) -> str:
+    """The skills check's refusal told to the desk about the talent (the check itself speaks to the talent)."""
+    name = borrower.full_name
+    parts = []
+    for reason in reasons:
+        values = {"name": name, "skill": reason.skill_name, "required": reason.required_level}
+        if reason.skill_name.startswith("#"):  # no longer in the catalogue: the check's own words say so
+            parts.append(reason.message)
+        elif reason.expired_on is not None:
+            date_words = format_date(reason.expired_on, "long")
+            parts.append(_("%(name)s's qualification “%(skill)s” expired on %(date)s.", date=date_words, **values))
+        elif reason.held_level is not None:
+            parts.append(
+                _(
+                    "%(name)s has “%(skill)s” at level %(held)d; level %(required)d is needed.",
+                    held=reason.held_level,
+                    **values,
+                )
+            )
+        elif reason.declared_only:
+            parts.append(
+                _(
+                    "%(name)s declared “%(skill)s” but nobody has validated it yet; level %(required)d is needed.",
+                    **values,
+                )
+            )
+        else:
+            parts.append(_("%(name)s does not have “%(skill)s” at level %(required)d yet.", **values))
+    return " ".join(parts)
 
 
 def open_loan_count(user: User) -> int:
@@ -175,12 +221,7 @@ def check_out_item(
         raise Conflict(_("This tool is not available: it is %(status)s.", status=item.status.label.lower()))
     if borrower.role != Role.PARTICIPANT:
         raise ValidationError(_("Tools are lent to talents only."), field="card")
-    if not borrower.active:
-        raise ValidationError(_("This talent's account is not active, so they cannot borrow."), field="card")
-    if borrower.territory_id != item.territory_id:
-        raise ValidationError(
-            _("This talent belongs to another territory; tools are lent in their own territory only."), field="card"
-        )
+    check_borrower(item, borrower, "card")
     rule = rule_for_item(item)
     if not desk and not rule.self_service:
         raise PermissionDenied(desk_only_message(rule))
@@ -208,9 +249,11 @@ def check_out_item(
     decision = may_use_item(borrower, item)
     if not decision.allowed:
         if not (desk and override_reason):
-            message = " ".join(reason.message for reason in decision.reasons)
-            if desk:
+            if desk and borrower.id != actor.id:
+                message = skills_refusal_for_desk(borrower, decision.reasons)
                 message += " " + _("To lend it anyway, write why in the override reason.")
+            else:
+                message = " ".join(reason.message for reason in decision.reasons)
             raise PermissionDenied(message.strip())
     else:
         override_reason = ""
@@ -270,7 +313,7 @@ def return_item(
         condition = Condition(condition)
     except ValueError:
         raise ValidationError(_("Say in what condition the tool comes back."), field="condition") from None
-    note = plain_text(note or "").strip()[:2000]
+    note = plain_text(note or "").strip()[:MAX_NOTE]
     if out_of_service and not is_desk(actor, loan.territory_id):
         out_of_service = False  # only the desk takes a tool out of service
     # Guarded update: two returns at once cannot both succeed.

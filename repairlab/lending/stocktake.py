@@ -185,6 +185,25 @@ def state(stocktake: StockTake) -> StockTakeState:
     return result
 
 
+def counts(stocktake: StockTake) -> dict[str, int]:
+    """How many found, missing and unexpected, counted in the database (two queries, whatever the place holds):
+    what the page's script needs after each scan, without loading the place's items."""
+    here = place_ids(stocktake.location)
+    found, scanned = db.session.execute(
+        sa.select(sa.func.count().filter(Item.location_id.in_(here)), sa.func.count())
+        .select_from(StockTakeScan)
+        .join(Item, Item.id == StockTakeScan.item_id)
+        .where(StockTakeScan.stock_take_id == stocktake.id)
+    ).one()
+    seen = sa.select(StockTakeScan.item_id).where(StockTakeScan.stock_take_id == stocktake.id)
+    missing = db.session.scalar(
+        sa.select(sa.func.count(Item.id)).where(
+            Item.location_id.in_(here), Item.status.not_in(NOT_EXPECTED), Item.id.not_in(seen)
+        )
+    )
+    return {"found": found, "missing": missing, "unexpected": scanned - found}
+
+
 def confirm(actor: User, stocktake: StockTake, *, move_unexpected: bool = True) -> StockTakeState:
     """Close the stock-take: keep the counts, move the unexpected items here, report each missing item."""
     _ensure_allowed(actor, stocktake.territory_id)

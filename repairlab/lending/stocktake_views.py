@@ -168,7 +168,7 @@ def stocktake_scan_json(stocktake_id: int):
         message=result.message,
         code=result.code,
         name=item.name if item is not None else "",
-        counts=stocktake.state(found).counts,
+        counts=stocktake.counts(found),
     )
 
 

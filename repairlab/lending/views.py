@@ -22,7 +22,8 @@ from repairlab.web import form_status, submit, submit_and_return
 DESK = (Role.LAB_MANAGER, Role.ADMIN)
 
 
-def _item_or_404(item_id: int) -> Item:
+def item_or_404(item_id: int) -> Item:
+    """The item of a lending URL, or 404 (also for another territory's item)."""
     item = db.session.get(Item, item_id)
     if item is None:
         abort(404)
@@ -30,7 +31,23 @@ def _item_or_404(item_id: int) -> Item:
     return item
 
 
-def _item_page(item: Item):
+def invalid_message(form, default: str, **by_field: str) -> str:
+    """What a refused small form says: its first wrong field's own message when it has one, else `default`.
+
+    (It validates the form; submit_and_return validates it again, which costs nothing.)
+    """
+    if form.is_submitted() and not form.validate():
+        return by_field.get(next(iter(form.errors), ""), default)
+    return default
+
+
+def too_long(max_chars: int) -> str:
+    """A text was longer than its field takes."""
+    return _("This text is too long: %(num)d characters at most.", num=max_chars)
+
+
+def item_page(item: Item):
+    """Back to the item's page."""
     return redirect(url_for("inventory.item", item_id=item.id))
 
 
@@ -38,13 +55,13 @@ def _item_page(item: Item):
 @roles_required(Role.PARTICIPANT)
 def borrow(item_id: int):
     """A talent borrows the tool whose page they are on."""
-    item = _item_or_404(item_id)
+    item = item_or_404(item_id)
     form = BorrowForm()
     return submit_and_return(
         form,
         lambda: services.check_out_item(current_user, item, current_user, kind=form.kind.data, due_at=form.due_on.data),
         lambda loan: _("Borrowed: bring it back by %(date)s.", date=_due_words(loan)),
-        _item_page(item),
+        item_page(item),
         invalid=_("Choose how long you need the tool, and a valid date."),
     )
 
@@ -64,8 +81,9 @@ def return_loan(loan_id: int):
     if not services.can_return(current_user, loan):
         abort(403 if current_user.role in DESK else 404)
     form = ReturnForm()
+    invalid = invalid_message(form, _("Say in what condition the tool comes back."), note=too_long(services.MAX_NOTE))
     back = request.form.get("next") == "desk" and services.is_desk(current_user)
-    target = redirect(url_for("lending.desk")) if back else _item_page(loan.item)
+    target = redirect(url_for("lending.desk")) if back else item_page(loan.item)
     return submit_and_return(
         form,
         lambda: services.return_item(
@@ -77,7 +95,7 @@ def return_loan(loan_id: int):
         ),
         _("Returned. Thank you!"),
         target,
-        invalid=_("Say in what condition the tool comes back."),
+        invalid=invalid,
     )
 
 

@@ -82,6 +82,11 @@ def can_manage_stages(user: User) -> bool:
     return user.role == Role.ADMIN
 
 
-def may_open_projects(user: User) -> bool:
-    """Roles that may open project pages at all (researchers never do)."""
-    return user.role in READERS or user.role == Role.PARTICIPANT
+def may_follow_projects(user: User) -> bool:
+    """Whether the user follows projects at all (mentors, admins): start projects, move cards on the board."""
+    return user.role in FOLLOWERS
+
+
+def sees_helper_names(user: User) -> bool:
+    """Staff see who else in the territory could help with a missing skill; talents only how many people could."""
+    return user.role in READERS

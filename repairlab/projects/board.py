@@ -8,10 +8,10 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from repairlab.auth import sees_all_territories, territory_scope
+from repairlab.auth import sees_all_territories
 from repairlab.errors import Conflict
 from repairlab.extensions import db
-from repairlab.people.models import Cohort, Role, Territory, User
+from repairlab.people.models import User
 from repairlab.projects import access
 from repairlab.projects.models import (
     MemberRole,
@@ -22,11 +22,12 @@ from repairlab.projects.models import (
     Sector,
     StageChange,
 )
+from repairlab.projects.queries import Choices, filter_choices
 from repairlab.projects.services import move_project
 from repairlab.projects.summary import ProjectSummary, summaries
 from repairlab.web import db_id
 
-# Statuses shown by default: the projects being worked on.
+# Statuses shown by default: every project but the stopped ones (a launched project stays in the last column).
 OPEN = "open"
 STATUS_CHOICES = (OPEN, *(s.value for s in ProjectStatus), "all")
 LANES = ("", "mentor", "cohort")
@@ -72,7 +73,7 @@ class BoardFilters:
         if self.status == "all":
             return None
         if self.status == OPEN:
-            return [ProjectStatus.ACTIVE, ProjectStatus.PAUSED]
+            return [ProjectStatus.ACTIVE, ProjectStatus.PAUSED, ProjectStatus.LAUNCHED]
         return [ProjectStatus(self.status)]
 
     def args(self, **changes) -> dict[str, str | int]:
@@ -97,16 +98,6 @@ class BoardFilters:
             getattr(self, name) != getattr(default, name)
             for name in ("territory_id", "cohort_id", "mentor_id", "sector", "status", "lanes")
         )
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The options of the filter form."""
-
-    territories: list[tuple[int, str]]  # empty unless the user sees every territory
-    cohorts: list[tuple[int, str]]
-    mentors: list[tuple[int, str]]
-    stages: list[ProjectStage]
 
 
 @dataclass
@@ -161,35 +152,6 @@ class Board:
     on: date | None = None
 
 
-def filter_choices(user: User) -> Choices:
-    """Territories (for those who see them all), cohorts, mentors and stages to filter by; four queries at most."""
-    scope = territory_scope(user)
-    territories: list[tuple[int, str]] = []
-    if sees_all_territories(user):
-        territories = [
-            (t.id, t.name) for t in db.session.scalars(sa.select(Territory).order_by(Territory.name, Territory.id))
-        ]
-    prefix = sees_all_territories(user)
-    cohort_stmt = sa.select(Cohort.id, Cohort.name, Territory.code).join(Territory, Territory.id == Cohort.territory_id)
-    mentor_stmt = (
-        sa.select(User.id, User.full_name, Territory.code)
-        .join(Territory, Territory.id == User.territory_id)
-        .where(User.role == Role.MENTOR, User.active.is_(True))
-    )
-    if scope is not None:
-        cohort_stmt = cohort_stmt.where(Cohort.territory_id == scope)
-        mentor_stmt = mentor_stmt.where(User.territory_id == scope)
-    cohorts = [
-        (cid, f"{code} · {name}" if prefix else name)
-        for cid, name, code in db.session.execute(cohort_stmt.order_by(Territory.code, Cohort.start_date, Cohort.name))
-    ]
-    mentors = [
-        (uid, f"{name} ({code})" if prefix else name)
-        for uid, name, code in db.session.execute(mentor_stmt.order_by(User.full_name, User.id))
-    ]
-    return Choices(territories, cohorts, mentors, active_stages())
-
-
 def _project_query(user: User, filters: BoardFilters, stage_ids: list[int]) -> sa.Select:
     stmt = access.visible_projects(user).where(Project.stage_id.in_(stage_ids))
     if filters.territory_id is not None and sees_all_territories(user):
@@ -225,7 +187,7 @@ def build_board(user: User, filters: BoardFilters, *, on: date | None = None) ->
     if filters.cohort_id not in {c for c, _n in choices.cohorts}:
         filters = replace(filters, cohort_id=None)
     columns = [s for s in choices.stages if filters.stage_id in (None, s.id)]
-    can_move = user.role in access.FOLLOWERS
+    can_move = access.may_follow_projects(user)
     if not columns:
         return Board(filters, choices, [], [], 0, can_move, {}, on)
 
@@ -337,14 +299,3 @@ def move_from(
                 )
             )
     return move_project(actor, project, stage, note=note)
-
-
-def active_stages() -> list[ProjectStage]:
-    """Active stages by position (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(ProjectStage)
-            .where(ProjectStage.active.is_(True))
-            .order_by(ProjectStage.position, ProjectStage.id)
-        )
-    )

@@ -16,6 +16,7 @@ from repairlab.projects import access, bp
 from repairlab.projects import board as boards
 from repairlab.projects.board_forms import MoveForm
 from repairlab.projects.models import PROJECT_STATUS_LABELS, SECTOR_LABELS, Project, ProjectStage
+from repairlab.projects.queries import active_stages
 from repairlab.web import MAX_ID, db_id, form_status, safe_next, submit
 
 STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
@@ -63,7 +64,7 @@ def move(project_id: int):
     project = _project_or_404(project_id)
     if not access.can_follow(current_user, project):
         abort(403)
-    stages = boards.active_stages()
+    stages = active_stages()
     form = MoveForm(stages=stages)
     back = safe_next(request.values.get("next")) or url_for("projects.board")
     if request.method == "GET":

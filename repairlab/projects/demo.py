@@ -198,11 +198,15 @@ PRIVATE_NOTE = (
     ["Appeler la mission locale avec l'accord de la personne"],
 )
 
+# One milestone per stage, the one that lets the project move on: those of the stages behind it are done, the
+# current one is due (late on some projects), the next one comes later.
 MILESTONES = [
-    ("Rencontrer dix clients possibles", -120, True),
-    ("Calculer le prix de revient", -30, False),
-    ("Fabriquer la première version", 20, False),
-    ("Ouvrir le statut de micro-entrepreneur", 60, False),
+    "Rencontrer dix clients possibles",
+    "Calculer le prix de revient",
+    "Fabriquer la première version",
+    "Faire essayer le prototype à cinq clients",
+    "Ouvrir le statut de micro-entrepreneur",
+    "Atteindre 1 000 € de ventes par mois",
 ]
 
 
@@ -266,18 +270,20 @@ def _seed_project(ctx: DemoContext, code: str, index: int, idea: tuple, stages: 
         )
         change.changed_at = _at(start + timedelta(days=step * k))
         project.stage_changed_at = change.changed_at
-    # Milestones: one done, one overdue on some projects, some to come.
-    for title, offset, done in MILESTONES:
-        due = today + timedelta(days=offset)
-        if index % 2 == 1 and offset == -30:
-            due = today - timedelta(days=10)  # overdue
-        elif offset == -30:
-            due = today + timedelta(days=10)
+    # Milestones: done for the stages behind, the current one due (ten days late on every other project), the next
+    # one later on.
+    for k, title in enumerate(MILESTONES[: stage_index + 2]):
+        if k < stage_index:
+            due = start + timedelta(days=step * (k + 1) - 7)
+        elif k == stage_index:
+            due = today + timedelta(days=-10 if index % 2 else 12 + 4 * index)
+        else:
+            due = today + timedelta(days=45 + 5 * index)
         milestone = services.add_milestone(mentor, project, title, due)
-        if done or (stage_index == len(stages) - 1 and due < today):
-            milestone.done_on = due - timedelta(days=3)
+        if k < stage_index:
+            milestone.done_on = due - timedelta(days=2)
     # Sessions every three weeks; the fourth project of each territory has not been seen for six weeks.
-    last = today - timedelta(days=45 if index == 3 else 5)
+    last = today - timedelta(days=45 if index == 3 else 3 + 2 * index)
     count = min(2 + stage_index, len(SESSION_NOTES))
     for k in range(count):
         held_on = last - timedelta(days=21 * (count - 1 - k))

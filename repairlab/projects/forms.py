@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -107,8 +106,15 @@ class MilestoneForm(FlaskForm):
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
 
 
-class ActionRowForm(Form):
-    """One new action item entered with a session (an empty row is ignored)."""
+class ActionRowForm(FlaskForm):
+    """One new action item entered with a session (an empty row is ignored).
+
+    A FlaskForm without its own CSRF token (the session form has one) rather than a plain Form: its error messages
+    ("Not a valid choice", "Not a valid date value") are then translated like the others.
+    """
+
+    class Meta:
+        csrf = False
 
     text = StringField(_l("Action item"), validators=[Optional(), Length(max=300)])
     owner_id = OptionalIdSelectField(_l("Who does it"))
@@ -130,6 +136,21 @@ class SessionForm(FlaskForm):
     )
     closed = MultiCheckboxField(_l("Done since the last session"), coerce=int_or_none, validate_choice=True)
     actions = FieldList(FormField(ActionRowForm), min_entries=NEW_ACTION_ROWS, max_entries=NEW_ACTION_ROWS)
+
+
+class SessionEditForm(FlaskForm):
+    """Correct a recorded session (its action items are ticked elsewhere)."""
+
+    held_on = DateField(_l("Date of the session"), validators=[InputRequired()])
+    duration_minutes = IntegerField(
+        _l("Duration (minutes)"), validators=[InputRequired(), NumberRange(min=1, max=1440)]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=5000)])
+    private = BooleanField(
+        _l("Private: for mentors only"),
+        description=_l("The team and the lab managers will not see this session."),
+    )
 
 
 class StageForm(FlaskForm):

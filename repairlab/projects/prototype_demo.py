@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import textwrap
+import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -205,16 +207,27 @@ BY_SECTOR = {
 COLOURS = ("#1d6b4a", "#0b5cad", "#8a5300", "#6a3d9a")
 
 
+def _font() -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, bool]:
+    """A font for the demo photos, and whether it draws French accents (DejaVu does; Pillow's own font does not)."""
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", 28), True
+    except OSError:
+        try:
+            return ImageFont.load_default(size=28), False
+        except TypeError:  # Pillow < 10.1: a small bitmap font
+            return ImageFont.load_default(), False
+
+
 def _photo(label: str, n: int) -> io.BytesIO:
     """A simple demo picture: a coloured card with the version's name."""
     image = Image.new("RGB", (640, 480), COLOURS[n % len(COLOURS)])
     draw = ImageDraw.Draw(image)
     draw.rectangle((40, 40, 600, 440), outline="white", width=6)
-    try:
-        font = ImageFont.load_default(size=28)
-    except TypeError:  # Pillow < 10.1: a small bitmap font
-        font = ImageFont.load_default()
-    draw.multiline_text((70, 200), label.replace(" - ", "\n"), fill="white", font=font, spacing=12)
+    font, accents = _font()
+    if not accents:  # "vélos récupérés" would be drawn with holes: "velos recuperes" reads better
+        label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    text = "\n".join(textwrap.fill(part, 30) for part in label.split(" - "))  # long names stay inside the frame
+    draw.multiline_text((70, 160), text, fill="white", font=font, spacing=12)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80)
     out.seek(0)

@@ -16,6 +16,38 @@ from repairlab.projects.models import MemberRole, Project, ProjectMember, Protot
 MAX_SHOWN = 20
 
 
+# Built once with bound parameters: the item page runs it on every scan, and building (and hashing) the statement
+# cost more than running it.
+_MINE = (
+    sa.select(ProjectMember.id)
+    .where(
+        ProjectMember.project_id == Project.id,
+        ProjectMember.user_id == sa.bindparam("viewer_id", type_=sa.Integer),
+        ProjectMember.role == MemberRole.TEAM,
+    )
+    .exists()
+)
+_USED_BY = (
+    sa.select(
+        Prototype.id,
+        Prototype.name,
+        Project.id,
+        Project.code,
+        Project.name,
+        _MINE.label("mine"),
+        sa.func.count().over().label("total"),
+    )
+    .join(PrototypeItem, PrototypeItem.prototype_id == Prototype.id)
+    .join(Project, Project.id == Prototype.project_id)
+    .where(
+        PrototypeItem.item_id == sa.bindparam("item_id", type_=sa.Integer),
+        Project.territory_id == sa.bindparam("territory_id", type_=sa.Integer),
+    )
+    .order_by(_MINE.desc(), Project.name, Prototype.name, Prototype.id)
+    .limit(MAX_SHOWN)
+)
+
+
 def used_by_context(item: Item, viewer: User | None) -> dict | None:
     """Staff of the territory see every prototype using the item; a talent sees their own team's prototypes by
     name and only a count of the others; anonymous visitors and other roles see nothing. One query."""
@@ -26,30 +58,8 @@ def used_by_context(item: Item, viewer: User | None) -> dict | None:
     staff = viewer.role in READERS
     if not staff and viewer.role != Role.PARTICIPANT:
         return None
-    mine = (
-        sa.select(ProjectMember.id)
-        .where(
-            ProjectMember.project_id == Project.id,
-            ProjectMember.user_id == viewer.id,
-            ProjectMember.role == MemberRole.TEAM,
-        )
-        .exists()
-    )
     rows = db.session.execute(
-        sa.select(
-            Prototype.id,
-            Prototype.name,
-            Project.id,
-            Project.code,
-            Project.name,
-            mine.label("mine"),
-            sa.func.count().over().label("total"),
-        )
-        .join(PrototypeItem, PrototypeItem.prototype_id == Prototype.id)
-        .join(Project, Project.id == Prototype.project_id)
-        .where(PrototypeItem.item_id == item.id, Project.territory_id == item.territory_id)
-        .order_by(mine.desc(), Project.name, Prototype.name, Prototype.id)
-        .limit(MAX_SHOWN)
+        _USED_BY, {"viewer_id": viewer.id, "item_id": item.id, "territory_id": item.territory_id}
     ).all()
     if not rows:
         return None

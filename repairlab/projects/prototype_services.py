@@ -18,11 +18,11 @@ from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationErr
 from repairlab.extensions import db
 from repairlab.inventory.codes import code_readings
 from repairlab.inventory.models import Item, ItemStatus
+from repairlab.inventory.services import plain_text
 from repairlab.pagination import contains
-from repairlab.people.models import Role, User
+from repairlab.people.models import User
 from repairlab.projects import access
 from repairlab.projects.models import (
-    PROTOTYPE_STATUS_LABELS,
     MemberRole,
     Project,
     ProjectMember,
@@ -60,7 +60,7 @@ def _check_edit(actor: User, project: Project) -> None:
 
 
 def _clean_name(name: str | None) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(plain_text(name).split())
     if not name:
         raise ValidationError(_("Give the prototype a name."), field="name")
     if len(name) > MAX_NAME:
@@ -69,7 +69,7 @@ def _clean_name(name: str | None) -> str:
 
 
 def _clean_text(text: str | None, field: str, limit: int = MAX_TEXT) -> str:
-    text = (text or "").strip()
+    text = plain_text(text).strip()
     if len(text) > limit:
         raise ValidationError(_("This text is too long (%(max)d characters at most).", max=limit), field=field)
     return text
@@ -158,6 +158,10 @@ def clean_cost(value: object) -> Decimal | None:
             _("That cost looks wrong: %(max)s € at most.", max=f"{MAX_COST:,.0f}".replace(",", " ")),
             field="materials_cost",
         )
+    # A third decimal is a typing mistake (12.505): refused rather than silently rounded (checked once the amount is
+    # known to be small: quantize() fails on a huge exponent).
+    if cost != cost.quantize(Decimal("0.01")):
+        raise ValidationError(_("Write the cost as a number of euros, e.g. 12.50."), field="materials_cost")
     return cost.quantize(Decimal("0.01"))
 
 
@@ -496,25 +500,9 @@ def load_prototype(prototype_id: int) -> Prototype | None:
     return db.session.scalars(stmt).unique().one_or_none()
 
 
-def prototypes_of(project: Project) -> list[Prototype]:
-    """A project's prototypes with their versions (for the project page: name, latest version, status)."""
-    stmt = (
-        sa.select(Prototype)
-        .where(Prototype.project_id == project.id)
-        .options(selectinload(Prototype.versions))
-        .order_by(Prototype.name)
-    )
-    return list(db.session.scalars(stmt))
-
-
 def money(value: Decimal | None) -> str:
     """A cost in euros in the user's language ("12,50 €")."""
     return format_currency(value, "EUR") if value is not None else "—"
-
-
-def status_label(status: PrototypeStatus) -> str:
-    """The status in words."""
-    return str(PROTOTYPE_STATUS_LABELS[status])
 
 
 def team_of(project: Project) -> list[User]:
@@ -565,7 +553,7 @@ def prototype_matching(prototype: Prototype, viewer: User) -> PrototypeMatching:
     """
     project = prototype.project
     needs: Sequence[PrototypeSkill] = sorted(prototype.skills, key=lambda n: n.skill.name.casefold())
-    show_names = viewer.role in (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
+    show_names = access.sees_helper_names(viewer)
     if not needs:
         return PrototypeMatching([], show_names)
     team = team_of(project)

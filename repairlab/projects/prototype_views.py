@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from repairlab import images
 from repairlab.auth import roles_required
@@ -84,14 +83,6 @@ def _page(prototype: Prototype | int, anchor: str | None = None) -> str:
     return url_for("projects.prototype", prototype_id=pid, _anchor=anchor)
 
 
-def project_url(project: Project) -> str | None:
-    """The project's page (None while that page does not exist)."""
-    try:
-        return url_for("projects.project", project_id=project.id)
-    except BuildError:
-        return None
-
-
 # --- Prototype ------------------------------------------------------------------------------------
 
 
@@ -111,9 +102,7 @@ def prototype_new(project_id: int):
         lambda created: url_for("projects.prototype_version_new", prototype_id=created.id),
     )
     return done or (
-        render_template(
-            "projects/prototype_form.html", form=form, project=project, prototype=None, project_url=project_url(project)
-        ),
+        render_template("projects/prototype_form.html", form=form, project=project, prototype=None),
         form_status(),
     )
 
@@ -131,7 +120,6 @@ def prototype(prototype_id: int):
     context = {
         "prototype": prototype,
         "project": project,
-        "project_url": project_url(project),
         "versions": sorted(prototype.versions, key=lambda v: v.number, reverse=True),
         "items": sorted(prototype.items, key=lambda link: (link.item.name.casefold(), link.item.code)),
         "team": services.team_of(project),
@@ -176,7 +164,6 @@ def prototype_edit(prototype_id: int):
             form=form,
             project=prototype.project,
             prototype=prototype,
-            project_url=project_url(prototype.project),
         ),
         form_status(),
     )
@@ -225,7 +212,6 @@ def prototype_version_new(prototype_id: int):
             form=form,
             prototype=prototype,
             version=None,
-            project_url=project_url(prototype.project),
         ),
         form_status(),
     )
@@ -253,7 +239,6 @@ def prototype_version_edit(version_id: int):
             form=form,
             prototype=version.prototype,
             version=version,
-            project_url=project_url(version.prototype.project),
         ),
         form_status(),
     )
@@ -334,7 +319,6 @@ def prototype_items(prototype_id: int):
     return render_template(
         "projects/prototype_items.html",
         prototype=prototype,
-        project_url=project_url(prototype.project),
         query=query,
         found=found,
         linked=linked,

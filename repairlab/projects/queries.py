@@ -9,25 +9,20 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from repairlab.auth import sees_all_territories, territory_scope
 from repairlab.extensions import db
 from repairlab.pagination import contains
-from repairlab.people.models import Role, User
+from repairlab.people.models import Cohort, Role, Territory, User
 from repairlab.projects import access
 from repairlab.projects.models import (
     MemberRole,
     Project,
     ProjectMember,
+    ProjectStage,
     ProjectStatus,
     Sector,
 )
 from repairlab.web import db_id
-
-
-def _id(args, name: str) -> int | None:
-    try:
-        return db_id(args.get(name, ""))
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass
@@ -49,10 +44,10 @@ class ProjectFilters:
         status = args.get("status", "")
         return cls(
             q=(args.get("q", "") or "").strip()[:100],
-            territory_id=_id(args, "territory"),
-            cohort_id=_id(args, "cohort"),
-            mentor_id=_id(args, "mentor"),
-            stage_id=_id(args, "stage"),
+            territory_id=args.get("territory", type=db_id),
+            cohort_id=args.get("cohort", type=db_id),
+            mentor_id=args.get("mentor", type=db_id),
+            stage_id=args.get("stage", type=db_id),
             sector=sector if sector in {s.value for s in Sector} else "",
             status=status if status in {s.value for s in ProjectStatus} else "",
         )
@@ -100,6 +95,67 @@ def project_page_query(project_id: int) -> Project | None:
         )
         .where(Project.id == project_id)
     )
+
+
+# --- Filter choices ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The options of the filter form."""
+
+    territories: list[tuple[int, str]]  # empty unless the user sees every territory
+    cohorts: list[tuple[int, str]]
+    mentors: list[tuple[int, str]]
+    stages: list[ProjectStage]
+
+
+def filter_choices(user: User, *, every_stage: bool = False) -> Choices:
+    """Territories (for those who see them all), cohorts, mentors and stages to filter by; four queries at most.
+
+    The board and the list share it; the board's columns are the stages in use, the list also filters by the others.
+    """
+    scope = territory_scope(user)
+    territories: list[tuple[int, str]] = []
+    if sees_all_territories(user):
+        territories = [
+            (t.id, t.name) for t in db.session.scalars(sa.select(Territory).order_by(Territory.name, Territory.id))
+        ]
+    prefix = sees_all_territories(user)
+    cohort_stmt = sa.select(Cohort.id, Cohort.name, Territory.code).join(Territory, Territory.id == Cohort.territory_id)
+    mentor_stmt = (
+        sa.select(User.id, User.full_name, Territory.code)
+        .join(Territory, Territory.id == User.territory_id)
+        .where(User.role == Role.MENTOR, User.active.is_(True))
+    )
+    if scope is not None:
+        cohort_stmt = cohort_stmt.where(Cohort.territory_id == scope)
+        mentor_stmt = mentor_stmt.where(User.territory_id == scope)
+    cohorts = [
+        (cid, f"{code} · {name}" if prefix else name)
+        for cid, name, code in db.session.execute(cohort_stmt.order_by(Territory.code, Cohort.start_date, Cohort.name))
+    ]
+    mentors = [
+        (uid, f"{name} ({code})" if prefix else name)
+        for uid, name, code in db.session.execute(mentor_stmt.order_by(User.full_name, User.id))
+    ]
+    return Choices(territories, cohorts, mentors, all_stages() if every_stage else active_stages())
+
+
+def active_stages() -> list[ProjectStage]:
+    """Active stages by position (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(ProjectStage)
+            .where(ProjectStage.active.is_(True))
+            .order_by(ProjectStage.position, ProjectStage.id)
+        )
+    )
+
+
+def all_stages() -> list[ProjectStage]:
+    """Every stage by position, in use or not (one query)."""
+    return list(db.session.scalars(sa.select(ProjectStage).order_by(ProjectStage.position, ProjectStage.id)))
 
 
 # --- Charts --------------------------------------------------------------------------------------

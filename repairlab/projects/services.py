@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from repairlab.audit.services import record, snapshot
@@ -52,7 +52,7 @@ def move_project(actor: User, project: Project, stage: ProjectStage, *, note: st
     """
     if not access.can_follow(actor, project):
         raise PermissionDenied(_("Only the project's mentors can change its stage."))
-    note = (note or "").strip()
+    note = plain_text(note).strip()
     if not note:
         raise ValidationError(_("Say in a few words why the project moves."), field="note")
     if len(note) > MAX_NOTE:
@@ -161,12 +161,26 @@ def create_stage(actor: User | None, name: str, *, description: str = "") -> Pro
 
 
 def update_stage(actor: User, stage: ProjectStage, *, name: str, description: str, active: bool) -> ProjectStage:
-    """Rename a stage, change its description, or (de)activate it; at least one stage stays active."""
+    """Rename a stage, change its description, or (de)activate it; at least one stage stays active.
+
+    A stage still holding projects stays in use: the board shows only the stages in use, and its projects would
+    vanish from it.
+    """
     _check_stage_admin(actor)
     before = snapshot(stage, STAGE_FIELDS)
     name = _stage_name(name, stage)
     description = _text(description, MAX_TEXT, "description")
     if stage.active and not active:
+        held = db.session.scalar(sa.select(sa.func.count()).where(Project.stage_id == stage.id))
+        if held:
+            raise Conflict(
+                ngettext(
+                    "%(num)d project is at this stage: move it to another stage first, then stop using this one.",
+                    "%(num)d projects are at this stage: move them to another stage first, then stop using this one.",
+                    held,
+                ),
+                field="active",
+            )
         others = db.session.scalar(
             sa.select(sa.func.count()).where(ProjectStage.active.is_(True), ProjectStage.id != stage.id)
         )
@@ -202,9 +216,7 @@ def delete_stage(actor: User, stage: ProjectStage) -> None:
     _check_stage_admin(actor)
     used = db.session.scalar(sa.select(sa.func.count()).where(Project.stage_id == stage.id))
     if used:
-        raise Conflict(
-            _("Projects are at this stage: it cannot be deleted. Deactivate it instead, or move the projects first.")
-        )
+        raise Conflict(_("Projects are at this stage: it cannot be deleted. Move them to another stage first."))
     in_history = db.session.scalar(
         sa.select(sa.func.count()).where(
             sa.or_(StageChange.to_stage_id == stage.id, StageChange.from_stage_id == stage.id)
@@ -737,6 +749,44 @@ def record_session(
     after = snapshot(session, SESSION_FIELDS)
     after.update(new_actions=len(drafts), closed_actions=[a.id for a in to_close])
     record(actor, "project.session", project, after=after, label=_audit_label(project))
+    return session
+
+
+def update_session(
+    actor: User,
+    session: MentorSession,
+    *,
+    held_on: date | None,
+    duration_minutes: int | None,
+    notes: str = "",
+    decisions: str = "",
+    private: bool = False,
+) -> MentorSession:
+    """Correct a recorded session: its date, duration, notes, decisions, and whether it is private to mentors.
+
+    A note written for the team by mistake can be made private afterwards. The action items stay as they are (they
+    are ticked on the project page or at the next session). The audit keeps the fields, never the notes.
+    """
+    project = session.project
+    _require(_may(access.can_follow, actor, project), _("Only the project's mentors can record a session."))
+    held_on = _check_date(held_on, "held_on", past_only=True)
+    if duration_minutes is None or not 1 <= duration_minutes <= MAX_DURATION:
+        raise ValidationError(
+            _("The duration is between 1 and %(max)d minutes.", max=MAX_DURATION), field="duration_minutes"
+        )
+    before = snapshot(session, SESSION_FIELDS)
+    session.held_on, session.duration_minutes, session.private = held_on, duration_minutes, bool(private)
+    session.notes = _text(notes, MAX_TEXT, "notes")
+    session.decisions = _text(decisions, MAX_TEXT, "decisions")
+    db.session.flush()
+    record(
+        actor,
+        "project.session_update",
+        project,
+        before=before,
+        after=snapshot(session, SESSION_FIELDS),
+        label=_audit_label(project),
+    )
     return session
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
 
-from repairlab.auth import has_role, roles_required, territory_scope
+from repairlab.auth import has_role, roles_required
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people.models import Cohort, Role, Territory, User
@@ -23,12 +23,15 @@ from repairlab.projects.forms import (
     MilestoneForm,
     NewProjectForm,
     ProjectForm,
+    SessionEditForm,
     SessionForm,
     StageForm,
     StatusForm,
 )
 from repairlab.projects.models import (
     METRIC_LABELS,
+    PROJECT_STATUS_LABELS,
+    SECTOR_LABELS,
     ActionItem,
     FigureEntry,
     MemberRole,
@@ -38,13 +41,17 @@ from repairlab.projects.models import (
     Project,
     ProjectMember,
     ProjectStage,
-    ProjectStatus,
     Prototype,
-    Sector,
     StageChange,
 )
-from repairlab.projects.queries import ProjectFilters, line_chart, project_page_query, project_query
-from repairlab.projects.summary import summaries
+from repairlab.projects.queries import (
+    ProjectFilters,
+    filter_choices,
+    line_chart,
+    project_page_query,
+    project_query,
+)
+from repairlab.projects.summary import stale_days, summaries
 from repairlab.web import db_id, form_status, submit, submit_and_return
 
 PROJECT_ROLES = (Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
@@ -54,18 +61,8 @@ LABEL_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
 PAGE_SESSIONS = 30
 
 
-@bp.context_processor
-def _endpoints() -> dict:
-    """Endpoints of the other parts of the domain (board, prototypes), linked only once they exist."""
-    return {"endpoints": current_app.view_functions}
-
-
 def _today() -> date:
     return date.today()
-
-
-def _stale_days() -> int:
-    return int(current_app.config.get("PROJECT_SESSION_STALE_DAYS", 30))
 
 
 def _load(project_id: int) -> Project:
@@ -105,26 +102,6 @@ def _back(project: Project, anchor: str = "") -> str:
 # --- The list ------------------------------------------------------------------------------------
 
 
-def _filter_choices(user: User) -> dict:
-    """Stages, cohorts, mentors and territories to filter by, within the user's scope (four queries at most)."""
-    scope = territory_scope(user)
-    cohorts = sa.select(Cohort).options(joinedload(Cohort.territory)).order_by(Cohort.start_date, Cohort.name)
-    mentors = sa.select(User).where(User.role == Role.MENTOR).order_by(User.full_name)
-    if scope is not None:
-        cohorts = cohorts.where(Cohort.territory_id == scope)
-        mentors = mentors.where(User.territory_id == scope)
-    return {
-        "stages": list(db.session.scalars(sa.select(ProjectStage).order_by(ProjectStage.position, ProjectStage.id))),
-        "cohorts": list(db.session.scalars(cohorts)),
-        "mentors": list(db.session.scalars(mentors)),
-        "territories": list(db.session.scalars(sa.select(Territory).order_by(Territory.name)))
-        if user.role == Role.ADMIN
-        else [],
-        "sectors": list(Sector),
-        "statuses": list(ProjectStatus),
-    }
-
-
 @bp.route("/")
 @roles_required(*PROJECT_ROLES)
 def index():
@@ -141,8 +118,10 @@ def index():
         facts=facts,
         filters=filters,
         talent=talent,
-        choices={} if talent else _filter_choices(current_user),
-        can_create=has_role(current_user, *FOLLOW_ROLES),
+        choices=None if talent else filter_choices(current_user, every_stage=True),
+        sectors=SECTOR_LABELS,
+        statuses=PROJECT_STATUS_LABELS,
+        can_create=access.may_follow_projects(current_user),
         can_manage_stages=access.can_manage_stages(current_user),
         today=_today(),
     )
@@ -337,8 +316,6 @@ def project(project_id: int):
     )
     summary = summaries([project])[project.id]
     overdue = [m for m in milestones if services.is_overdue(m, today)]
-    # A paused, stopped or launched project is not expected to meet its mentors regularly.
-    stale = project.status == ProjectStatus.ACTIVE and summary.session_stale
     return render_template(
         "projects/project.html",
         project=project,
@@ -353,8 +330,8 @@ def project(project_id: int):
         prototypes=prototypes,
         last_session=summary.last_session_on,
         missing_skills=summary.missing_skills,
-        stale=stale,
-        stale_days=_stale_days(),
+        stale=summary.session_stale,
+        stale_days=stale_days(),
         today=today,
         can_edit=access.can_edit(current_user, project),
         can_follow=access.can_follow(current_user, project),
@@ -615,6 +592,32 @@ def session_new(project_id: int):
     return render_template(
         "projects/session_form.html", form=form, project=project, open_actions=open_actions
     ), form_status()
+
+
+@bp.route("/<int:project_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*FOLLOW_ROLES)
+def session_edit(project_id: int, session_id: int):
+    """Correct a session: date, duration, notes, decisions, private or not."""
+    project = _followed(project_id)
+    session = _child(MentorSession, session_id, project)
+    form = SessionEditForm(obj=session)
+    done = submit(
+        form,
+        lambda: services.update_session(
+            current_user,
+            session,
+            held_on=form.held_on.data,
+            duration_minutes=form.duration_minutes.data,
+            notes=form.notes.data or "",
+            decisions=form.decisions.data or "",
+            private=form.private.data,
+        ),
+        _("Session saved."),
+        _back(project, "sessions"),
+    )
+    if done:
+        return done
+    return render_template("projects/session_edit.html", form=form, project=project, session=session), form_status()
 
 
 @bp.route("/<int:project_id>/actions/<int:action_id>/done", methods=["POST"])

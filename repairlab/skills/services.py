@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum
+from types import SimpleNamespace
 from typing import IO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -886,15 +887,33 @@ def _usage_item(req: Requirement, skill: Skill | None, held: HeldSkill | None) -
     )
 
 
-def may_use(user: User, requirements: Sequence[Requirement], *, on: date | None = None) -> UsageDecision:
+def may_use(
+    user: User,
+    requirements: Sequence[Requirement],
+    *,
+    on: date | None = None,
+    skill_names: dict[int, str] | None = None,
+    holdings: Iterable | None = None,
+) -> UsageDecision:
     """May this person use a thing that needs these skills? Each requirement is checked and explained.
 
     Only validated, unexpired skills count; a declared skill never does. Roles are not considered:
-    whether staff are exempt is the caller's rule. Two queries, whatever the number of requirements.
+    whether staff are exempt is the caller's rule. Two queries, whatever the number of requirements; none when
+    the caller read them already: skill_names (skill id -> name, of every required skill that exists) and
+    holdings (this person's active validation records of those skills, as rows of talent_id, skill_id, kind,
+    level, validated_on, expires_on, id).
     """
     on = on or today()
-    skills = _load_skills(requirements)
-    held = current_levels([user.id], list(skills), on=on) if skills else {}
+    if skill_names is None:
+        skills = _load_skills(requirements)
+    else:
+        for req in requirements:
+            check_level(req.min_level, field="min_level")
+        skills = {skill_id: SimpleNamespace(name=name) for skill_id, name in skill_names.items()}
+    if holdings is not None:
+        held = _held_from_rows((row for row in holdings if row[0] == user.id), on)
+    else:
+        held = current_levels([user.id], list(skills), on=on) if skills else {}
     items = [_usage_item(req, skills.get(req.skill_id), held.get((user.id, req.skill_id))) for req in requirements]
     reasons = [item for item in items if not item.met]
     return UsageDecision(allowed=not reasons, reasons=reasons, items=items)

@@ -3,7 +3,6 @@ lending that respects reservations, and the pages (item panel, my reservations, 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from repairlab.lending import policies, reservations, services
 from repairlab.lending.models import Loan, Reservation, ReservationDay, ReservationStatus
 from repairlab.people.models import Role, User
 from tests.inventory.conftest import english
+from tests.lending.conftest import run_together
 
 THREADS = 6
 
@@ -342,33 +342,6 @@ def test_the_desk_cannot_lend_to_another_talent_what_is_reserved_today(db, tool,
 # --- Concurrency ------------------------------------------------------------------------------------------
 
 
-def _run_together(app, count: int, work) -> list:
-    """Run work(i) in `count` threads, each with its own app context and session, released at once."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        with app.app_context():
-            from flask import g
-
-            g.lang = "en"
-            barrier.wait()
-            try:
-                results[i] = work(i)
-            except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-                _db.session.rollback()
-                results[i] = error
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_talents_reserving_overlapping_days_at_once_get_one_reservation(app, db, tool, make_talent):
     talent_ids = [make_talent().id for _ in range(THREADS)]
     tool_id = tool.id
@@ -380,7 +353,7 @@ def test_talents_reserving_overlapping_days_at_once_get_one_reservation(app, db,
         _db.session.commit()
         return "ok"
 
-    results = _run_together(app, THREADS, reserve)
+    results = run_together(app, THREADS, reserve)
     assert results.count("ok") == 1, results
     assert all(isinstance(r, Conflict) for r in results if r != "ok"), results
     db.session.expire_all()
@@ -401,7 +374,7 @@ def test_when_all_pass_the_check_the_database_keeps_one_reservation(app, db, too
         _db.session.commit()
         return "ok"
 
-    results = _run_together(app, THREADS, reserve)
+    results = run_together(app, THREADS, reserve)
     assert results.count("ok") == 1, results
     assert all(isinstance(r, Conflict) and "just reserved" in str(r) for r in results if r != "ok"), results
     db.session.expire_all()
@@ -588,7 +561,7 @@ def test_a_loan_and_a_reservation_of_the_same_days_at_once_never_both_pass(app, 
         _db.session.commit()
         return "ok"
 
-    results = _run_together(app, 2, act)
+    results = run_together(app, 2, act)
     assert results.count("ok") == 1, results
     assert all(isinstance(r, Conflict) for r in results if r != "ok"), results
 

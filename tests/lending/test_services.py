@@ -11,13 +11,12 @@ import sqlalchemy as sa
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db as _db
-from repairlab.inventory import requirements
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus, ProblemReport
 from repairlab.lending import services
 from repairlab.lending.models import Loan, LoanKind
 from repairlab.people.models import Role, User
-from repairlab.skills import services as skills
+from tests.lending.conftest import run_together
 
 THREADS = 8
 
@@ -125,16 +124,6 @@ def test_a_talent_cannot_lend_to_someone_else(db, tool, talent, make_talent):
 def test_a_mentor_cannot_borrow_or_lend(db, tool, make_user, talent):
     mentor = make_user(Role.MENTOR)
     _refused(db, PermissionDenied, lambda: services.check_out_item(mentor, tool, talent, kind="in_lab"), tool)
-
-
-@pytest.fixture
-def risky_tool(db, tool, admin):
-    """The tool requires a safety skill at level 2."""
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
-    requirements.add_requirement(admin, item=tool, skill=skill, min_level=2)
-    db.session.commit()
-    return tool
 
 
 def test_a_missing_skill_refuses_with_the_reason_in_plain_words(db, app, risky_tool, talent):
@@ -261,30 +250,6 @@ def test_member_cards_are_opaque_and_found_by_token_or_url(db, app, talent):
 # --- Concurrency ----------------------------------------------------------------------------------
 
 
-def _run_together(app, count: int, work) -> list:
-    """Run work(i) in `count` threads, each with its own app context and session, released at once."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[i] = work(i)
-            except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-                _db.session.rollback()
-                results[i] = error
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_eight_talents_borrowing_one_tool_at_once_get_one_loan(app, db, tool, make_talent):
     talent_ids = [make_talent().id for _ in range(THREADS)]
     tool_id = tool.id
@@ -296,7 +261,7 @@ def test_eight_talents_borrowing_one_tool_at_once_get_one_loan(app, db, tool, ma
         _db.session.commit()
         return "ok"
 
-    results = _run_together(app, THREADS, borrow)
+    results = run_together(app, THREADS, borrow)
     assert results.count("ok") == 1, results
     refusals = [r for r in results if r != "ok"]
     assert len(refusals) == THREADS - 1
@@ -324,10 +289,10 @@ def test_when_all_see_the_tool_available_the_database_refuses_all_but_one(app, d
         _db.session.commit()
         return "ok"
 
-    results = _run_together(app, THREADS, borrow)
+    results = run_together(app, THREADS, borrow)
     assert results.count("ok") == 1, results
     assert all(
-        isinstance(r, Conflict) and "vient d’être prêté" in str(r)  # the index path, not the pre-check
+        isinstance(r, Conflict) and "just been lent" in str(r)  # the index path, not the pre-check
         for r in results
         if r != "ok"
     ), results
@@ -353,7 +318,7 @@ def test_loans_to_a_talent_one_below_the_limit_at_once_make_exactly_one(app, db,
         _db.session.commit()
         return "ok"
 
-    results = _run_together(app, THREADS, borrow)
+    results = run_together(app, THREADS, borrow)
     assert results.count("ok") == 1, results
     assert all(isinstance(r, Conflict) and "limit is reached" in str(r) for r in results if r != "ok"), results
     db.session.expire_all()

@@ -369,3 +369,21 @@ def test_a_json_scan_that_is_not_an_object_asks_for_a_code(client, login, manage
     english(login(manager))
     response = client.post(f"/lending/stocktake/{open_take.id}/scan.json", json=body)
     assert response.status_code == 400 and response.get_json()["kind"] == "unknown"
+
+
+def test_the_counts_after_a_scan_match_the_lists_without_loading_them(
+    db, manager, make_item, shelf, bin_, elsewhere, open_take, query_counter
+):
+    on_shelf = _item(make_item, "Multimètre", shelf)
+    _item(make_item, "Fer à souder", bin_)
+    on_loan = _item(make_item, "Perceuse", shelf)
+    on_loan.status = inventory.ItemStatus.ON_LOAN
+    stray = _item(make_item, "Pince", elsewhere)
+    db.session.commit()
+    for item in (on_shelf, stray, on_loan):
+        _scan(db, manager, open_take, item.code)
+    assert open_take.location.path  # loaded, as on the page
+    with query_counter() as count:
+        counts = stocktake.counts(open_take)
+    assert counts == stocktake.state(open_take).counts == {"found": 2, "missing": 1, "unexpected": 1}
+    assert count.value <= 2

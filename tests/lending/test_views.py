@@ -132,7 +132,7 @@ def test_the_desk_lists_overdue_with_how_to_reach_the_talent(db, client, login, 
     overdue = page[page.index('id="overdue-title"') : page.index('id="due-today-title"')]
     assert "Ponceuse" in overdue and "Yanis Retard" in overdue and "10 days late" in overdue
     assert "tel:06 12 34 56 78" in overdue and f"mailto:{talent.email}" in overdue
-    out = page[page.index('id="out-title"') :]
+    out = page[page.index('id="due-later-title"') :]
     assert "Scie" in out and "Ponceuse" not in out
 
 

@@ -54,6 +54,7 @@ def _project(w, prefix: str = ""):
             actions=[services.ActionDraft("Faire un devis type")],
         )
         w[f"{prefix}pm_action"] = session.actions[0]
+        w[f"{prefix}pm_session"] = session
         w[f"{prefix}pm_team_member"] = db.session.scalar(
             sa.select(ProjectMember).where(
                 ProjectMember.project_id == project.id, ProjectMember.role == MemberRole.TEAM
@@ -147,6 +148,12 @@ PROJECT_MATRIX = [
         lambda w: f"{_p(w)}/sessions/new",
         FOLLOWERS,
         other_url=lambda w: f"{_p(w, 'other_')}/sessions/new",
+    ),
+    Route(
+        "projects.session_edit",
+        lambda w: f"{_p(w)}/sessions/{_child('session', w)}/edit",
+        FOLLOWERS,
+        other_url=lambda w: f"{_p(w, 'other_')}/sessions/{_child('session', w, 'other_')}/edit",
     ),
     Route(
         "projects.action_done",

@@ -68,12 +68,14 @@ def test_next_and_previous_stages_are_offered_except_at_the_ends(admin, territor
     assert (last.previous_stage, last.next_stage) == (stages[-2], None)
 
 
-def test_by_default_active_and_paused_projects_show(db, admin, territory, stages, make_project):
+def test_by_default_every_project_but_the_stopped_ones_shows(db, admin, territory, stages, make_project):
     make_project(territory, name="Actif")
     paused = make_project(territory, name="En pause")
     stopped = make_project(territory, name="Arrêté")
+    launched = make_project(territory, name="Lancé", stage=stages[-1])
     paused.status = ProjectStatus.PAUSED
     stopped.status, stopped.stop_reason = ProjectStatus.STOPPED, "Plus de local"
+    launched.status = ProjectStatus.LAUNCHED
     db.session.commit()
 
     shown = build_board(admin, BoardFilters(), on=ON)
@@ -82,6 +84,8 @@ def test_by_default_active_and_paused_projects_show(db, admin, territory, stages
 
     assert _names(_cell(shown, stages[0])) == ["Actif", "En pause"]
     assert _cell(shown, stages[0]).cards[1].summary.paused
+    # The last column is not always empty: launched projects stay on the board.
+    assert _names(_cell(shown, stages[-1])) == ["Lancé"]
     assert len(_cell(everything, stages[0]).cards) == 3
     assert _names(_cell(only_stopped, stages[0])) == ["Arrêté"]
 
@@ -247,3 +251,11 @@ def test_with_many_lanes_each_cell_shows_fewer_cards():
     assert boards._cell_cap(BoardFilters(lanes="mentor"), 78) == boards.CARD_BUDGET // 78
     assert boards._cell_cap(BoardFilters(lanes="mentor"), 10_000) == boards.MIN_CELL_CAP
     assert boards._cell_cap(BoardFilters(stage_id=3), 1) == boards.STAGE_CAP
+
+
+def test_control_characters_are_removed_from_a_move_note(db, mentor, territory, stages, make_project):
+    # PostgreSQL refuses a NUL byte in text: a service called by an import or the demo must never send one.
+    project = make_project(territory, mentors=[mentor])
+    change = boards.move_from(mentor, project, stages[1], note="Clients\x00 trouvés", from_stage_id=None)
+    db.session.commit()
+    assert change.note == "Clients trouvés"

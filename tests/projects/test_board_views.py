@@ -85,6 +85,21 @@ def test_a_paused_project_says_so(db, client, login, mentor, project):
     assert "board-card-paused" in html and "flag-paused" in html
 
 
+def test_a_stopped_or_launched_project_says_so_in_words(db, client, login, mentor, project, make_project, stages):
+    from repairlab.projects.models import ProjectStatus
+
+    project.status, project.stop_reason = ProjectStatus.STOPPED, "Plus de local"
+    launched = make_project(project.territory, mentors=[mentor], stage=stages[-1], name="Déjà lancé")
+    launched.status = ProjectStatus.LAUNCHED
+    db.session.commit()
+    login(mentor)
+
+    html = client.get("/projects/board?status=all").get_data(as_text=True)
+
+    assert "flag-stopped" in html and ">Stopped</strong>" in html
+    assert "flag-launched" in html and ">Launched</strong>" in html
+
+
 def test_a_lab_manager_sees_the_board_without_move_controls(client, login, manager, project):
     login(manager)
 

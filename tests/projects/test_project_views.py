@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +11,7 @@ import sqlalchemy as sa
 
 from repairlab.people.models import Role
 from repairlab.projects import services
-from repairlab.projects.models import FigureEntry, Milestone, Project, ProjectStatus, Sector
+from repairlab.projects.models import FigureEntry, MentorSession, Milestone, Project, ProjectStatus, Sector
 
 
 @pytest.fixture
@@ -75,6 +77,30 @@ def test_private_sessions_are_hidden_from_the_team_and_lab_managers(
         assert "Difficultés personnelles" not in page and "Private session" not in page
     page = login(mentor).get(f"/projects/{project.id}").text
     assert "Difficultés personnelles" in page and "Private session" in page
+
+
+def test_private_notes_and_their_action_items_leak_through_no_other_page_nor_the_audit_log(
+    db, client, login, project, mentor, talent, make_user
+):
+    from repairlab.audit.models import AuditEntry
+
+    _session(
+        db,
+        mentor,
+        project,
+        notes="Difficultés personnelles",
+        decisions="Alléger le mois",
+        private=True,
+        actions=[services.ActionDraft("Appeler la mission locale", talent.id)],
+    )
+    secrets = ("Difficultés personnelles", "Alléger le mois", "Appeler la mission locale")
+    for viewer in (talent, make_user(Role.LAB_MANAGER)):
+        viewer_client = login(viewer)
+        for url in ("/", "/projects/", f"/projects/{project.id}", f"/projects/{project.id}/figures", "/projects/board"):
+            page = viewer_client.get(url).text
+            assert not any(secret in page for secret in secrets), url
+    logged = " ".join(str((e.before, e.after)) for e in db.session.scalars(sa.select(AuditEntry)))
+    assert not any(secret in logged for secret in secrets)
 
 
 # --- Flags, figures, history ----------------------------------------------------------------------
@@ -231,6 +257,45 @@ def test_a_session_with_a_bad_duration_is_refused_and_nothing_saved(db, client, 
     assert services.open_actions(project, include_private=True) == []
 
 
+def _session_count(db, project) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(MentorSession.project_id == project.id))
+
+
+def test_an_action_item_due_too_far_away_is_refused_with_a_visible_message(db, client, login, project, mentor):
+    response = login(mentor).post(
+        f"/projects/{project.id}/sessions/new",
+        data={
+            "held_on": date.today().isoformat(),
+            "duration_minutes": "30",
+            "actions-0-text": "Ouvrir un compte pro",
+            "actions-0-due_on": "3000-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="actions-error"' in response.text and "too far in the future" in response.text
+    assert _session_count(db, project) == 0
+
+
+def test_an_action_item_for_someone_outside_the_project_is_refused_in_french(
+    db, app, client, login, project, mentor, make_user, monkeypatch
+):
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "fr")
+    outsider = make_user(Role.PARTICIPANT)
+    response = login(mentor).post(
+        f"/projects/{project.id}/sessions/new",
+        data={
+            "held_on": date.today().isoformat(),
+            "duration_minutes": "30",
+            "actions-0-text": "Ouvrir un compte pro",
+            "actions-0-owner_id": str(outsider.id),
+        },
+    )
+    assert response.status_code == 400
+    assert "Not a valid choice" not in response.text
+    assert "pas un choix valide" in response.text
+    assert _session_count(db, project) == 0
+
+
 def test_garbage_input_never_breaks_the_forms(db, client, login, project, mentor):
     mentor_client = login(mentor)
     for url, data in (
@@ -335,3 +400,48 @@ def test_lab_managers_get_a_link_to_print_the_label(client, login, project, make
 def test_the_project_label_is_printed_with_its_name(client, login, project, make_user):
     response = login(make_user(Role.LAB_MANAGER)).get(f"/labels/{project.code}.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
+
+
+def test_moving_from_the_project_page_comes_back_to_it(db, client, login, project, mentor, stages):
+    page = login(mentor).get(f"/projects/{project.id}").text
+    link = html.unescape(re.search(r'href="([^"]*/move\?[^"]*)"', page).group(1))
+    form = client.get(link).text
+    back = html.unescape(re.search(r'name="next" type="hidden" value="([^"]*)"', form).group(1))
+    response = client.post(
+        f"/projects/{project.id}/move", data={"stage": stages[1].id, "note": "Besoin confirmé", "next": back}
+    )
+    assert response.status_code == 302 and response.location == f"/projects/{project.id}"
+
+
+def test_a_mentor_corrects_a_session_and_makes_it_private(db, client, login, project, mentor, talent):
+    session = _session(db, mentor, project, notes="Dettes : orientation vers un conseiller")
+    response = login(mentor).post(
+        f"/projects/{project.id}/sessions/{session.id}/edit",
+        data={"held_on": session.held_on.isoformat(), "duration_minutes": "45", "notes": session.notes, "private": "y"},
+    )
+    assert response.status_code == 302
+    assert "Dettes" not in login(talent).get(f"/projects/{project.id}").text
+
+
+def test_a_session_of_another_project_is_not_found_from_this_one(db, client, login, project, mentor, make_project):
+    other = make_project(project.territory, mentors=[mentor])
+    foreign = _session(db, mentor, other)
+    url = f"/projects/{project.id}/sessions/{foreign.id}/edit"
+    assert login(mentor).get(url).status_code == 404
+    assert client.post(url, data={"held_on": date.today().isoformat(), "duration_minutes": "5"}).status_code == 404
+
+
+def test_a_bad_correction_is_refused_and_changes_nothing(db, client, login, project, mentor, talent):
+    session = _session(db, mentor, project)
+    mentor_client = login(mentor)
+    for data in (
+        {"held_on": "", "duration_minutes": "60"},
+        {"held_on": session.held_on.isoformat(), "duration_minutes": "-4"},
+        {"held_on": (date.today() + timedelta(days=9)).isoformat(), "duration_minutes": "60"},
+        {"held_on": session.held_on.isoformat(), "duration_minutes": "60", "notes": "x" * 6000},
+    ):
+        assert mentor_client.post(f"/projects/{project.id}/sessions/{session.id}/edit", data=data).status_code == 400
+    db.session.expire_all()
+    kept = db.session.get(MentorSession, session.id)
+    assert (kept.duration_minutes, kept.notes) == (60, "Point sur les prix")
+    assert login(talent).post(f"/projects/{project.id}/sessions/{session.id}/edit", data={}).status_code == 403

@@ -62,6 +62,13 @@ def test_an_empty_or_too_long_name_is_refused(db, project, mentor, name):
 # --- Permissions ------------------------------------------------------------------------------------
 
 
+def test_control_characters_are_removed_from_a_prototypes_texts(db, project, mentor):
+    # PostgreSQL refuses a NUL byte in text: a service called by an import or the demo must never send one.
+    created = protos.create_prototype(mentor, project, name="Lampe\x00 de\x07 bureau", description="LED\x00")
+    db.session.commit()
+    assert (created.name, created.description) == ("Lampe de bureau", "LED")
+
+
 def test_a_talent_of_another_team_cannot_change_a_prototype(db, prototype, make_user):
     stranger = make_user(Role.PARTICIPANT)
     with pytest.raises(PermissionDenied):
@@ -138,6 +145,9 @@ def test_a_number_taken_meanwhile_is_skipped_not_duplicated(db, prototype, mento
         ("douze", "Write the cost as a number of euros"),
         ("NaN", "Write the cost as a number of euros"),
         (Decimal("Infinity"), "Write the cost as a number of euros"),
+        ("12.345", "Write the cost as a number of euros"),
+        ("1e400", "That cost looks wrong"),
+        ("-1e400", "A cost cannot be negative."),
     ],
 )
 def test_a_bad_cost_is_refused_with_a_clear_message(db, prototype, mentor, cost, message):
@@ -153,6 +163,7 @@ def test_a_bad_cost_is_refused_with_a_clear_message(db, prototype, mentor, cost,
     [
         ("0", Decimal("0.00")),
         ("12,5", Decimal("12.50")),
+        ("12.500", Decimal("12.50")),
         ("1\u202f234,50 €", Decimal("1234.50")),
         (" ", None),
         (None, None),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.people.models import Role
@@ -88,3 +89,37 @@ def test_the_team_ticks_an_action_item_between_sessions(db, project, mentor, tal
     action = _session(mentor, project, actions=[services.ActionDraft("Devis")]).actions[0]
     services.complete_action(talent, project, action)
     assert action.done_at is not None
+
+
+def test_a_session_noted_for_the_team_by_mistake_is_made_private_afterwards(db, project, mentor):
+    from repairlab.audit.models import AuditEntry
+
+    session = _session(mentor, project, notes="Dettes : orientation vers un conseiller")
+    db.session.commit()
+    services.update_session(
+        mentor,
+        session,
+        held_on=session.held_on,
+        duration_minutes=30,
+        notes=session.notes,
+        decisions="",
+        private=True,
+    )
+    db.session.commit()
+    assert session.private and session.duration_minutes == 30
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "project.session_update"))
+    assert entry.before["private"] is False and entry.after["private"] is True
+    assert "Dettes" not in str((entry.before, entry.after))
+
+
+def test_a_talent_cannot_correct_a_session(db, project, mentor, talent):
+    session = _session(mentor, project)
+    with pytest.raises(PermissionDenied):
+        services.update_session(talent, session, held_on=session.held_on, duration_minutes=45, private=True)
+
+
+def test_a_corrected_session_cannot_move_to_the_future(db, project, mentor):
+    session = _session(mentor, project)
+    with pytest.raises(ValidationError) as error:
+        services.update_session(mentor, session, held_on=date.today() + timedelta(days=3), duration_minutes=45)
+    assert error.value.field == "held_on"

@@ -41,10 +41,25 @@ def test_moving_the_first_stage_up_changes_nothing(db, admin, stages):
     assert _order(db)[0] == "Idée"
 
 
-def test_a_stage_holding_projects_cannot_be_deleted_but_can_be_deactivated(db, admin, stages, territory, make_project):
+def test_a_stage_holding_projects_can_be_neither_deleted_nor_deactivated(db, admin, stages, territory, make_project):
+    # Deactivated, it would leave the board, and its projects with it.
     make_project(territory, stage=stages[0])
     with pytest.raises(Conflict):
         services.delete_stage(admin, stages[0])
+    with pytest.raises(Conflict) as error:
+        services.update_stage(admin, stages[0], name="Idée", description="", active=False)
+    assert "1 project is at this stage" in str(error.value) and error.value.field == "active"
+    db.session.rollback()
+    assert db.session.get(ProjectStage, stages[0].id).active is True
+
+
+def test_a_stage_its_projects_went_through_can_be_deactivated_once_they_moved_on(
+    db, admin, mentor, stages, territory, make_project
+):
+    project = make_project(territory, stage=stages[0], mentors=[mentor])
+    services.move_project(mentor, project, stages[1], note="Besoin confirmé")
+    with pytest.raises(Conflict):
+        services.delete_stage(admin, stages[0])  # the history keeps it
     services.update_stage(admin, stages[0], name="Idée", description="", active=False)
     db.session.commit()
     assert db.session.get(ProjectStage, stages[0].id).active is False
@@ -95,3 +110,14 @@ def test_an_admin_moves_a_stage_up(db, client, login, admin, stages):
     login(admin).post(f"/projects/stages/{stages[1].id}/move", data={"direction": "up"})
     db.session.expire_all()
     assert _order(db)[:2] == ["Exploration", "Idée"]
+
+
+def test_deactivating_a_stage_holding_projects_shows_why_on_the_form(
+    db, client, login, admin, stages, territory, make_project
+):
+    make_project(territory, stage=stages[2])
+    response = login(admin).post(f"/projects/stages/{stages[2].id}/edit", data={"name": stages[2].name})
+    assert response.status_code == 400
+    assert "move it to another stage first" in response.text
+    db.session.expire_all()
+    assert db.session.get(ProjectStage, stages[2].id).active is True

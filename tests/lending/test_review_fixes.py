@@ -1,0 +1,278 @@
+"""Bugs found in review of lending: each test shows one (wrong words, a wrong message, a rule that could be missed)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from repairlab.errors import Conflict, PermissionDenied, ValidationError
+from repairlab.inventory.models import Item, ItemStatus
+from repairlab.lending import maintenance, reservations, services
+from repairlab.lending.models import Loan, MaintenancePlan, MaintenanceRecord, Reservation
+from tests.inventory.conftest import english
+
+
+@pytest.fixture(autouse=True)
+def english_messages(db):
+    """Messages in English, so that tests can read them."""
+    from flask import g
+
+    g.lang = "en"
+
+
+def day(n: int):
+    """Today plus n days, in the labs' time zone."""
+    return services.lab_today() + timedelta(days=n)
+
+
+def _count(model) -> int:
+    from repairlab.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+# --- The desk is told about the talent, not "you" ---------------------------------------------------------
+
+
+def test_the_desk_reads_a_skills_refusal_about_the_talent_by_name(db, risky_tool, talent, manager):
+    with pytest.raises(PermissionDenied) as refused:
+        services.check_out_item(manager, risky_tool, talent, kind="in_lab")
+    message = str(refused.value)
+    assert f"{talent.full_name} does not have “Perceuse à colonne” at level 2 yet." in message
+    assert "you" not in message.lower().replace("write why", "")
+    assert "override reason" in message
+    db.session.rollback()
+    assert _count(Loan) == 0
+
+
+def test_the_talent_still_reads_the_skills_refusal_in_their_own_words(db, risky_tool, talent):
+    with pytest.raises(PermissionDenied, match="Perceuse à colonne.*level 2"):
+        services.check_out_item(talent, risky_tool, talent, kind="in_lab")
+
+
+# --- Lending respects someone else's reservation, however many the borrower holds -----------------------------
+
+
+def test_a_loan_is_refused_across_someone_elses_reservation_behind_many_of_the_borrowers(db, tool, talent, make_talent):
+    # The borrower holds more single days than the reservations query reads at once, then someone else a day.
+    for n in range(1, reservations.ITEM_ROWS + 2):
+        reservations.reserve_item(talent, tool, starts_on=day(n), ends_on=day(n), borrower=talent)
+    other = make_talent()
+    later = reservations.ITEM_ROWS + 3
+    reservations.reserve_item(other, tool, starts_on=day(later), ends_on=day(later), borrower=other)
+    db.session.commit()
+    with pytest.raises(Conflict, match="bring it back by"):
+        services.check_out_item(talent, tool, talent, kind="take_home", due_at=day(later + 1))
+    db.session.rollback()
+    assert _count(Loan) == 0
+    assert db.session.get(Item, tool.id).status == ItemStatus.AVAILABLE
+
+
+# --- The calendar keeps the lab's rows when the territory is busy --------------------------------------------
+
+
+def test_the_calendar_picks_the_lab_before_cutting_the_rows(db, lab, make_lab, make_item, manager, monkeypatch):
+    other_lab = make_lab("Atelier voisin")  # same territory
+    monday = reservations.week_start(services.lab_today())
+    first = max(monday, services.lab_today())
+    for n in range(3):
+        neighbour = make_item(f"AAA voisin {n}", other_lab)
+        reservations.reserve_item(manager, neighbour, starts_on=first, ends_on=first, borrower=None, purpose="Fête")
+    mine = make_item("Scie du labo", lab)
+    reservations.reserve_item(manager, mine, starts_on=first, ends_on=first, borrower=None, purpose="Repair café")
+    db.session.commit()
+    monkeypatch.setattr(reservations, "CALENDAR_ROWS", 2)
+    rows = reservations.lab_week(lab, monday)
+    assert [row.item.name for row in rows] == ["Scie du labo"]
+
+
+# --- Wrong input gets the right message ----------------------------------------------------------------------
+
+
+def test_a_too_long_return_note_says_so_and_changes_nothing(db, client, login, tool, talent, lend):
+    loan = lend(talent, tool, talent)
+    english(login(talent))
+    response = client.post(
+        f"/lending/loans/{loan.id}/return", data={"condition": "good", "note": "x" * 2001}, follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert "too long: 2000 characters at most" in page
+    assert "Say in what condition" not in page
+    db.session.expire_all()
+    assert db.session.get(Loan, loan.id).returned_at is None
+
+
+def test_a_too_long_purpose_says_so_and_reserves_nothing(db, client, login, tool, talent):
+    english(login(talent))
+    response = client.post(
+        f"/lending/items/{tool.id}/reserve",
+        data={"starts_on": day(1).isoformat(), "ends_on": day(1).isoformat(), "purpose": "x" * 201},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "too long: 200 characters at most" in page
+    assert "Choose the first and the last day" not in page
+    assert _count(Reservation) == 0
+
+
+def test_bad_dates_still_get_the_dates_message(db, client, login, tool, talent):
+    english(login(talent))
+    response = client.post(
+        f"/lending/items/{tool.id}/reserve", data={"starts_on": "nope", "purpose": "x" * 201}, follow_redirects=True
+    )
+    assert "Choose the first and the last day" in response.get_data(as_text=True)
+
+
+def test_the_forms_tell_the_browser_how_long_a_text_may_be(db, client, login, tool, talent, manager):
+    english(login(manager))
+    desk = client.get("/lending/desk").get_data(as_text=True)
+    assert 'maxlength="1000"' in desk and 'maxlength="200"' in desk
+    page = client.get(f"/inventory/items/{tool.id}").get_data(as_text=True)
+    assert 'name="purpose"' in page and 'maxlength="200"' in page
+
+
+def test_a_huge_maintenance_cost_is_called_too_high_not_negative(db, tool, manager):
+    with pytest.raises(ValidationError, match="too high"):
+        maintenance.log_maintenance(manager, tool, description="Graissage", cost=Decimal("1e20"))
+    db.session.rollback()
+    assert _count(MaintenanceRecord) == 0
+
+
+def test_maintenance_is_not_planned_for_an_absurd_date(db, client, login, tool, manager):
+    english(login(manager))
+    response = client.post(
+        f"/lending/items/{tool.id}/maintenance-plan",
+        data={"plan-what": "Graissage", "plan-due_on": "9999-12-31"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "within the next ten years" in response.get_data(as_text=True)
+    assert _count(MaintenancePlan) == 0
+
+
+# --- The desk's words ----------------------------------------------------------------------------------------
+
+
+def test_the_desk_counts_every_item_out_and_lists_the_rest_as_due_later(db, client, login, tool, talent, manager, lend):
+    lend(talent, tool, talent, kind="take_home", due_at=day(3))
+    english(login(manager))
+    page = client.get("/lending/desk").get_data(as_text=True)
+    assert "1 item out in all." in page
+    later = page[page.index('id="due-later-title"') :]
+    assert "Due later (1)" in later and tool.name in later
+
+
+def test_maintenance_due_on_the_desk_is_to_do_not_to_give_back(db, client, login, tool, manager):
+    maintenance.plan_maintenance(manager, tool, "Graissage", day(0))
+    db.session.commit()
+    english(login(manager))
+    page = client.get("/lending/desk").get_data(as_text=True)
+    section = page[page.index('id="maintenance-due-title"') :]
+    assert "Graissage" in section and "to do by" in section
+
+
+# --- Concurrency: a loan's lock on the talent never deadlocks with a reservation for them --------------------
+
+
+def test_a_talent_locked_by_a_loan_does_not_block_a_reservation_made_for_them(app, db, tool, talent, manager):
+    """PostgreSQL row locks: the loan locks the talent then the item; a reservation for that talent locks the item
+    then writes rows that refer to the talent. The talent's lock must not stop those foreign-key checks, else the
+    two wait for each other. (SQLite locks the whole database: one of the two simply waits.)"""
+    import threading
+
+    from repairlab.extensions import db as _db
+    from repairlab.people.models import User
+
+    if _db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only")
+    talent_id, tool_id, manager_id = talent.id, tool.id, manager.id
+    locked, done = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def loan_side() -> None:
+        with app.app_context():
+            try:
+                services.lock_row(User.locale, talent_id)
+                locked.set()
+                done.wait(timeout=30)
+            finally:
+                _db.session.rollback()
+                _db.session.remove()
+
+    def reservation_side() -> None:
+        with app.app_context():
+            from flask import g
+
+            g.lang = "en"
+            try:
+                locked.wait(timeout=30)
+                _db.session.execute(sa.text("SET LOCAL lock_timeout = '3s'"))
+                desk, item = _db.session.get(User, manager_id), _db.session.get(Item, tool_id)
+                borrower = _db.session.get(User, talent_id)
+                reservations.reserve_item(desk, item, starts_on=day(1), ends_on=day(1), borrower=borrower)
+                _db.session.flush()
+                results["reservation"] = "ok"
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - the test reads what happened
+                _db.session.rollback()
+                results["reservation"] = error
+            finally:
+                done.set()
+                _db.session.remove()
+
+    threads = [threading.Thread(target=loan_side), threading.Thread(target=reservation_side)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results["reservation"] == "ok", results
+
+
+def test_a_one_day_reservation_is_confirmed_with_its_day(db, client, login, tool, talent):
+    english(login(talent))
+    response = client.post(
+        f"/lending/items/{tool.id}/reserve",
+        data={"starts_on": day(1).isoformat(), "ends_on": day(1).isoformat()},
+        follow_redirects=True,
+    )
+    assert "Reserved on " in response.get_data(as_text=True)
+
+
+# --- A refusal comes back to the top of the page, where its message is -------------------------------------
+
+
+def test_a_refused_reservation_comes_back_to_the_top_of_the_page_and_a_done_one_to_the_list(
+    db, client, login, tool, talent
+):
+    login(talent)
+    refused = client.post(f"/lending/items/{tool.id}/reserve", data={"starts_on": "nope"})
+    assert refused.headers["Location"] == f"/inventory/items/{tool.id}"
+    done = client.post(
+        f"/lending/items/{tool.id}/reserve", data={"starts_on": day(1).isoformat(), "ends_on": day(1).isoformat()}
+    )
+    assert done.headers["Location"] == f"/inventory/items/{tool.id}#reservations"
+
+
+def test_a_refused_cancel_from_the_item_page_comes_back_to_its_top(db, client, login, tool, talent):
+    reservation = reservations.reserve_item(talent, tool, starts_on=day(1), ends_on=day(1), borrower=talent)
+    reservations.cancel_reservation(talent, reservation)
+    db.session.commit()
+    login(talent)
+    response = client.post(
+        f"/lending/reservations/{reservation.id}/cancel", data={"next": f"/inventory/items/{tool.id}#reservations"}
+    )
+    assert response.headers["Location"] == f"/inventory/items/{tool.id}"
+
+
+def test_a_refused_lending_rule_comes_back_to_the_top_of_the_rules(db, client, login, lab, manager, make_category):
+    category = make_category("Perçage")
+    login(manager)
+    data = {f"c{category.id}-self_service": "1", f"c{category.id}-default_days": "9", f"c{category.id}-max_days": "3"}
+    response = client.post(f"/lending/policies/{lab.id}/{category.id}", data=data)
+    assert response.headers["Location"] == f"/lending/policies?lab={lab.id}"
+    data[f"c{category.id}-default_days"] = "2"
+    response = client.post(f"/lending/policies/{lab.id}/{category.id}", data=data)
+    assert response.headers["Location"] == f"/lending/policies?lab={lab.id}#category-{category.id}"
