@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from repairlab.errors import DomainError
@@ -74,7 +75,8 @@ def flash_form_errors(form: FlaskForm) -> None:
     """Flash each field's errors as "Label: message", for a form that is not shown again."""
     for name, errors in form.errors.items():
         label = form[name].label.text if name in form._fields else name
-        flash(f"{label}: {' '.join(str(e) for e in errors)}", "error")
+        # Translated, so that French gets its space before the colon.
+        flash(_("%(label)s: %(message)s", label=label, message=" ".join(str(e) for e in errors)), "error")
 
 
 def submit_and_return(
