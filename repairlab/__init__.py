@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from repairlab.config import load_config
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
@@ -222,7 +222,9 @@ def _register_template_helpers(app: Flask) -> None:
             rv = Markup(rv)
         return rv % variables
 
-    app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext, _render_field=_render_field)
+    from repairlab.forms import render_field
+
+    app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext, _render_field=render_field)
 
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
@@ -251,33 +253,3 @@ def _register_security_headers(app: Flask) -> None:
         if "lang" in g:
             response.headers.setdefault("Content-Language", g.lang)
         return response
-
-
-def _render_field(f, kwargs: dict) -> Markup:
-    """The body of the `field` macro (templates/_macros/forms.html), the same HTML to the byte: label, hint, error
-    and their accessible wiring. In Python because forms show many fields, and the macro's work, done by Jinja
-    call by call, cost more than rendering the input itself."""
-    described = []
-    if f.description:
-        described.append(f.id + "-hint")
-    if f.errors:
-        described.append(f.id + "-error")
-    extra = dict(kwargs)
-    if described:
-        extra["aria-describedby"] = " ".join(described)
-    if f.errors:
-        extra["aria-invalid"] = "true"
-    required = f.flags.required
-    if required:
-        extra["required"] = True
-    field_id = escape(f.id)
-    if f.type == "BooleanField":
-        html = f'\n  <label for="{field_id}">{f(role="switch", **extra)} {escape(f.label.text)}</label>\n  '
-    elif f.type in ("HiddenField", "CSRFTokenField"):
-        html = f"\n  {f()}\n  "
-    else:
-        star = ' <span aria-hidden="true">*</span>' if required else ""
-        html = f'\n  <label for="{field_id}">{escape(f.label.text)}{star}</label>\n  {f(**extra)}\n  '
-    hint = f'<small id="{field_id}-hint">{escape(f.description)}</small>' if f.description else ""
-    error = f'<small id="{field_id}-error" class="field-error">{Markup(" ").join(f.errors)}</small>' if f.errors else ""
-    return Markup(f"{html}\n  {hint}\n  {error}")
