@@ -52,6 +52,8 @@ class NavItem:
     label: Any  # a lazy translated string
     roles: frozenset[Role]
     order: int = 100
+    # Programme administration: gathered under one "Administration" menu on wide screens.
+    admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class NavLink:
     endpoint: str
     url: str
     label: str
+    admin: bool = False
 
 
 @dataclass
@@ -87,7 +90,8 @@ class NavRegistry:
         found = self._links.get(key)
         if found is None:
             found = self._links[key] = tuple(
-                NavLink(item.endpoint, url_for(item.endpoint), str(item.label)) for item in self.for_user(user)
+                NavLink(item.endpoint, url_for(item.endpoint), str(item.label), item.admin)
+                for item in self.for_user(user)
             )
         return found
 
