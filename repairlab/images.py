@@ -98,18 +98,27 @@ def save_image(stream) -> StoredImage:
 
 
 _UNCOMMITTED = "repairlab.images.uncommitted"
+_TO_DELETE = "repairlab.images.to_delete"
+
+
+def delete_image_after_commit(*keys: str) -> None:
+    """Remove stored images once the transaction that stops pointing at them commits (kept if it does not)."""
+    db.session.info.setdefault(_TO_DELETE, []).extend(_path_for(k) for k in keys)
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _keep_committed_images(session: Session) -> None:
     session.info.pop(_UNCOMMITTED, None)
+    for path in session.info.pop(_TO_DELETE, ()):
+        path.unlink(missing_ok=True)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
 def _drop_uncommitted_images(session: Session, transaction) -> None:
-    """A rolled-back (or abandoned) transaction leaves no orphan photo files behind."""
+    """A rolled-back (or abandoned) transaction leaves no orphan photo files behind, and deletes none."""
     if transaction.parent is not None:  # a savepoint: the outer transaction decides
         return
+    session.info.pop(_TO_DELETE, None)
     for path in session.info.pop(_UNCOMMITTED, ()):
         path.unlink(missing_ok=True)
 

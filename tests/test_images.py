@@ -167,3 +167,17 @@ def test_a_photo_saved_in_a_committed_transaction_stays(app, db):
     db.session.commit()
     db.session.rollback()
     assert images._path_for(stored.key).exists() and images._path_for(stored.thumb_key).exists()
+
+
+def test_an_image_removed_in_a_transaction_that_rolls_back_stays(app, db):
+    stored = _save(imaging.jpeg_bytes())
+    db.session.execute(sa.text("SELECT 1"))
+    db.session.commit()
+    images.delete_image_after_commit(stored.key, stored.thumb_key)
+    db.session.execute(sa.text("SELECT 1"))
+    db.session.rollback()
+    assert images._path_for(stored.key).exists() and images._path_for(stored.thumb_key).exists()
+    images.delete_image_after_commit(stored.key, stored.thumb_key)
+    db.session.execute(sa.text("SELECT 1"))
+    db.session.commit()
+    assert not images._path_for(stored.key).exists() and not images._path_for(stored.thumb_key).exists()

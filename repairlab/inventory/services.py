@@ -261,8 +261,7 @@ def remove_photo(actor: User, photo: ItemPhoto) -> None:
     record(actor, "remove_photo", item, before={"photo": photo.key})
     db.session.delete(photo)
     db.session.flush()
-    images.delete_image(photo.key)
-    images.delete_image(photo.thumb_key)
+    images.delete_image_after_commit(photo.key, photo.thumb_key)
 
 
 # --- Problem reports ------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ from repairlab.people.models import Lab, Role
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill, SkillLevel
 from repairlab.skills.services import catalogue_choices
-from repairlab.web import MAX_ID, db_id, form_status, show_domain_error, submit, submit_and_return
+from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
 MANAGERS = (Role.LAB_MANAGER, Role.ADMIN)
 MEMBERS = (Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
@@ -114,13 +114,21 @@ def items():
     )
 
 
+def _id_or_none(text: str) -> int | None:
+    """An id of a form's list, or None (isdigit() also accepts digits that int() refuses, such as "²")."""
+    try:
+        return db_id(text)
+    except ValueError:
+        return None
+
+
 @bp.route("/bulk", methods=["POST"])
 @roles_required(*MANAGERS)
 def bulk():
     """Act on a selection: print labels, move, or change status."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and 0 < int(i) <= MAX_ID][:1000]
+    ids = [i for i in (_id_or_none(v) for v in request.form.getlist("ids")) if i is not None][:1000]
     back = url_for("inventory.items", **request.args.to_dict())
     if not ids:
         flash(_("Select at least one item."), "error")

@@ -324,8 +324,7 @@ def remove_version_photo(actor: User, photo: PrototypePhoto) -> None:
     )
     db.session.delete(photo)
     db.session.flush()
-    images.delete_image(photo.key)
-    images.delete_image(photo.thumb_key)
+    images.delete_image_after_commit(photo.key, photo.thumb_key)
 
 
 # --- Inventory items used ---------------------------------------------------------------------------

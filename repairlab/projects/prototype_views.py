@@ -37,7 +37,7 @@ from repairlab.projects.prototype_forms import (
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill
 from repairlab.skills.services import catalogue_choices
-from repairlab.web import MAX_ID, form_status, submit, submit_and_return
+from repairlab.web import MAX_ID, db_id, form_status, submit, submit_and_return
 
 # Who may open prototype pages (each one still checks the project) and who may change them.
 VIEWERS = (Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
@@ -329,7 +329,11 @@ def prototype_items(prototype_id: int):
 def _chosen_item(prototype: Prototype, form: ItemLinkForm) -> Item | None:
     raw = (form.item_id.data or "").strip()
     if raw:
-        item_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+        # isdigit() also accepts digits int() refuses ("²"): parse, and take anything unparsable as not found.
+        try:
+            item_id = db_id(raw)
+        except ValueError:
+            item_id = None
         item = db.session.get(Item, item_id) if item_id else None
         if item is None:
             raise services.NotFound(_("This item is not in the project's territory."), field="code")

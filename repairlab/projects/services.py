@@ -154,8 +154,13 @@ def create_stage(actor: User | None, name: str, *, description: str = "") -> Pro
     stage = ProjectStage(
         name=name, description=_text(description, MAX_TEXT, "description"), position=last + 1, active=True
     )
-    db.session.add(stage)
-    db.session.flush()
+    # The unique name settles two simultaneous adds (a double click on "Save"): the second is told, not a crash.
+    try:
+        with db.session.begin_nested():
+            db.session.add(stage)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(_("A stage is already called “%(name)s”.", name=name), field="name") from None
     record(actor, "project_stage.create", stage, after=snapshot(stage, STAGE_FIELDS))
     return stage
 
@@ -371,6 +376,11 @@ def update_project(actor: User, project: Project, data: ProjectFields) -> Projec
     """Change a project's description and economic model (its code and territory never change)."""
     _require(_may(access.can_edit, actor, project), _("You cannot change this project."))
     data = _check_project_fields(data, project.territory_id)
+    programme_data = (data.cohort_id, data.start_date) != (project.cohort_id, project.start_date)
+    _require(
+        not programme_data or _may(access.can_follow, actor, project),
+        _("Only the project's mentors can change its cohort or start date."),
+    )
     before = snapshot(project, PROJECT_FIELDS)
     for f in fields(ProjectFields):
         setattr(project, f.name, getattr(data, f.name))
@@ -416,11 +426,17 @@ def add_member(actor: User, project: Project, user: User, role: MemberRole | str
     exists = db.session.scalar(
         sa.select(ProjectMember.id).where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id)
     )
+    already = _("%(name)s is already in this project.", name=user.full_name)
     if exists is not None:
-        raise Conflict(_("%(name)s is already in this project.", name=user.full_name), field="user_id")
+        raise Conflict(already, field="user_id")
     member = ProjectMember(project_id=project.id, user_id=user.id, role=role)
-    db.session.add(member)
-    db.session.flush()
+    # The unique (project, user) settles two simultaneous adds (a double click): the second is told, not a crash.
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(already, field="user_id") from None
     record(
         actor,
         "project.member_add",
@@ -437,6 +453,8 @@ def remove_member(actor: User, project: Project, member: ProjectMember) -> None:
     if member.project_id != project.id:
         raise ValidationError(_("This person is not in this project."))
     if member.role == MemberRole.TEAM:
+        # Lock the project's row: two mentors removing the last two talents at once are counted one after the other.
+        db.session.execute(sa.select(Project.id).where(Project.id == project.id).with_for_update())
         talents = db.session.scalar(
             sa.select(sa.func.count()).where(
                 ProjectMember.project_id == project.id, ProjectMember.role == MemberRole.TEAM

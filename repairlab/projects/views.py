@@ -142,7 +142,19 @@ def _cohort_choices(territory_id: int | None) -> list[tuple[str, str]]:
     return [("", "—"), *((cid, name) for cid, name in db.session.execute(stmt))]
 
 
-def _fields(form: ProjectForm) -> services.ProjectFields:
+def _fields(form: ProjectForm, project: Project | None = None) -> services.ProjectFields:
+    """The form's values; fields left out of the form (the team's edit) keep the project's."""
+    if "cohort_id" not in form:
+        return services.ProjectFields(
+            name=form.name.data or "",
+            sector=form.sector.data or "",
+            pitch=form.pitch.data or "",
+            offer=form.offer.data or "",
+            customers=form.customers.data or "",
+            pricing=form.pricing.data or "",
+            cohort_id=project.cohort_id,
+            start_date=project.start_date,
+        )
     return services.ProjectFields(
         name=form.name.data or "",
         sector=form.sector.data or "",
@@ -165,7 +177,8 @@ def new():
         form.territory_id.choices = [("", "—"), *((t.id, t.name) for t in territories)]
         if request.method == "GET":
             form.territory_id.data = request.args.get("territory", type=db_id)
-        territory_id = form.territory_id.data
+        # Only a territory of the list picks the people and cohorts (any other number is refused by validation).
+        territory_id = form.territory_id.data if form.territory_id.data in {t.id for t in territories} else None
     else:
         form.territory_id.choices = [(current_user.territory_id, current_user.territory.name)]
         form.territory_id.data = territory_id = current_user.territory_id
@@ -210,10 +223,14 @@ def edit(project_id: int):
     """Change the description and the economic model."""
     project = _editable(project_id)
     form = ProjectForm(obj=project)
-    form.cohort_id.choices = _cohort_choices(project.territory_id)
+    if access.can_follow(current_user, project):
+        form.cohort_id.choices = _cohort_choices(project.territory_id)
+    else:  # the cohort and start date are programme data, kept by mentors
+        del form.cohort_id
+        del form.start_date
     done = submit(
         form,
-        lambda: services.update_project(current_user, project, _fields(form)),
+        lambda: services.update_project(current_user, project, _fields(form, project)),
         _("Project saved."),
         _back(project),
     )

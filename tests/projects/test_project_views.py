@@ -192,6 +192,32 @@ def test_the_team_edits_its_pitch(db, client, login, project, talent):
     assert db.session.get(Project, project.id).pitch == "Réparer les vélos du quartier"
 
 
+def test_the_team_cannot_change_the_cohort_or_start_date(db, client, login, project, talent, make_cohort):
+    cohort = make_cohort()
+    start = project.start_date
+    login(talent)
+    page = client.get(f"/projects/{project.id}/edit").text
+    assert 'name="cohort_id"' not in page and 'name="start_date"' not in page
+    response = client.post(
+        f"/projects/{project.id}/edit",
+        data={"name": project.name, "sector": "bikes", "cohort_id": cohort.id, "start_date": "2020-01-01"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Project, project.id)
+    assert (saved.cohort_id, saved.start_date) == (project.cohort_id, start)
+
+
+def test_the_service_refuses_a_talent_changing_the_cohort(db, project, talent, make_cohort):
+    from repairlab.errors import PermissionDenied
+
+    data = services.ProjectFields(
+        name=project.name, sector=project.sector, cohort_id=make_cohort().id, start_date=project.start_date
+    )
+    with pytest.raises(PermissionDenied, match="cohort or start date"):
+        services.update_project(talent, project, data)
+
+
 def test_a_duplicate_figure_shows_a_clear_message_and_changes_nothing(db, client, login, project, talent):
     data = {"metric": "customers", "recorded_on": "2026-04-30", "value": "12"}
     assert login(talent).post(f"/projects/{project.id}/figures", data=data).status_code == 302
