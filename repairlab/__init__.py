@@ -189,21 +189,18 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": locale,
         }
 
-    # Templates call gettext dozens of times a page: look the request's translations up once, not per call.
+    # Templates call gettext dozens of times a page: look the translations up once per locale, not per call. Keyed
+    # on Flask-Babel's own cached locale, so that force_locale() and refresh() switch language as they should.
     from flask_babel import get_translations
 
     def _translations():
-        translations = g.get("_translations")
-        if translations is None:
-            translations = g._translations = get_translations()
-        return translations
+        locale = get_locale()
+        cached = g.get("_translations")
+        if cached is None or cached[0] is not locale:
+            cached = g._translations = (locale, get_translations())
+        return cached[1]
 
-    app.jinja_env.install_gettext_callables(
-        lambda text: _translations().ugettext(text),
-        lambda singular, plural, n: _translations().ungettext(singular, plural, n),
-        newstyle=True,
-    )
-
+    # (Flask-Babel installed Jinja's i18n extension with newstyle gettext; these replace its callables.)
     # The same newstyle functions as Jinja's (jinja2.ext), calling the translations directly: `_` no longer goes
     # through the "gettext" alias, and neither through two rounds of Context.call, a noticeable share of a page.
     @pass_context
@@ -223,8 +220,16 @@ def _register_template_helpers(app: Flask) -> None:
         return rv % variables
 
     from repairlab.forms import render_field
+    from repairlab.pagination import page_url, query_args
 
-    app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext, _render_field=render_field)
+    app.jinja_env.globals.update(
+        gettext=_gettext,
+        ngettext=_ngettext,
+        _=_gettext,
+        _render_field=render_field,
+        page_url=page_url,
+        query_args=query_args,
+    )
 
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:

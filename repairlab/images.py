@@ -108,6 +108,9 @@ def delete_image_after_commit(*keys: str) -> None:
 
 @sa.event.listens_for(Session, "after_commit")
 def _keep_committed_images(session: Session) -> None:
+    # Fired for a released savepoint too: only the outermost transaction's commit makes the change permanent.
+    if session.in_nested_transaction():
+        return
     session.info.pop(_UNCOMMITTED, None)
     for path in session.info.pop(_TO_DELETE, ()):
         path.unlink(missing_ok=True)

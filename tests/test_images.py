@@ -181,3 +181,24 @@ def test_an_image_removed_in_a_transaction_that_rolls_back_stays(app, db):
     db.session.execute(sa.text("SELECT 1"))
     db.session.commit()
     assert not images._path_for(stored.key).exists() and not images._path_for(stored.thumb_key).exists()
+
+
+def test_a_savepoint_released_does_not_keep_a_photo_whose_transaction_rolls_back(app, db):
+    stored = _save(imaging.jpeg_bytes())
+    db.session.execute(sa.text("SELECT 1"))
+    with db.session.begin_nested():  # a service's savepoint (issuing a code, claiming a slot...)
+        db.session.execute(sa.text("SELECT 1"))
+    db.session.rollback()
+    assert not images._path_for(stored.key).exists() and not images._path_for(stored.thumb_key).exists()
+
+
+def test_a_savepoint_released_does_not_delete_an_image_before_the_transaction_commits(app, db):
+    stored = _save(imaging.jpeg_bytes())
+    db.session.execute(sa.text("SELECT 1"))
+    db.session.commit()
+    images.delete_image_after_commit(stored.key, stored.thumb_key)
+    with db.session.begin_nested():
+        db.session.execute(sa.text("SELECT 1"))
+    assert images._path_for(stored.key).exists()
+    db.session.rollback()
+    assert images._path_for(stored.key).exists() and images._path_for(stored.thumb_key).exists()

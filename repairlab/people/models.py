@@ -55,10 +55,6 @@ TRACK_LABELS = enum_labels(
 )
 
 
-# Kept for the modules that imported it from here.
-_enum = str_enum
-
-
 class Territory(db.Model):
     """A territory of the programme, e.g. RBX Roubaix-Lille; its code prefixes every thing's code."""
 
@@ -139,10 +135,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), index=True)
     territory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
-    track: Mapped[Track | None] = mapped_column(_enum(Track, "track"))
+    track: Mapped[Track | None] = mapped_column(str_enum(Track, "track"))
     locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     active: Mapped[bool] = mapped_column(default=True, index=True)

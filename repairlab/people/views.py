@@ -23,7 +23,7 @@ from repairlab.people.forms import (
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.queries import user_query
-from repairlab.web import db_id, form_status, safe_next, submit
+from repairlab.web import db_id, form_status, safe_next, submit, submit_and_return
 
 
 def _client_address() -> str:
@@ -246,8 +246,9 @@ def admin_user_active(user_id: int):
         message = _("%(name)s can log in again.", name=user.full_name)
     else:
         message = _("%(name)s is deactivated and can no longer log in.", name=user.full_name)
-    # submit() commits and flashes, or rolls back and shows the refusal; either way the edit page follows.
-    return submit(form, lambda: services.set_user_active(current_user, user, active), message, back) or redirect(back)
+    return redirect(
+        submit_and_return(form, lambda: services.set_user_active(current_user, user, active), message, back)
+    )
 
 
 # --- Admin: territories ---------------------------------------------------------------------------

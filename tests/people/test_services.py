@@ -16,6 +16,13 @@ def _users(db):
     return db.session.scalars(sa.select(User)).all()
 
 
+def _create_user(actor=None, **values):
+    """services.create_user with a valid e-mail, name and password unless the test gives its own."""
+    return services.create_user(
+        actor, **{"email": "a@example.org", "full_name": "A", "password": TEST_PASSWORD, **values}
+    )
+
+
 def test_create_user_normalises_email_and_hashes_password(db, territory):
     user = services.create_user(
         None,
@@ -49,16 +56,14 @@ def test_duplicate_email_is_refused_whatever_the_case(db, make_user, territory):
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER])
 def test_territory_roles_need_a_territory(db, role):
     with pytest.raises(ValidationError) as err:
-        services.create_user(None, email="a@example.org", full_name="A", password=TEST_PASSWORD, role=role)
+        _create_user(role=role)
     assert err.value.field == "territory_id"
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.RESEARCHER])
 def test_global_roles_have_no_territory(db, territory, role):
     with pytest.raises(ValidationError):
-        services.create_user(
-            None, email="a@example.org", full_name="A", password=TEST_PASSWORD, role=role, territory=territory
-        )
+        _create_user(role=role, territory=territory)
 
 
 def test_database_refuses_a_territory_role_without_territory(db, make_user):
@@ -73,34 +78,18 @@ def test_cohort_must_be_in_the_talents_territory(db, make_territory, make_cohort
     other = make_territory("PAR", "Paris-Montreuil")
     cohort = make_cohort(territory_=other)
     with pytest.raises(ValidationError) as err:
-        services.create_user(
-            None,
-            email="a@example.org",
-            full_name="A",
-            password=TEST_PASSWORD,
-            role=Role.PARTICIPANT,
-            territory=territory,
-            cohort=cohort,
-        )
+        _create_user(role=Role.PARTICIPANT, territory=territory, cohort=cohort)
     assert err.value.field == "cohort_id"
 
 
 def test_only_talents_have_a_track(db, territory):
     with pytest.raises(ValidationError):
-        services.create_user(
-            None,
-            email="a@example.org",
-            full_name="A",
-            password=TEST_PASSWORD,
-            role=Role.MENTOR,
-            territory=territory,
-            track=Track.EMPLOYMENT,
-        )
+        _create_user(role=Role.MENTOR, territory=territory, track=Track.EMPLOYMENT)
 
 
 def test_short_password_is_refused(db, territory):
     with pytest.raises(ValidationError) as err:
-        services.create_user(None, email="a@example.org", full_name="A", password="short", role=Role.ADMIN)
+        _create_user(password="short", role=Role.ADMIN)
     assert err.value.field == "password"
     assert "10" in str(err.value)
 
