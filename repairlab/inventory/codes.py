@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from repairlab.errors import Conflict, NotFound
+from repairlab.errors import Conflict
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Code, CodeCounter
 from repairlab.people.models import Territory
@@ -155,12 +155,4 @@ def attach_code(code: Code, target_type: str, target_id: int | None) -> Code:
     if result.rowcount != 1:
         raise Conflict(_("The code %(code)s is already attached to something else.", code=code.code))
     db.session.refresh(code)
-    return code
-
-
-def get_code(text: str) -> Code:
-    """Like find_code, but raise NotFound."""
-    code = find_code(text)
-    if code is None:
-        raise NotFound(_("No thing has the code %(code)s.", code=(text or "").strip()[:40]))
     return code

@@ -52,6 +52,11 @@ class ItemFilters:
             sort=sort if sort in SORTS else "name",
         )
 
+    @property
+    def refined(self) -> bool:
+        """Whether a filter or a sort order beyond the text search is chosen (the list opens its filters then)."""
+        return bool(self.kind or self.category_id or self.location_id or self.status or self.sort != "name")
+
 
 def _subtree(model, node_id: int | None):
     """The node and everything under it, by path prefix (one indexed comparison, no recursion)."""

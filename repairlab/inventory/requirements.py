@@ -17,7 +17,7 @@ from repairlab.inventory.models import Category, Item, SkillRequirement
 from repairlab.inventory.services import PATH_SEPARATOR
 from repairlab.people.models import Role, User
 from repairlab.skills.models import Skill, SkillLevel, SkillValidation, ValidationStatus
-from repairlab.skills.services import Requirement, UsageDecision, check_level, may_use
+from repairlab.skills.services import HOLDING_COLUMNS, Requirement, UsageDecision, check_level, check_skill, may_use
 
 # Who sets requirements: lab managers (items of their territory; categories, which are programme-wide) and admins.
 EDITOR_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
@@ -132,13 +132,7 @@ def _requirements_statement() -> sa.Select:
             skill.c.practised_means,
             skill.c.autonomous_means,
             skill.c.can_teach_means,
-            held.c.talent_id,
-            held.c.skill_id,
-            held.c.kind,
-            held.c.level,
-            held.c.validated_on,
-            held.c.expires_on,
-            held.c.id,
+            *(held.c[name] for name in HOLDING_COLUMNS),
         )
         .select_from(req)
         .join(skill, skill.c.id == req.c.skill_id)
@@ -172,6 +166,8 @@ _MEANS = {
     SkillLevel.AUTONOMOUS: 9,
     SkillLevel.CAN_TEACH: 10,
 }
+# The holder's validation record (HOLDING_COLUMNS) closes each row; its id is the row's last column.
+_HOLDING = slice(11, 11 + len(HOLDING_COLUMNS))
 
 
 def _read(
@@ -187,8 +183,9 @@ def _read(
     for row in db.session.execute(_REQUIREMENTS, params):
         if row[0] not in found:
             found[row[0]] = _required(row)
-        if row[17] is not None:
-            holdings[row[17]] = tuple(row[11:18])
+        holding = tuple(row[_HOLDING])
+        if holding[-1] is not None:
+            holdings[holding[-1]] = holding
     return list(found.values()), list(holdings.values())
 
 
@@ -267,7 +264,7 @@ def verdict_on_page(user: User, requirements: ItemRequirements, on: date | None 
     """The decision shown on the item's own page: the reasons without their source, which the list above gives.
     No query when the requirements were read with this user as holder; one otherwise."""
     wanted = requirements.requirements(with_sources=False)
-    if requirements.holder_id is None or requirements.holder_id != user.id:
+    if requirements.holder_id != user.id:
         return may_use(user, wanted, on=on)
     names = {r.skill_id: r.skill_name for r in requirements.effective}
     return may_use(user, wanted, on=on, skill_names=names, holdings=requirements.holdings)
@@ -292,10 +289,7 @@ def add_requirement(
     if (item is None) == (category is None):
         raise ValidationError(_("A skill is required either by one tool or by one category."))
     _check_editor(actor, item, category)
-    if skill is None:
-        raise ValidationError(_("Choose a skill."), field="skill_id")
-    if not skill.active:
-        raise ValidationError(_("This skill is no longer used. Choose another one."), field="skill_id")
+    skill = check_skill(skill)
     level = check_level(min_level, field="min_level")
     target = SkillRequirement.item_id == item.id if item is not None else SkillRequirement.category_id == category.id
     existing = db.session.scalar(

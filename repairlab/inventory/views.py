@@ -46,7 +46,7 @@ from repairlab.inventory.models import (
 )
 from repairlab.inventory.queries import ItemFilters, item_query
 from repairlab.inventory.registry import item_panels
-from repairlab.pagination import paginate
+from repairlab.pagination import paginate, query_args
 from repairlab.people.models import Lab, Role
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill, SkillLevel
@@ -129,7 +129,7 @@ def bulk():
     if not FlaskForm().validate_on_submit():
         abort(400)
     ids = [i for i in (_id_or_none(v) for v in request.form.getlist("ids")) if i is not None][:1000]
-    back = url_for("inventory.items", **request.args.to_dict())
+    back = url_for("inventory.items", **query_args())
     if not ids:
         flash(_("Select at least one item."), "error")
         return redirect(back)

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import can_access_territory, has_role, roles_required, territory_scope
-from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.inventory.codes import find_code, label_names, normalise_code, target_url
 from repairlab.inventory.models import Code
@@ -18,7 +17,7 @@ from repairlab.labels import bp
 from repairlab.labels.forms import LAYOUT_LABELS, BlankCodesForm
 from repairlab.labels.render import LAYOUTS, LabelData, get_layout, label_png, label_svg, sheet_pdf
 from repairlab.people.models import Role, Territory
-from repairlab.web import form_status, show_domain_error
+from repairlab.web import form_status, submit
 
 MAX_SHEET_CODES = 1000
 PRINT_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
@@ -169,20 +168,32 @@ def blank_codes():
     if scope is not None:
         territories = [t for t in territories if t.id == scope]
     form.territory_id.choices = [(t.id, str(t)) for t in territories]
-    if form.validate_on_submit():
+
+    def issue():
         territory = next((t for t in territories if t.id == form.territory_id.data), None)
         if territory is None:
             abort(404)
-        try:
-            codes = issue_blank_codes(current_user, territory, form.count.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            return redirect(
-                url_for("labels.print_labels", **{"from": codes[0].code, "to": codes[-1].code}, layout=form.layout.data)
+        return issue_blank_codes(current_user, territory, form.count.data)
+
+    done = submit(
+        form,
+        issue,
+        lambda codes: (
+            _("New code: %(first)s.", first=codes[0].code)
+            if len(codes) == 1
+            # A range needs two codes: never a singular form (French uses it for 0 and 1 only).
+            else _(
+                "%(num)d new codes, from %(first)s to %(last)s.",
+                num=len(codes),
+                first=codes[0].code,
+                last=codes[-1].code,
             )
-    return render_template("labels/blank.html", form=form), form_status()
+        ),
+        lambda codes: url_for(
+            "labels.print_labels", **{"from": codes[0].code, "to": codes[-1].code}, layout=form.layout.data
+        ),
+    )
+    return done or (render_template("labels/blank.html", form=form), form_status())
 
 
 MAX_TYPED_CODE = 40

@@ -13,6 +13,7 @@ from wtforms.widgets import Select
 
 from repairlab.forms import OptionalIdSelectField
 from repairlab.skills.models import LEVEL_LABELS
+from repairlab.web import db_id
 
 
 def level_choices(blank: bool = True) -> list[tuple[str | int, str]]:
@@ -32,6 +33,15 @@ class GroupedSelect(Select):
         return Markup(html)
 
 
+def skill_id_or_none(value) -> int | None:
+    """The id of a skill select; anything that cannot be a database id counts as no choice (the service then asks
+    for a skill), since the field's choices are not checked and the id goes to the database as it is."""
+    try:
+        return db_id(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class SkillField(OptionalIdSelectField):
     """A skill, chosen in a list grouped by domain; unknown or retired skills are refused by the service."""
 
@@ -39,6 +49,7 @@ class SkillField(OptionalIdSelectField):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("validate_choice", False)
+        kwargs.setdefault("coerce", skill_id_or_none)
         super().__init__(*args, **kwargs)
 
 

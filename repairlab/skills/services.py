@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum
-from types import SimpleNamespace
 from typing import IO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -401,7 +400,8 @@ def _check_talent(talent: User) -> None:
         raise ValidationError(_("Only talents have a skills passport."))
 
 
-def _check_skill(skill: Skill | None) -> Skill:
+def check_skill(skill: Skill | None) -> Skill:
+    """The skill chosen on a form, refused when none was (or an unknown one) or when it is no longer used."""
     if skill is None:
         raise ValidationError(_("Choose a skill."), field="skill_id")
     if not skill.active:
@@ -435,7 +435,7 @@ def validate_skill(
         raise PermissionDenied(_("Only mentors, lab managers and administrators validate skills."))
     if not can_validate(actor, talent):
         raise PermissionDenied(_("You can only validate the skills of talents of your territory."))
-    skill = _check_skill(skill)
+    skill = check_skill(skill)
     level = check_level(level)
     now = today()
     validated_on = validated_on or now
@@ -504,7 +504,7 @@ def declare_skill(talent: User, skill: Skill | None, *, level: int, note: str = 
     """A talent says they hold a skill at a level; shown as declared, it never counts as validated."""
     if talent.role != Role.PARTICIPANT:
         raise PermissionDenied(_("Only talents declare their own skills."))
-    skill = _check_skill(skill)
+    skill = check_skill(skill)
     level = check_level(level)
     note = _clean_text(note, "note")
     now = today()
@@ -744,16 +744,15 @@ def _held_from_rows(rows: Iterable, on: date) -> dict[tuple[int, int], HeldSkill
     return {key: HeldSkill(**values) for key, values in parts.items()}
 
 
+# The shape of a holding row, as may_use(holdings=...) and _held_from_rows() read it: these SkillValidation
+# columns, in this order. A caller that reads the rows itself (inventory's requirements) selects them from here.
+HOLDING_COLUMNS = ("talent_id", "skill_id", "kind", "level", "validated_on", "expires_on", "id")
+
+
 def _current_rows_stmt():
-    return sa.select(
-        SkillValidation.talent_id,
-        SkillValidation.skill_id,
-        SkillValidation.kind,
-        SkillValidation.level,
-        SkillValidation.validated_on,
-        SkillValidation.expires_on,
-        SkillValidation.id,
-    ).where(SkillValidation.status == ValidationStatus.ACTIVE)
+    return sa.select(*(getattr(SkillValidation, name) for name in HOLDING_COLUMNS)).where(
+        SkillValidation.status == ValidationStatus.ACTIVE
+    )
 
 
 def current_levels(
@@ -816,14 +815,14 @@ class UsageDecision:
     items: list[UsageReason] = field(default_factory=list)
 
 
-def _usage_item(req: Requirement, skill: Skill | None, held: HeldSkill | None) -> UsageReason:
-    name = skill.name if skill is not None else f"#{req.skill_id}"
+def _usage_item(req: Requirement, skill_name: str | None, held: HeldSkill | None) -> UsageReason:
+    name = skill_name if skill_name is not None else f"#{req.skill_id}"
     required = req.min_level
     level = held.level if held else None
     expired_on = held.expires_on if held and held.expired else None
     declared_only = bool(held and held.declared_level is not None and level is None and expired_on is None)
     values = {"skill": name, "required": required, "required_label": level_label(required)}
-    if skill is None:
+    if skill_name is None:
         met, message = (
             False,
             _("A required skill is no longer in the catalogue (number %(id)d). Ask a lab manager.", id=req.skill_id),
@@ -900,21 +899,18 @@ def may_use(
     Only validated, unexpired skills count; a declared skill never does. Roles are not considered:
     whether staff are exempt is the caller's rule. Two queries, whatever the number of requirements; none when
     the caller read them already: skill_names (skill id -> name, of every required skill that exists) and
-    holdings (this person's active validation records of those skills, as rows of talent_id, skill_id, kind,
-    level, validated_on, expires_on, id).
+    holdings (this person's active validation records of those skills, as rows of the HOLDING_COLUMNS).
     """
     on = on or today()
+    for req in requirements:
+        check_level(req.min_level, field="min_level")
     if skill_names is None:
-        skills = _load_skills(requirements)
-    else:
-        for req in requirements:
-            check_level(req.min_level, field="min_level")
-        skills = {skill_id: SimpleNamespace(name=name) for skill_id, name in skill_names.items()}
+        skill_names = {skill_id: skill.name for skill_id, skill in _load_skills(requirements).items()}
     if holdings is not None:
         held = _held_from_rows((row for row in holdings if row[0] == user.id), on)
     else:
-        held = current_levels([user.id], list(skills), on=on) if skills else {}
-    items = [_usage_item(req, skills.get(req.skill_id), held.get((user.id, req.skill_id))) for req in requirements]
+        held = current_levels([user.id], list(skill_names), on=on) if skill_names else {}
+    items = [_usage_item(req, skill_names.get(req.skill_id), held.get((user.id, req.skill_id))) for req in requirements]
     reasons = [item for item in items if not item.met]
     return UsageDecision(allowed=not reasons, reasons=reasons, items=items)
 

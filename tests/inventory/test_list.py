@@ -318,3 +318,10 @@ def test_what_is_filtered_is_indexed(db, table, columns):
     indexes = [i["column_names"] for i in inspector.get_indexes(table)]
     uniques = [u["column_names"] for u in inspector.get_unique_constraints(table)]
     assert any(cols[: len(columns)] == columns for cols in indexes + uniques), (table, columns, indexes)
+
+
+@pytest.mark.parametrize("query", [{"endpoint": "x"}, {"_external": "1"}, {"_anchor": "x"}])
+def test_query_arguments_that_url_for_reads_as_options_do_not_break_the_list(as_manager, make_item, query):
+    make_item("Perceuse")
+    response = as_manager.get("/inventory/", query_string=query)
+    assert response.status_code == 200 and "Perceuse" in response.get_data(as_text=True)

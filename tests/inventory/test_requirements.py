@@ -531,7 +531,7 @@ def test_a_bad_level_posted_by_hand_is_refused_and_nothing_changes(
     )
 
 
-@pytest.mark.parametrize("skill_id", ["", "999999", "abc"])
+@pytest.mark.parametrize("skill_id", ["", "999999", "abc", "9" * 25, "-1"])
 def test_an_unknown_skill_posted_by_hand_is_refused(client, login, manager, tool, db, skill_id):
     login(manager)
     english(client)

@@ -289,6 +289,13 @@ def test_blank_codes_are_issued_then_printed(as_manager, db, territory, make_ite
     assert entry.actor_id == manager.id and entry.after == {"count": 5, "first": "RBX-0002", "last": "RBX-0006"}
 
 
+def test_issuing_blank_codes_says_which_codes_were_issued(as_manager, territory):
+    response = english(as_manager).post(
+        "/labels/blank", data={"territory_id": territory.id, "count": "3", "layout": "a4-3x7"}, follow_redirects=True
+    )
+    assert "3 new codes, from RBX-0001 to RBX-0003." in response.get_data(as_text=True)
+
+
 def test_the_blank_form_offers_only_the_managers_territory(as_manager, territory, other_territory):
     html = as_manager.get("/labels/blank").get_data(as_text=True)
     assert territory.name in html and other_territory.name not in html

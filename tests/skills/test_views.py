@@ -69,6 +69,21 @@ def test_ids_too_large_for_the_database_in_the_query_string_are_ignored(client, 
     assert client.get(f"/passport/declare?skill={huge}").status_code == 200
 
 
+def test_skill_ids_too_large_for_the_database_in_forms_are_refused_without_error(
+    client, login, db, mentor, talent, count_rows
+):
+    huge = "9" * 25
+    login(mentor)
+    assert client.get(f"/skills/match?rows-0-skill_id={huge}&rows-0-level=2").status_code == 200
+    response = client.post(
+        f"/passport/{talent.id}/validate", data={"skill_id": huge, "level": "2", "validated_on": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    login(talent)
+    assert client.post("/passport/declare", data={"skill_id": huge, "level": "2"}).status_code == 400
+    assert count_rows(SkillValidation) == 0
+
+
 def test_a_lab_manager_adds_a_skill(client, login, db, manager, make_domain):
     domain = make_domain("Électronique")
     _login_en(login, client, manager, db)
