@@ -4,88 +4,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
-
 from repairlab.auth import has_role, territory_scope
 from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
-from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus
+from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.registry import ItemPanel, item_panels
-from repairlab.inventory.requirements import category_and_ancestors
-from repairlab.lending.models import HOLDING, LendingPolicy, Loan, Reservation
 from repairlab.people.models import Role, User
 
 HOME_LOANS = 5
-
-# The item page's lending queries, built once with bound parameters: the page runs them on every scan, and
-# building (and hashing) a statement cost as much as running it. They read what services.open_loan_of,
-# policies.rule_for_item and reservations.upcoming_of_item read.
-_OPEN_LOAN = (
-    sa.select(Loan)
-    # The item is the page's own (already in the session): only the borrower is joined.
-    .options(joinedload(Loan.borrower))
-    .where(Loan.item_id == sa.bindparam("item_id", type_=sa.Integer), Loan.returned_at.is_(None))
-)
-_POLICY, _CATEGORY = LendingPolicy.__table__, Category.__table__
-_RULE = (
-    # Plain Core on the tables; the category's ancestors found by a subquery rather than a list of paths, which
-    # would be expanded into the SQL text again on every run.
-    sa.select(_POLICY.c.self_service, _POLICY.c.default_days, _POLICY.c.max_days, _CATEGORY.c.path)
-    .join(_CATEGORY, _CATEGORY.c.id == _POLICY.c.category_id)
-    .where(
-        _POLICY.c.lab_id == sa.bindparam("lab_id", type_=sa.Integer),
-        _POLICY.c.category_id.in_(category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))),
-    )
-    .order_by(sa.func.length(_CATEGORY.c.path).desc())
-    .limit(1)
-)
-_UPCOMING = (
-    sa.select(Reservation)
-    .options(joinedload(Reservation.borrower))
-    .where(
-        Reservation.item_id == sa.bindparam("item_id", type_=sa.Integer),
-        # The statuses written out: a bound list would be expanded into the SQL text again on every run.
-        Reservation.status.in_([sa.literal_column(f"'{status.value}'") for status in HOLDING]),
-        Reservation.ends_on >= sa.bindparam("today", type_=sa.Date),
-    )
-    .order_by(Reservation.starts_on)
-    .limit(sa.bindparam("rows", type_=sa.Integer))
-)
-
-
-def _rule_for_item(item: Item):
-    """The item's lending rule (policies.rule_for_item): the nearest policy of its lab up its category tree, else
-    the defaults (one query, none without a category)."""
-    from repairlab.lending import policies
-
-    if item.category_id is None:
-        return policies.default_rule()
-    row = db.session.execute(_RULE, {"lab_id": item.lab_id, "category_id": item.category_id}).first()
-    if row is None:
-        return policies.default_rule()
-    return policies.Rule(row.self_service, row.default_days, row.max_days, row.path, row.path == item.category.path)
 
 
 def item_context(item: Item, viewer: User | None) -> dict | None:
     """What the item page shows about lending: borrow, give back, or who has it (names for the desk only); the
     lending rule; the coming reservations and a form to reserve."""
-    from repairlab.lending import reservations, services
+    from repairlab.lending import policies, reservations, services
     from repairlab.lending.forms import BorrowForm, CancelReservationForm, ReserveForm, ReturnForm
 
     if viewer is None or item.kind != ItemKind.TOOL:
         return None
     desk = services.is_desk(viewer, item.territory_id)
     talent = has_role(viewer, Role.PARTICIPANT)
-    loan = db.session.scalar(_OPEN_LOAN, {"item_id": item.id}) if item.status == ItemStatus.ON_LOAN else None
+    loan = services.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
     today = services.lab_today()
     # The rule matters to talents (self-service, durations) and to the desk (shown); one query, none without category.
-    rule = _rule_for_item(item) if (talent or desk) else None
-    upcoming = (
-        list(db.session.scalars(_UPCOMING, {"item_id": item.id, "today": today, "rows": reservations.ITEM_ROWS}))
-        if (talent or desk)
-        else []
-    )
+    rule = policies.rule_for_item(item) if (talent or desk) else None
+    upcoming = reservations.upcoming_of_item(item, today) if (talent or desk) else []
     look = reservations.outlook(upcoming, viewer, today)
     ctx = {
         "item": item,

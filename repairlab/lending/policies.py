@@ -13,6 +13,7 @@ from repairlab.audit.services import record
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item
+from repairlab.inventory.requirements import category_and_ancestors
 from repairlab.inventory.services import PATH_SEPARATOR
 from repairlab.lending.models import LendingPolicy
 from repairlab.people.models import Lab, User
@@ -51,24 +52,31 @@ def ancestor_paths(path: str) -> list[str]:
     return [PATH_SEPARATOR.join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
+_POLICY, _CATEGORY = LendingPolicy.__table__, Category.__table__
+# Built once with bound parameters: the item page runs it on every scan, and building (and hashing) a statement
+# cost as much as running it. Plain Core on the tables; the category's ancestors found by a subquery rather than a
+# list of paths, which would be expanded into the SQL text again on every run.
+_RULE = (
+    sa.select(_POLICY.c.self_service, _POLICY.c.default_days, _POLICY.c.max_days, _CATEGORY.c.path)
+    .join(_CATEGORY, _CATEGORY.c.id == _POLICY.c.category_id)
+    .where(
+        _POLICY.c.lab_id == sa.bindparam("lab_id", type_=sa.Integer),
+        _POLICY.c.category_id.in_(category_and_ancestors(sa.bindparam("category_id", type_=sa.Integer))),
+    )
+    .order_by(sa.func.length(_CATEGORY.c.path).desc())
+    .limit(1)
+)
+
+
 def rule_for_item(item: Item) -> Rule:
     """The nearest policy of the item's lab up its category tree, else the defaults (one query, none without a
     category)."""
     if item.category_id is None:
         return default_rule()
-    category = item.category
-    paths = ancestor_paths(category.path)
-    row = db.session.execute(
-        sa.select(LendingPolicy, Category.path)
-        .join(Category, Category.id == LendingPolicy.category_id)
-        .where(LendingPolicy.lab_id == item.lab_id, Category.path.in_(paths))
-        .order_by(sa.func.length(Category.path).desc())
-        .limit(1)
-    ).first()
+    row = db.session.execute(_RULE, {"lab_id": item.lab_id, "category_id": item.category_id}).first()
     if row is None:
         return default_rule()
-    policy, path = row
-    return _rule(policy, path, path == category.path)
+    return Rule(row.self_service, row.default_days, row.max_days, row.path, row.path == item.category.path)
 
 
 @dataclass(frozen=True)

@@ -146,17 +146,13 @@ def calendar():
     monday = _week(today)
     days = [monday + timedelta(days=n) for n in range(7)]
     rows = reservations.lab_week(lab, monday) if lab is not None else []
-    by_day = [
-        [(row.item, row.cells[n]) for row in rows if row.cells[n] is not None and row.cells[n].starts_on <= day]
-        for n, day in enumerate(days)
-    ]
     return render_template(
         "lending/calendar.html",
         labs=labs,
         lab=lab,
         days=days,
         rows=rows,
-        by_day=by_day,
+        by_day=reservations.by_day(rows),
         today=today,
         previous=(monday - timedelta(days=7)).isoformat(),
         following=(monday + timedelta(days=7)).isoformat(),

@@ -353,18 +353,26 @@ def get_reservation(reservation_id: int) -> Reservation:
     return reservation
 
 
+# Built once with bound parameters: the item page runs it on every scan, and building (and hashing) a statement
+# cost as much as running it.
+_UPCOMING = (
+    sa.select(Reservation)
+    .options(joinedload(Reservation.borrower))
+    .where(
+        Reservation.item_id == sa.bindparam("item_id", type_=sa.Integer),
+        # The statuses written out: a bound list would be expanded into the SQL text again on every run.
+        Reservation.status.in_([sa.literal_column(f"'{status.value}'") for status in HOLDING]),
+        Reservation.ends_on >= sa.bindparam("today", type_=sa.Date),
+    )
+    .order_by(Reservation.starts_on)
+    .limit(sa.bindparam("rows", type_=sa.Integer))
+)
+
+
 def upcoming_of_item(item: Item, today: date | None = None) -> list[Reservation]:
     """The item's reservations from today on, with their holders (one query)."""
-    today = today or lab_today()
-    return list(
-        db.session.scalars(
-            sa.select(Reservation)
-            .options(joinedload(Reservation.borrower))
-            .where(Reservation.item_id == item.id, Reservation.status.in_(HOLDING), Reservation.ends_on >= today)
-            .order_by(Reservation.starts_on)
-            .limit(ITEM_ROWS)
-        )
-    )
+    params = {"item_id": item.id, "today": today or lab_today(), "rows": ITEM_ROWS}
+    return list(db.session.scalars(_UPCOMING, params))
 
 
 @dataclass
@@ -474,3 +482,8 @@ def lab_week(lab: Lab, monday: date) -> list[CalendarRow]:
             if reservation.starts_on <= monday + timedelta(days=n) <= reservation.ends_on:
                 row.cells[n] = reservation
     return list(rows.values())
+
+
+def by_day(rows: list[CalendarRow]) -> list[list[tuple[Item, Reservation]]]:
+    """The week's calendar turned day by day, for narrow screens: each day's reserved items and what holds them."""
+    return [[(row.item, row.cells[n]) for row in rows if row.cells[n] is not None] for n in range(7)]

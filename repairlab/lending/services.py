@@ -415,9 +415,18 @@ def _with_people(stmt):
     return stmt.options(joinedload(Loan.item), joinedload(Loan.borrower))
 
 
+# Built once with a bound parameter: the item page runs it on every scan, and building (and hashing) a statement
+# cost as much as running it. The item is the caller's own (already in the session): only the borrower is joined.
+_OPEN_LOAN = (
+    sa.select(Loan)
+    .options(joinedload(Loan.borrower))
+    .where(Loan.item_id == sa.bindparam("item_id", type_=sa.Integer), Loan.returned_at.is_(None))
+)
+
+
 def open_loan_of(item: Item) -> Loan | None:
     """The item's open loan, with its borrower."""
-    return db.session.scalar(_with_people(sa.select(Loan).where(Loan.item_id == item.id, Loan.returned_at.is_(None))))
+    return db.session.scalar(_OPEN_LOAN, {"item_id": item.id})
 
 
 def get_loan(loan_id: int) -> Loan | None:

@@ -4,44 +4,19 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import InputRequired, Length
 
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.inventory.models import Location
 from repairlab.lending import bp, stocktake
+from repairlab.lending.forms import StockTakeCancelForm, StockTakeConfirmForm, StockTakeScanForm, StockTakeStartForm
 from repairlab.lending.stocktake_models import StockTake, StockTakeStatus
 from repairlab.people.models import Role
-from repairlab.web import db_id, show_domain_error
+from repairlab.web import db_id, show_domain_error, submit_and_return
 
 STOCKTAKERS = (Role.LAB_MANAGER, Role.ADMIN)
-
-
-class StartForm(FlaskForm):
-    """Start the stock-take of a place."""
-
-    location_id = HiddenField(validators=[InputRequired()])
-
-
-class ScanForm(FlaskForm):
-    """One code, typed or sent by a USB scanner (which types it and presses Enter)."""
-
-    code = StringField(_l("Code of the item"), validators=[InputRequired(), Length(max=200)])
-
-
-class ConfirmForm(FlaskForm):
-    """Confirm the count."""
-
-    move_unexpected = BooleanField(_l("Move the unexpected items to this place"), default=True)
-
-
-class CancelForm(FlaskForm):
-    """Drop the count."""
 
 
 def _location_or_404(location_id) -> Location:
@@ -78,7 +53,7 @@ def stocktake_new():
         places=places,
         chosen=chosen,
         open_stocktake=stocktake.open_stocktake_of(chosen) if chosen else None,
-        form=StartForm(location_id=chosen.id if chosen else None),
+        form=StockTakeStartForm(location_id=chosen.id if chosen else None),
     )
 
 
@@ -86,7 +61,7 @@ def stocktake_new():
 @roles_required(*STOCKTAKERS)
 def stocktake_start():
     """Open the stock-take of a place and go to the scanning page."""
-    form = StartForm()
+    form = StockTakeStartForm()
     if not form.validate_on_submit():
         flash(_("Choose a place first."), "error")
         return redirect(url_for("lending.stocktake_new"))
@@ -115,9 +90,9 @@ def stocktake_page(stocktake_id: int):
         stocktake=found,
         state=stocktake.state(found) if is_open else None,
         is_open=is_open,
-        scan_form=ScanForm(formdata=None),
-        confirm_form=ConfirmForm(),
-        cancel_form=CancelForm(),
+        scan_form=StockTakeScanForm(formdata=None),
+        confirm_form=StockTakeConfirmForm(),
+        cancel_form=StockTakeCancelForm(),
     )
 
 
@@ -132,7 +107,7 @@ def _scan(found: StockTake, text: str) -> stocktake.ScanResult:
 def stocktake_scan(stocktake_id: int):
     """Record one code without JavaScript (Post/Redirect/Get; the result is a flash)."""
     found = _stocktake_or_404(stocktake_id)
-    form = ScanForm()
+    form = StockTakeScanForm()
     if not form.validate_on_submit():
         flash(_("Type or scan a code first, for example RBX-0042."), "error")
         return _page(found)
@@ -177,26 +152,23 @@ def stocktake_scan_json(stocktake_id: int):
 def stocktake_confirm(stocktake_id: int):
     """Confirm: keep the counts, move the unexpected items here, report the missing ones."""
     found = _stocktake_or_404(stocktake_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _page(found)
-    try:
-        result = stocktake.confirm(current_user, found, move_unexpected=bool(form.move_unexpected.data))
-    except DomainError as error:
-        show_domain_error(None, error)
-        return _page(found)
-    db.session.commit()
-    counts = result.counts
-    flash(
-        _(
+    form = StockTakeConfirmForm()
+
+    def confirmed(result: stocktake.StockTakeState) -> str:
+        counts = result.counts
+        return _(
             "Stock-take confirmed: %(found)s found, %(missing)s missing, %(unexpected)s unexpected.",
             found=counts["found"],
             missing=counts["missing"],
             unexpected=counts["unexpected"],
-        ),
-        "success",
+        )
+
+    return submit_and_return(
+        form,
+        lambda: stocktake.confirm(current_user, found, move_unexpected=bool(form.move_unexpected.data)),
+        confirmed,
+        _page(found),
     )
-    return _page(found)
 
 
 @bp.route("/lending/stocktake/<int:stocktake_id>/cancel", methods=["POST"])
@@ -204,7 +176,7 @@ def stocktake_confirm(stocktake_id: int):
 def stocktake_cancel(stocktake_id: int):
     """Drop the count: nothing is moved or reported."""
     found = _stocktake_or_404(stocktake_id)
-    if not CancelForm().validate_on_submit():
+    if not StockTakeCancelForm().validate_on_submit():
         return _page(found)
     try:
         stocktake.cancel(current_user, found)

@@ -112,6 +112,7 @@ def desk():
 
 def _render_desk(form: DeskLendForm, status: int = 200):
     scope = territory_scope(current_user)
+    reports = services.open_reports(scope, limit=services.DESK_ROWS)
     return render_template(
         "lending/desk.html",
         form=form,
@@ -120,7 +121,8 @@ def _render_desk(form: DeskLendForm, status: int = 200):
         days_late=services.days_late,
         maintenance_due=maintenance.maintenance_due(scope),
         reserved_today=reservations.reservations_of_day(scope),
-        reports=services.open_reports(scope),
+        reports=reports,
+        reports_cut=len(reports) >= services.DESK_ROWS,  # the count in the title is then "50+"
         who=lambda r: reservations.who(r, current_user),
     ), status
 

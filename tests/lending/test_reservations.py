@@ -626,3 +626,37 @@ def test_the_desk_reserves_for_a_talent_by_email_from_the_item_page(db, client, 
     )
     assert "No talent has this member card or e-mail" in response.get_data(as_text=True)
     assert _count() == 1
+
+
+def test_the_narrow_calendar_lists_each_day_what_holds_it():
+    saw, drill, trip, day = object(), object(), object(), object()
+    rows = [
+        reservations.CalendarRow(saw, [None, trip, trip, None, None, None, None]),
+        reservations.CalendarRow(drill, [None, None, day, None, None, None, None]),
+    ]
+    week = reservations.by_day(rows)
+    assert len(week) == 7
+    assert week[0] == [] and week[3] == []
+    assert week[1] == [(saw, trip)]
+    assert week[2] == [(saw, trip), (drill, day)]
+
+
+def test_the_item_page_offers_to_cancel_my_reservation_and_comes_back_to_it(db, client, login, tool, talent, reserve):
+    reservation = reserve(talent, tool, 1, 3)
+    english(login(talent))
+    page = client.get(f"/inventory/items/{tool.id}").get_data(as_text=True)
+    form = page[page.index(f'action="/lending/reservations/{reservation.id}/cancel"') :].split("</form>")[0]
+    assert f'name="next" value="/inventory/items/{tool.id}#reservations"' in form
+    assert "Cancel this reservation" in form
+
+
+def test_the_desk_says_when_there_are_more_open_reports_than_it_shows(
+    db, client, login, make_item, talent, manager, monkeypatch
+):
+    for name in ("Ponceuse", "Perceuse"):
+        inventory.report_problem(talent, make_item(name), "Le patin est déchiré")
+    db.session.commit()
+    english(login(manager))
+    assert "Open problem reports (2)</h2>" in client.get("/lending/desk").get_data(as_text=True)
+    monkeypatch.setattr(services, "DESK_ROWS", 1)
+    assert "Open problem reports (1+)</h2>" in client.get("/lending/desk").get_data(as_text=True)
