@@ -17,7 +17,7 @@ from repairlab.projects import board as boards
 from repairlab.projects.board_forms import MoveForm
 from repairlab.projects.models import PROJECT_STATUS_LABELS, SECTOR_LABELS, Project, ProjectStage
 from repairlab.projects.queries import active_stages
-from repairlab.web import MAX_ID, db_id, form_status, safe_next, submit
+from repairlab.web import db_id, form_status, safe_next, submit
 
 STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
 FOLLOWERS = (Role.MENTOR, Role.ADMIN)
@@ -50,9 +50,7 @@ def show_board():
 
 
 def _project_or_404(project_id: int) -> Project:
-    project = db.session.get(Project, project_id) if project_id <= MAX_ID else None
-    if project is None:
-        abort(404)
+    project = db.get_or_404(Project, project_id)  # the int converter already refuses ids beyond MAX_ID
     ensure_territory(current_user, project.territory_id)
     return project
 

@@ -121,23 +121,6 @@ class ActionRowForm(FlaskForm):
     due_on = DateField(_l("To do by"), validators=[Optional()])
 
 
-class SessionForm(FlaskForm):
-    """Record a mentor session with new action items; tick the earlier ones that are done."""
-
-    held_on = DateField(_l("Date of the session"), validators=[InputRequired()])
-    duration_minutes = IntegerField(
-        _l("Duration (minutes)"), validators=[InputRequired(), NumberRange(min=1, max=1440)]
-    )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
-    decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=5000)])
-    private = BooleanField(
-        _l("Private: for mentors only"),
-        description=_l("The team and the lab managers will not see this session."),
-    )
-    closed = MultiCheckboxField(_l("Done since the last session"), coerce=int_or_none, validate_choice=True)
-    actions = FieldList(FormField(ActionRowForm), min_entries=NEW_ACTION_ROWS, max_entries=NEW_ACTION_ROWS)
-
-
 class SessionEditForm(FlaskForm):
     """Correct a recorded session (its action items are ticked elsewhere)."""
 
@@ -151,6 +134,13 @@ class SessionEditForm(FlaskForm):
         _l("Private: for mentors only"),
         description=_l("The team and the lab managers will not see this session."),
     )
+
+
+class SessionForm(SessionEditForm):
+    """Record a mentor session with new action items; tick the earlier ones that are done."""
+
+    closed = MultiCheckboxField(_l("Done since the last session"), coerce=int_or_none, validate_choice=True)
+    actions = FieldList(FormField(ActionRowForm), min_entries=NEW_ACTION_ROWS, max_entries=NEW_ACTION_ROWS)
 
 
 class StageForm(FlaskForm):

@@ -33,6 +33,7 @@ from repairlab.projects.models import (
     PrototypeStatus,
     PrototypeVersion,
 )
+from repairlab.projects.services import flush_or_conflict
 from repairlab.skills import services as skills
 from repairlab.skills.models import Skill
 
@@ -92,15 +93,6 @@ def _check_unique_name(project_id: int, name: str, exclude_id: int | None = None
             )
 
 
-def _flush_or_conflict(message: str, field: str | None = None) -> None:
-    """Flush in a savepoint; a unique constraint hit by a simultaneous change becomes a clear Conflict."""
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(message, field=field) from None
-
-
 def create_prototype(actor: User, project: Project, *, name: str, description: str = "") -> Prototype:
     """Add a prototype to a project; its name is unique in the project, whatever the case."""
     _check_edit(actor, project)
@@ -110,7 +102,7 @@ def create_prototype(actor: User, project: Project, *, name: str, description: s
     prototype = Prototype(project_id=project.id, name=name, description=description, created_by_id=actor.id)
     prototype.project = project
     db.session.add(prototype)
-    _flush_or_conflict(_("This project already has a prototype called “%(name)s”.", name=name), "name")
+    flush_or_conflict(_("This project already has a prototype called “%(name)s”.", name=name), "name")
     record(actor, "prototype.create", prototype, after={"name": name}, territory_id=project.territory_id)
     return prototype
 
@@ -124,7 +116,7 @@ def update_prototype(actor: User, prototype: Prototype, *, name: str, descriptio
     _check_unique_name(project.id, name, exclude_id=prototype.id)
     before = {"name": prototype.name, "description": prototype.description}
     prototype.name, prototype.description = name, description
-    _flush_or_conflict(_("This project already has a prototype called “%(name)s”.", name=name), "name")
+    flush_or_conflict(_("This project already has a prototype called “%(name)s”.", name=name), "name")
     record(
         actor,
         "prototype.update",
@@ -385,7 +377,7 @@ def link_item(actor: User, prototype: Prototype, item: Item | None, note: str = 
     link = PrototypeItem(prototype_id=prototype.id, item_id=item.id, note=note)
     link.item = item
     db.session.add(link)
-    _flush_or_conflict(message, "code")
+    flush_or_conflict(message, "code")
     record(
         actor,
         "prototype.item_link",
@@ -433,7 +425,7 @@ def add_skill(actor: User, prototype: Prototype, skill: Skill | None, min_level:
     need = PrototypeSkill(prototype_id=prototype.id, skill_id=skill.id, min_level=level)
     need.skill = skill
     db.session.add(need)
-    _flush_or_conflict(message, "skill_id")
+    flush_or_conflict(message, "skill_id")
     record(
         actor,
         "prototype.skill_add",

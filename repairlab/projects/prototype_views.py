@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import format_decimal
@@ -56,26 +59,26 @@ def _check_edit(project: Project) -> None:
         abort(403)
 
 
-def _prototype_for_edit(prototype_id: int) -> Prototype:
-    prototype = db.session.scalars(
-        sa.select(Prototype).where(Prototype.id == prototype_id).options(joinedload(Prototype.project))
-    ).one_or_none()
-    if prototype is None:
+def _for_edit(model, obj_id: int, project_of: Callable[[Any], Project], *options):
+    """The row (with `options` to load its project at once) or 404; 403 when the user may not change its project."""
+    obj = db.session.scalars(sa.select(model).where(model.id == obj_id).options(*options)).one_or_none()
+    if obj is None:
         abort(404)
-    _check_edit(prototype.project)
-    return prototype
+    _check_edit(project_of(obj))
+    return obj
+
+
+def _prototype_for_edit(prototype_id: int) -> Prototype:
+    return _for_edit(Prototype, prototype_id, lambda p: p.project, joinedload(Prototype.project))
 
 
 def _version_for_edit(version_id: int) -> PrototypeVersion:
-    version = db.session.scalars(
-        sa.select(PrototypeVersion)
-        .where(PrototypeVersion.id == version_id)
-        .options(joinedload(PrototypeVersion.prototype).joinedload(Prototype.project))
-    ).one_or_none()
-    if version is None:
-        abort(404)
-    _check_edit(version.prototype.project)
-    return version
+    return _for_edit(
+        PrototypeVersion,
+        version_id,
+        lambda v: v.prototype.project,
+        joinedload(PrototypeVersion.prototype).joinedload(Prototype.project),
+    )
 
 
 def _page(prototype: Prototype | int, anchor: str | None = None) -> str:
@@ -266,17 +269,13 @@ def prototype_photo_add(version_id: int):
 @roles_required(*EDITORS)
 def prototype_photo_delete(photo_id: int):
     """Remove a photo of a version."""
-    photo = db.session.scalars(
-        sa.select(PrototypePhoto)
-        .where(PrototypePhoto.id == photo_id)
-        .options(
-            joinedload(PrototypePhoto.version).joinedload(PrototypeVersion.prototype).joinedload(Prototype.project)
-        )
-    ).one_or_none()
-    if photo is None:
-        abort(404)
+    photo = _for_edit(
+        PrototypePhoto,
+        photo_id,
+        lambda p: p.version.prototype.project,
+        joinedload(PrototypePhoto.version).joinedload(PrototypeVersion.prototype).joinedload(Prototype.project),
+    )
     version = photo.version
-    _check_edit(version.prototype.project)
     return submit_and_return(
         FlaskForm(),
         lambda: services.remove_version_photo(current_user, photo),
@@ -367,14 +366,13 @@ def prototype_item_link(prototype_id: int):
 @roles_required(*EDITORS)
 def prototype_item_unlink(link_id: int):
     """Remove an item from the prototype's list."""
-    link = db.session.scalars(
-        sa.select(PrototypeItem)
-        .where(PrototypeItem.id == link_id)
-        .options(joinedload(PrototypeItem.prototype).joinedload(Prototype.project), joinedload(PrototypeItem.item))
-    ).one_or_none()
-    if link is None:
-        abort(404)
-    _check_edit(link.prototype.project)
+    link = _for_edit(
+        PrototypeItem,
+        link_id,
+        lambda link: link.prototype.project,
+        joinedload(PrototypeItem.prototype).joinedload(Prototype.project),
+        joinedload(PrototypeItem.item),
+    )
     prototype_id = link.prototype_id
     code = link.item.code
     return submit_and_return(
@@ -389,15 +387,13 @@ def prototype_item_unlink(link_id: int):
 
 
 def _need_for_edit(need_id: int) -> PrototypeSkill:
-    need = db.session.scalars(
-        sa.select(PrototypeSkill)
-        .where(PrototypeSkill.id == need_id)
-        .options(joinedload(PrototypeSkill.prototype).joinedload(Prototype.project), joinedload(PrototypeSkill.skill))
-    ).one_or_none()
-    if need is None:
-        abort(404)
-    _check_edit(need.prototype.project)
-    return need
+    return _for_edit(
+        PrototypeSkill,
+        need_id,
+        lambda need: need.prototype.project,
+        joinedload(PrototypeSkill.prototype).joinedload(Prototype.project),
+        joinedload(PrototypeSkill.skill),
+    )
 
 
 @bp.route("/prototypes/<int:prototype_id>/skills", methods=["POST"])

@@ -116,6 +116,20 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def flush_or_conflict(message: str, field: str | None = None, *, new: object | None = None) -> None:
+    """Flush in a savepoint (adding `new` first); a unique constraint hit by a simultaneous change becomes a Conflict.
+
+    The database settles two simultaneous writes (a double click on "Save"): the second is told, not a crash.
+    """
+    try:
+        with db.session.begin_nested():
+            if new is not None:
+                db.session.add(new)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(message, field=field) from None
+
+
 def _audit_label(project: Project) -> str:
     return f"{project.code} {project.name}"
 
@@ -154,13 +168,7 @@ def create_stage(actor: User | None, name: str, *, description: str = "") -> Pro
     stage = ProjectStage(
         name=name, description=_text(description, MAX_TEXT, "description"), position=last + 1, active=True
     )
-    # The unique name settles two simultaneous adds (a double click on "Save"): the second is told, not a crash.
-    try:
-        with db.session.begin_nested():
-            db.session.add(stage)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(_("A stage is already called “%(name)s”.", name=name), field="name") from None
+    flush_or_conflict(_("A stage is already called “%(name)s”.", name=name), "name", new=stage)
     record(actor, "project_stage.create", stage, after=snapshot(stage, STAGE_FIELDS))
     return stage
 
@@ -430,13 +438,7 @@ def add_member(actor: User, project: Project, user: User, role: MemberRole | str
     if exists is not None:
         raise Conflict(already, field="user_id")
     member = ProjectMember(project_id=project.id, user_id=user.id, role=role)
-    # The unique (project, user) settles two simultaneous adds (a double click): the second is told, not a crash.
-    try:
-        with db.session.begin_nested():
-            db.session.add(member)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(already, field="user_id") from None
+    flush_or_conflict(already, "user_id", new=member)  # the unique (project, user) settles two simultaneous adds
     record(
         actor,
         "project.member_add",
@@ -527,13 +529,7 @@ def add_figure(
         note=note,
         recorded_by_id=actor.id if actor is not None else None,
     )
-    # The unique constraint settles two simultaneous entries.
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(duplicate, field="recorded_on") from None
+    flush_or_conflict(duplicate, "recorded_on", new=entry)  # the unique constraint settles simultaneous entries
     record(actor, "project.figure_add", project, after=snapshot(entry, FIGURE_FIELDS), label=_audit_label(project))
     return entry
 
@@ -679,6 +675,15 @@ class ActionDraft:
 SESSION_FIELDS = ("held_on", "duration_minutes", "private", "mentor_id")
 
 
+def _check_duration(minutes: int | None) -> int:
+    """A session's duration in minutes, between 1 and MAX_DURATION."""
+    if minutes is None or not 1 <= minutes <= MAX_DURATION:
+        raise ValidationError(
+            _("The duration is between 1 and %(max)d minutes.", max=MAX_DURATION), field="duration_minutes"
+        )
+    return minutes
+
+
 def open_actions(project: Project, *, include_private: bool) -> list[ActionItem]:
     """The action items still to do, oldest first, with their session and owner (one query)."""
     stmt = (
@@ -708,10 +713,7 @@ def record_session(
     """Record a mentor session with its new action items, and tick the earlier ones found done."""
     _require(_may(access.can_follow, actor, project), _("Only the project's mentors can record a session."))
     held_on = _check_date(held_on, "held_on", past_only=True)
-    if duration_minutes is None or not 1 <= duration_minutes <= MAX_DURATION:
-        raise ValidationError(
-            _("The duration is between 1 and %(max)d minutes.", max=MAX_DURATION), field="duration_minutes"
-        )
+    duration_minutes = _check_duration(duration_minutes)
     notes = _text(notes, MAX_TEXT, "notes")
     decisions = _text(decisions, MAX_TEXT, "decisions")
     drafts = [a for a in actions if plain_text(a.text).strip()]
@@ -788,10 +790,7 @@ def update_session(
     project = session.project
     _require(_may(access.can_follow, actor, project), _("Only the project's mentors can record a session."))
     held_on = _check_date(held_on, "held_on", past_only=True)
-    if duration_minutes is None or not 1 <= duration_minutes <= MAX_DURATION:
-        raise ValidationError(
-            _("The duration is between 1 and %(max)d minutes.", max=MAX_DURATION), field="duration_minutes"
-        )
+    duration_minutes = _check_duration(duration_minutes)
     before = snapshot(session, SESSION_FIELDS)
     session.held_on, session.duration_minutes, session.private = held_on, duration_minutes, bool(private)
     session.notes = _text(notes, MAX_TEXT, "notes")

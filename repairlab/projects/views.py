@@ -144,17 +144,7 @@ def _cohort_choices(territory_id: int | None) -> list[tuple[str, str]]:
 
 def _fields(form: ProjectForm, project: Project | None = None) -> services.ProjectFields:
     """The form's values; fields left out of the form (the team's edit) keep the project's."""
-    if "cohort_id" not in form:
-        return services.ProjectFields(
-            name=form.name.data or "",
-            sector=form.sector.data or "",
-            pitch=form.pitch.data or "",
-            offer=form.offer.data or "",
-            customers=form.customers.data or "",
-            pricing=form.pricing.data or "",
-            cohort_id=project.cohort_id,
-            start_date=project.start_date,
-        )
+    programme = "cohort_id" in form
     return services.ProjectFields(
         name=form.name.data or "",
         sector=form.sector.data or "",
@@ -162,8 +152,8 @@ def _fields(form: ProjectForm, project: Project | None = None) -> services.Proje
         offer=form.offer.data or "",
         customers=form.customers.data or "",
         pricing=form.pricing.data or "",
-        cohort_id=form.cohort_id.data,
-        start_date=form.start_date.data,
+        cohort_id=form.cohort_id.data if programme else project.cohort_id,
+        start_date=form.start_date.data if programme else project.start_date,
     )
 
 
@@ -212,9 +202,10 @@ def new():
         lambda p: _("Project %(code)s created.", code=p.code),
         lambda p: url_for("projects.project", project_id=p.id),
     )
-    if done:
-        return done
-    return render_template("projects/new.html", form=form, admin=current_user.role == Role.ADMIN), form_status()
+    return done or (
+        render_template("projects/new.html", form=form, admin=current_user.role == Role.ADMIN),
+        form_status(),
+    )
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -234,9 +225,7 @@ def edit(project_id: int):
         _("Project saved."),
         _back(project),
     )
-    if done:
-        return done
-    return render_template("projects/edit.html", form=form, project=project), form_status()
+    return done or (render_template("projects/edit.html", form=form, project=project), form_status())
 
 
 @bp.route("/<int:project_id>/status", methods=["GET", "POST"])
@@ -254,9 +243,7 @@ def status(project_id: int):
         lambda p: _("The project is now “%(status)s”.", status=p.status.label),
         _back(project),
     )
-    if done:
-        return done
-    return render_template("projects/status.html", form=form, project=project), form_status()
+    return done or (render_template("projects/status.html", form=form, project=project), form_status())
 
 
 # --- The project page ----------------------------------------------------------------------------
@@ -361,15 +348,15 @@ def project(project_id: int):
 
 
 def _member_forms(project: Project) -> tuple[MemberForm, MemberForm]:
+    """The forms to add a talent and a mentor, each offering the people of the territory not yet in the project."""
     in_project = {m.user_id for m in project.members}
-    team_form, mentor_form = MemberForm(prefix="team"), MemberForm(prefix="mentor")
-    team_form.user_id.choices = [("", "—")] + [
-        c for c in _people_choices(project.territory_id, Role.PARTICIPANT) if c[0] not in in_project
-    ]
-    mentor_form.user_id.choices = [("", "—")] + [
-        c for c in _people_choices(project.territory_id, Role.MENTOR) if c[0] not in in_project
-    ]
-    return team_form, mentor_form
+    forms = []
+    for prefix, role in (("team", Role.PARTICIPANT), ("mentor", Role.MENTOR)):
+        form = MemberForm(prefix=prefix)
+        people = _people_choices(project.territory_id, role)
+        form.user_id.choices = [("", "—"), *(c for c in people if c[0] not in in_project)]
+        forms.append(form)
+    return forms[0], forms[1]
 
 
 @bp.route("/<int:project_id>/team")
@@ -452,10 +439,9 @@ def figures(project_id: int):
         _("Figure recorded."),
         url_for("projects.figures", project_id=project.id),
     )
-    if done:
-        return done
-    return render_template("projects/figures.html", form=form, project=project, figures=_figures(project)), (
-        form_status()
+    return done or (
+        render_template("projects/figures.html", form=form, project=project, figures=_figures(project)),
+        form_status(),
     )
 
 
@@ -472,11 +458,12 @@ def figure_edit(project_id: int, figure_id: int):
         _("Figure corrected."),
         url_for("projects.figures", project_id=project.id),
     )
-    if done:
-        return done
-    return render_template(
-        "projects/figure_edit.html", form=form, project=project, entry=entry, label=METRIC_LABELS[entry.metric]
-    ), form_status()
+    return done or (
+        render_template(
+            "projects/figure_edit.html", form=form, project=project, entry=entry, label=METRIC_LABELS[entry.metric]
+        ),
+        form_status(),
+    )
 
 
 @bp.route("/<int:project_id>/figures/<int:figure_id>/delete", methods=["POST"])
@@ -510,9 +497,10 @@ def milestone_new(project_id: int):
         _("Milestone added."),
         _back(project, "milestones"),
     )
-    if done:
-        return done
-    return render_template("projects/milestone_form.html", form=form, project=project, milestone=None), form_status()
+    return done or (
+        render_template("projects/milestone_form.html", form=form, project=project, milestone=None),
+        form_status(),
+    )
 
 
 @bp.route("/<int:project_id>/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
@@ -530,11 +518,10 @@ def milestone_edit(project_id: int, milestone_id: int):
         _("Milestone saved."),
         _back(project, "milestones"),
     )
-    if done:
-        return done
-    return render_template(
-        "projects/milestone_form.html", form=form, project=project, milestone=milestone
-    ), form_status()
+    return done or (
+        render_template("projects/milestone_form.html", form=form, project=project, milestone=milestone),
+        form_status(),
+    )
 
 
 @bp.route("/<int:project_id>/milestones/<int:milestone_id>/done", methods=["POST"])
@@ -604,11 +591,10 @@ def session_new(project_id: int):
         )
 
     done = submit(form, save, _("Session recorded."), _back(project, "sessions"))
-    if done:
-        return done
-    return render_template(
-        "projects/session_form.html", form=form, project=project, open_actions=open_actions
-    ), form_status()
+    return done or (
+        render_template("projects/session_form.html", form=form, project=project, open_actions=open_actions),
+        form_status(),
+    )
 
 
 @bp.route("/<int:project_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -632,9 +618,10 @@ def session_edit(project_id: int, session_id: int):
         _("Session saved."),
         _back(project, "sessions"),
     )
-    if done:
-        return done
-    return render_template("projects/session_edit.html", form=form, project=project, session=session), form_status()
+    return done or (
+        render_template("projects/session_edit.html", form=form, project=project, session=session),
+        form_status(),
+    )
 
 
 @bp.route("/<int:project_id>/actions/<int:action_id>/done", methods=["POST"])
@@ -677,9 +664,7 @@ def stage_new():
         _("Stage added."),
         url_for("projects.stages"),
     )
-    if done:
-        return done
-    return render_template("projects/stage_form.html", form=form, stage=None), form_status()
+    return done or (render_template("projects/stage_form.html", form=form, stage=None), form_status())
 
 
 @bp.route("/stages/<int:stage_id>/edit", methods=["GET", "POST"])
@@ -700,9 +685,7 @@ def stage_edit(stage_id: int):
         _("Stage saved."),
         url_for("projects.stages"),
     )
-    if done:
-        return done
-    return render_template("projects/stage_form.html", form=form, stage=stage), form_status()
+    return done or (render_template("projects/stage_form.html", form=form, stage=stage), form_status())
 
 
 @bp.route("/stages/<int:stage_id>/move", methods=["POST"])

@@ -12,7 +12,7 @@ from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory.models import Code
 from repairlab.people.models import Role
 from repairlab.projects import services
-from repairlab.projects.models import MemberRole, ProjectStatus, Sector, StageChange
+from repairlab.projects.models import MemberRole, ProjectMember, ProjectStatus, Sector, StageChange
 
 
 def _actions(db, action: str) -> list[AuditEntry]:
@@ -160,3 +160,16 @@ def test_a_move_is_kept_in_the_stage_history(db, territory, stages, make_project
     ).all()
     assert [(c.from_stage_id, c.to_stage_id) for c in changes] == [(None, stages[0].id), (stages[0].id, stages[1].id)]
     assert changes[1].note == "Étude de marché faite" and changes[1].changed_by_id == mentor.id
+
+
+def test_a_row_refused_by_a_unique_constraint_becomes_a_conflict_and_is_not_kept(db, territory, stages, mentor, talent):
+    # What a simultaneous add looks like once the check before the write has passed: the database says no.
+    project = services.create_project(mentor, territory, _fields(), team=[talent], mentors=[mentor])
+    db.session.commit()
+    twin = ProjectMember(project_id=project.id, user_id=talent.id, role=MemberRole.TEAM)
+    with pytest.raises(Conflict) as refused:
+        services.flush_or_conflict("Already there.", "user_id", new=twin)
+    assert (str(refused.value), refused.value.field) == ("Already there.", "user_id")
+    assert twin not in db.session
+    db.session.commit()  # the session is still usable: only the savepoint was rolled back
+    assert len(project.members) == 2
