@@ -7,8 +7,10 @@ FLASK := REPAIRLAB_ENV=$${REPAIRLAB_ENV:-development} $(BIN)/flask --app app
 PO := repairlab/translations/fr/LC_MESSAGES/messages.po
 MO := repairlab/translations/fr/LC_MESSAGES/messages.mo
 PYTEST_WORKERS ?= auto
+# The instance folder of this checkout (local settings, the SQLite file, photos); never in git.
+INSTANCE ?= instance
 
-.PHONY: run test lint format bench translations extract-messages migrate clean help
+.PHONY: run test lint format bench translations extract-messages migrate clean help dev-config
 
 help:
 	@echo "make run    - install, migrate, load demo data on first run, serve on http://127.0.0.1:5000"
@@ -27,7 +29,17 @@ $(MO): $(PO) $(STAMP)
 
 translations: $(MO)
 
-run: $(STAMP) $(MO)
+# A development checkout says so in its instance config, so that the README's `flask --app app …` commands work
+# in a new shell. Production never has this file: there REPAIRLAB_ENV defaults to production (SECRET_KEY required).
+$(INSTANCE)/config.py:
+	mkdir -p $(INSTANCE)
+	printf '%s\n' '"""This checkout'"'"'s own settings (written by `make run`; not in git)."""' '' \
+	  '# A local trial: the development key in instance/secret_key, the SQLite file in instance/.' \
+	  'REPAIRLAB_ENV = "development"' > $@
+
+dev-config: $(INSTANCE)/config.py
+
+run: $(STAMP) $(MO) $(INSTANCE)/config.py
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo ""

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.extensions import db
 from repairlab.inventory.codes import format_code
 from repairlab.inventory.models import (
@@ -27,7 +28,6 @@ from repairlab.inventory.models import (
     LocationKind,
 )
 from repairlab.lending.models import Loan, LoanKind, MaintenancePlan
-from repairlab.lending.services import end_of_day, lab_today
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.services import hash_password
 from repairlab.projects.models import (
@@ -207,7 +207,7 @@ def generate(
         mark[0] = now_
 
     now = datetime.now(UTC)
-    today = lab_today(now)
+    today = clock.today(now)
     territories = []
     for code, name in TERRITORIES:
         t = Territory(code=code, name=name)
@@ -394,7 +394,7 @@ def generate(
     rng.shuffle(home)
     open_rows = [r for r in loan_rows if r["returned_at"] is None]
     home_open = [r for r in open_rows if r["territory_id"] == territories[0].id]
-    overdue_before = end_of_day(today - timedelta(days=1))
+    overdue_before = clock.end_of_day(today - timedelta(days=1))
     return {
         "seconds": time.perf_counter() - started,
         "phases": phases,
@@ -429,15 +429,15 @@ def _loans(w: World, tools: list[dict], total: int, open_wanted: int) -> list[di
     for item in rng.sample(available, n_open):
         draw = rng.random()
         if draw < 0.12:  # overdue by 1 to 20 days
-            due = end_of_day(today - timedelta(days=rng.randint(1, 20)))
+            due = clock.end_of_day(today - timedelta(days=rng.randint(1, 20)))
             kind = LoanKind.TAKE_HOME
             started_at = due - timedelta(days=rng.randint(3, 14))
         elif draw < 0.22:  # due today: in the lab, or brought back tonight
-            due = end_of_day(today)
+            due = clock.end_of_day(today)
             kind = LoanKind.IN_LAB if draw < 0.18 else LoanKind.TAKE_HOME
             started_at = now - timedelta(hours=rng.randint(1, 6)) if kind == LoanKind.IN_LAB else now - timedelta(7)
         else:
-            due = end_of_day(today + timedelta(days=rng.randint(1, 21)))
+            due = clock.end_of_day(today + timedelta(days=rng.randint(1, 21)))
             kind = LoanKind.TAKE_HOME
             started_at = now - timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 8))
         rows.append(_loan_row(w, item, kind, started_at=started_at, due_at=due, returned_at=None))

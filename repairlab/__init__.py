@@ -19,10 +19,16 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, blueprints, CLI and error pages."""
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and error pages.
+
+    The instance folder (local settings, the development key, the SQLite file, photos) is `instance/` in the
+    project, or `instance_path`, or $REPAIRLAB_INSTANCE_PATH: tests and tools keep out of the developer's own.
+    """
+    instance_path = instance_path or os.environ.get("REPAIRLAB_INSTANCE_PATH") or None
     app = Flask(
         __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
         static_folder=os.path.join(PROJECT_ROOT, "static"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -12,6 +12,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from repairlab.clock import utcnow  # noqa: F401  (the column defaults' clock, re-exported for the models)
 
 # Stable constraint names, so that Alembic migrations are reproducible on every engine.
 NAMING_CONVENTION = {
@@ -27,11 +29,6 @@ class Base(DeclarativeBase):
     """Declarative base with the naming convention."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware, in UTC (the storage timezone)."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):

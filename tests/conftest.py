@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
@@ -20,6 +22,23 @@ from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 
 TEST_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
+
+
+def pytest_addoption(parser):
+    """`--clock=2026-12-31T23:30+01:00` (or TEST_CLOCK): run the whole suite as if it started at that instant."""
+    parser.addoption("--clock", default=os.environ.get("TEST_CLOCK", ""), help="ISO instant the suite starts at")
+
+
+def pytest_configure(config):
+    """Keep every app the suite builds (and every command it runs) out of the repository's instance/ folder: its
+    own temporary one instead. Move the clock of the whole run when --clock is given (it then ticks on)."""
+    os.environ["REPAIRLAB_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="repairlab-test-instance-")
+    at = config.getoption("--clock")
+    if at:
+        instant = datetime.fromisoformat(at)
+        if instant.tzinfo is None:
+            raise pytest.UsageError("--clock needs a time zone, e.g. 2026-12-31T23:30+01:00")
+        time_machine.travel(instant.astimezone(UTC), tick=True).start()  # the server in UTC, as most are
 
 
 def fresh_postgres_database(suffix: str, *, drop: bool = False) -> str:
@@ -65,7 +84,8 @@ def app(database_url: str, tmp_path_factory):
     """The application, configured for tests, with the schema created once per worker."""
     instance = tmp_path_factory.mktemp("instance")
     application = create_app(
-        {
+        instance_path=str(instance),
+        test_config={
             "REPAIRLAB_ENV": "testing",
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-not-for-production",
@@ -75,7 +95,7 @@ def app(database_url: str, tmp_path_factory):
             "PUBLIC_BASE_URL": "https://repairlab.test",
             "STORAGE_PATH": str(instance / "storage"),
             "SERVER_NAME": None,
-        }
+        },
     )
     application.test_client_class = IsolatedClient
     with application.app_context():

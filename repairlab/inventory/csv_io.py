@@ -251,6 +251,8 @@ def stash(data: bytes) -> str:
     path = _upload_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    now = time.time()  # stamped by the app's clock, which the sweep reads, not only the file system's
+    os.utime(path, (now, now))
     return token
 
 

@@ -3,11 +3,12 @@ skills that some tools and categories require."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.demo import DemoContext, register_seeder
 from repairlab.extensions import db
 from repairlab.inventory import requirements, services
@@ -194,7 +195,7 @@ def seed_inventory(ctx: DemoContext) -> None:
     """Load the demo inventory."""
     categories = _seed_categories(ctx)
     labs = db.session.scalars(sa.select(Lab).order_by(Lab.territory_id, Lab.id)).all()
-    today = date.today()
+    today = clock.today()
     for lab_index, lab in enumerate(labs):
         manager = next(
             u for u in ctx.users.values() if u.role.value == "lab_manager" and u.territory_id == lab.territory_id

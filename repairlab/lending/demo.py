@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.demo import DemoContext, register_seeder
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
@@ -71,9 +72,8 @@ def seed_maintenance(ctx: DemoContext) -> None:
     from decimal import Decimal
 
     from repairlab.lending.models import MaintenancePlan, MaintenanceRecord
-    from repairlab.lending.services import lab_today
 
-    today = lab_today()
+    today = clock.today()
     for territory in ctx.territories.values():
         manager = db.session.scalar(
             sa.select(User).where(User.role == Role.LAB_MANAGER, User.territory_id == territory.id).limit(1)

@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.models import Item
 from repairlab.inventory.services import plain_text
 from repairlab.lending.models import MaintenancePlan, MaintenanceRecord
-from repairlab.lending.services import is_desk, lab_today
+from repairlab.lending.services import is_desk
 from repairlab.people.models import User
 
 MAX_TEXT = 2000
@@ -83,7 +84,7 @@ def log_maintenance(
     description = plain_text(description or "").strip()[:MAX_TEXT]
     if not description:
         raise ValidationError(_("Say what was done."), field="description")
-    today = lab_today()
+    today = clock.today()
     done_on = done_on or today
     if done_on > today:
         raise ValidationError(_("The date cannot be in the future."), field="done_on")
@@ -131,7 +132,7 @@ def plan_maintenance(
         raise ValidationError(_("Say what is to be done."), field="what")
     if due_on is None:
         raise ValidationError(_("Choose the date it is due."), field="due_on")
-    if due_on > lab_today() + timedelta(days=MAX_EVERY_DAYS):
+    if due_on > clock.today() + timedelta(days=MAX_EVERY_DAYS):
         raise ValidationError(_("Plan it within the next ten years."), field="due_on")
     if every_days is not None and not 0 < every_days <= MAX_EVERY_DAYS:
         raise ValidationError(_("Repeat every 1 to 3650 days, or leave it empty."), field="every_days")
@@ -162,7 +163,7 @@ def maintenance_due(
     """Open plans due on or before a day, of a territory (all for None), oldest first (one query)."""
     stmt = (
         sa.select(MaintenancePlan)
-        .where(MaintenancePlan.due_on.is_not(None), MaintenancePlan.due_on <= (on or lab_today()))
+        .where(MaintenancePlan.due_on.is_not(None), MaintenancePlan.due_on <= (on or clock.today()))
         .options(joinedload(MaintenancePlan.item))
         .order_by(MaintenancePlan.due_on, MaintenancePlan.id)
         .limit(limit)

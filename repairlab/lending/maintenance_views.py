@@ -6,12 +6,13 @@ from flask import redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from repairlab import clock
 from repairlab.auth import roles_required
 from repairlab.inventory.models import Item
 from repairlab.lending import bp, maintenance
 from repairlab.lending.forms import MaintenanceLogForm, MaintenancePlanForm
 from repairlab.lending.models import MaintenancePlan
-from repairlab.lending.services import is_desk, lab_today
+from repairlab.lending.services import is_desk
 from repairlab.lending.views import item_or_404, item_page
 from repairlab.people.models import Role, User
 from repairlab.web import submit_and_return
@@ -35,7 +36,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "plans": plans,
         "next_plan": plans[0] if plans else None,
         "records": maintenance.recent_records(item),
-        "today": lab_today(),
+        "today": clock.today(),
         "log_form": log_form,
         "plan_form": MaintenancePlanForm(formdata=None, prefix="plan"),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from repairlab import clock
 from repairlab.auth import has_role, territory_scope
 from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
@@ -25,7 +26,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
     desk = services.is_desk(viewer, item.territory_id)
     talent = has_role(viewer, Role.PARTICIPANT)
     loan = services.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
-    today = services.lab_today()
+    today = clock.today()
     # The rule matters to talents (self-service, durations) and to the desk (shown); one query, none without category.
     rule = policies.rule_for_item(item) if (talent or desk) else None
     upcoming = reservations.upcoming_of_item(item, today) if (talent or desk) else []
@@ -75,7 +76,7 @@ def my_loans_context(user: User) -> dict:
     return {
         "loans": current[:HOME_LOANS],
         "more": max(0, len(current) - HOME_LOANS),
-        "today": services.lab_today(),
+        "today": clock.today(),
         "days_late": services.days_late,
     }
 

@@ -16,10 +16,10 @@ from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.extensions import db
 from repairlab.lending.models import Loan, Reminder
-from repairlab.lending.services import LAB_TZ, end_of_day, lab_today
 from repairlab.people.models import User
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def overdue_loans(on: date) -> list[Loan]:
     return list(
         db.session.scalars(
             sa.select(Loan)
-            .where(Loan.returned_at.is_(None), Loan.due_at <= end_of_day(on - timedelta(days=1)))
+            .where(Loan.returned_at.is_(None), Loan.due_at <= clock.end_of_day(on - timedelta(days=1)))
             .options(joinedload(Loan.item), joinedload(Loan.borrower))
             .order_by(Loan.borrower_id, Loan.due_at, Loan.id)
         )
@@ -88,7 +88,7 @@ def reminder_email(user: User, loans: list[Loan], on: date) -> EmailMessage:
         subject = ngettext("Reminder: %(num)d tool to bring back", "Reminder: %(num)d tools to bring back", len(loans))
         lines = [_("Hello %(name)s,", name=user.full_name), "", _("These tools were due back at the lab:")]
         for loan in loans:
-            due = format_date(loan.due_at.astimezone(LAB_TZ).date(), "d MMMM yyyy")
+            due = format_date(loan.due_at.astimezone(clock.LAB_TZ).date(), "d MMMM yyyy")
             lines.append(f"- {loan.item.code} {loan.item.name}: " + _("due %(date)s", date=due))
         lines += ["", _("Please bring them back, or talk to the lab team if you need more time."), "", "RepairLab"]
     message = EmailMessage()
@@ -101,7 +101,7 @@ def reminder_email(user: User, loans: list[Loan], on: date) -> EmailMessage:
 
 def send_reminders(on: date | None = None, mailer: Mailer | None = None) -> dict[str, int]:
     """Remind every talent with an overdue loan, once per loan, day and channel; commit; return the counts."""
-    on = on or lab_today()
+    on = on or clock.today()
     mailer = mailer or smtp_mailer()
     counts = {"overdue": 0, IN_APP: 0, EMAIL: 0, "email_failed": 0}
     by_user: dict[int, list[Loan]] = {}

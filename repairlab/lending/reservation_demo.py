@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.demo import DemoContext, register_seeder
 from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus
 from repairlab.lending import policies, reservations
-from repairlab.lending.services import lab_today
 from repairlab.people.models import Lab, Role, User
 
 # (category path, self-service, usual days, longest days)
@@ -34,7 +34,7 @@ RESERVATIONS = [
 def seed_reservations(ctx: DemoContext) -> None:
     """Through the services, as the territory's lab manager (every date is from today on)."""
     categories = {c.path: c for c in db.session.scalars(sa.select(Category))}
-    today = lab_today()
+    today = clock.today()
     for territory in ctx.territories.values():
         manager = db.session.scalar(
             sa.select(User).where(User.role == Role.LAB_MANAGER, User.territory_id == territory.id).limit(1)

@@ -10,13 +10,14 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.inventory.models import Category
 from repairlab.lending import bp, policies, reservations
 from repairlab.lending.forms import CancelReservationForm, ClearPolicyForm, PolicyForm, ReserveForm
-from repairlab.lending.services import is_desk, lab_today
+from repairlab.lending.services import is_desk
 from repairlab.lending.views import invalid_message, item_or_404, too_long
 from repairlab.people.models import Lab, Role
 from repairlab.web import db_id, safe_next, submit_and_return
@@ -100,7 +101,7 @@ def my_reservations():
         "lending/my_reservations.html",
         coming=coming,
         past=past,
-        today=lab_today(),
+        today=clock.today(),
         cancel_form=CancelReservationForm(formdata=None),
     )
 
@@ -142,7 +143,7 @@ def calendar():
     """A lab's reservations for a week: one row per reserved item, one column per day; a list on phones."""
     labs = _labs()
     lab = _chosen_lab(labs)
-    today = lab_today()
+    today = clock.today()
     monday = _week(today)
     days = [monday + timedelta(days=n) for n in range(7)]
     rows = reservations.lab_week(lab, monday) if lab is not None else []

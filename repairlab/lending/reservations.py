@@ -11,6 +11,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, joinedload
 
+from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.auth import STAFF_ROLES, can_access_territory, has_role
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from repairlab.inventory.requirements import may_use_item
 from repairlab.inventory.services import plain_text
 from repairlab.lending.models import HOLDING, Loan, LoanKind, Reservation, ReservationDay, ReservationStatus
 from repairlab.lending.policies import rule_for_item
-from repairlab.lending.services import LAB_TZ, check_borrower, desk_only_message, is_desk, lab_today, lock_row
+from repairlab.lending.services import check_borrower, desk_only_message, is_desk, lock_row
 from repairlab.people.models import Lab, Role, User
 
 MAX_PURPOSE = 200
@@ -172,7 +173,7 @@ def reserve_item(
         raise ValidationError(_("Only tools and equipment are reserved; this is not one."))
     if item.status == ItemStatus.RETIRED:
         raise Conflict(_("This tool is retired: it cannot be reserved."))
-    today = lab_today()
+    today = clock.today()
     _check_dates(starts_on, ends_on, today)
     purpose = plain_text(purpose or "").strip()[:MAX_PURPOSE]
     if borrower is None and not purpose:
@@ -187,12 +188,12 @@ def reserve_item(
     lock_row(Item.notes, item.id)  # a loan of this item at the same instant waits for us, and we for it
     loan = db.session.scalar(sa.select(Loan).where(Loan.item_id == item.id, Loan.returned_at.is_(None)))
     if loan is not None and (borrower is None or loan.borrower_id != borrower.id):
-        back = max(loan.due_at.astimezone(LAB_TZ).date(), today)
+        back = max(loan.due_at.astimezone(clock.LAB_TZ).date(), today)
         if starts_on <= back:
             raise Conflict(
                 _(
                     "It is on loan until %(date)s: reserve it from %(next)s.",
-                    date=_words(loan.due_at.astimezone(LAB_TZ).date()),
+                    date=_words(loan.due_at.astimezone(clock.LAB_TZ).date()),
                     next=_words(back + timedelta(days=1)),
                 ),
                 field="starts_on",
@@ -268,7 +269,7 @@ def cancel_reservation(actor: User, reservation: Reservation) -> Reservation:
         raise Conflict(_("This reservation is already cancelled."))
     if reservation.status == ReservationStatus.FULFILLED:
         raise Conflict(_("This reservation has been picked up: give the tool back instead."))
-    if reservation.ends_on < lab_today():
+    if reservation.ends_on < clock.today():
         raise Conflict(_("This reservation is over."))
     result = db.session.execute(
         sa.update(Reservation)
@@ -299,7 +300,7 @@ def reservations_for_loan(
 ) -> list[Reservation]:
     """Refuse a loan that takes someone else's reserved day; return the borrower's own reservation of today,
     which the loan fulfils (one query)."""
-    today = lab_today()
+    today = clock.today()
     own = []
     # The borrower's own later reservations do not matter: left out in the query, so that however many they hold,
     # the first reservation of someone else in the loan's days is always among the rows read.
@@ -371,7 +372,7 @@ _UPCOMING = (
 
 def upcoming_of_item(item: Item, today: date | None = None) -> list[Reservation]:
     """The item's reservations from today on, with their holders (one query)."""
-    params = {"item_id": item.id, "today": today or lab_today(), "rows": ITEM_ROWS}
+    params = {"item_id": item.id, "today": today or clock.today(), "rows": ITEM_ROWS}
     return list(db.session.scalars(_UPCOMING, params))
 
 
@@ -399,7 +400,7 @@ def outlook(upcoming: list[Reservation], viewer: User, today: date) -> ItemOutlo
 
 def coming_reservations(user: User, today: date | None = None) -> list[Reservation]:
     """A talent's coming reservations, soonest first (one query)."""
-    today = today or lab_today()
+    today = today or clock.today()
     return list(
         db.session.scalars(
             sa.select(Reservation)
@@ -417,7 +418,7 @@ def coming_reservations(user: User, today: date | None = None) -> list[Reservati
 
 def my_reservations(user: User, today: date | None = None) -> tuple[list[Reservation], list[Reservation]]:
     """A talent's coming reservations (soonest first) and their last past or cancelled ones (two queries)."""
-    today = today or lab_today()
+    today = today or clock.today()
     past = db.session.scalars(
         sa.select(Reservation)
         .options(joinedload(Reservation.item))
@@ -433,7 +434,7 @@ def my_reservations(user: User, today: date | None = None) -> tuple[list[Reserva
 
 def reservations_of_day(territory_id: int | None, day: date | None = None) -> list[Reservation]:
     """The reservations holding a day (today by default), in a territory or all (one query, by the days' index)."""
-    day = day or lab_today()
+    day = day or clock.today()
     held = sa.select(ReservationDay.reservation_id).where(ReservationDay.day == day)
     stmt = (
         sa.select(Reservation)

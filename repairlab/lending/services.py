@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.auth import can_access_territory, has_role
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -25,7 +25,6 @@ from repairlab.lending.models import Loan, LoanKind, MemberCard, ReservationStat
 from repairlab.lending.policies import Rule, default_rule, rule_for_item
 from repairlab.people.models import Role, User
 
-LAB_TZ = ZoneInfo("Europe/Paris")
 DESK_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
 DAMAGED = (Condition.POOR, Condition.BROKEN)
 # Member-card tokens: no 0/O, 1/I/L, so that they can be read aloud and typed.
@@ -41,26 +40,16 @@ DESK_ROWS = 50  # per list of the desk; the full lists are in the inventory
 # --- Time ------------------------------------------------------------------------------------------
 
 
-def lab_today(now: datetime | None = None) -> date:
-    """Today's date in the labs' time zone."""
-    return (now or utcnow()).astimezone(LAB_TZ).date()
-
-
-def end_of_day(day: date) -> datetime:
-    """The last second of a day in the labs' time zone, in UTC."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=LAB_TZ).astimezone(utcnow().tzinfo)
-
-
 def default_due_date(today: date | None = None, rule: Rule | None = None) -> date:
     """Today plus the default take-home duration (of the item's rule, else of the programme)."""
     days = rule.default_days if rule is not None else current_app.config["LOAN_DEFAULT_DAYS"]
-    return (today or lab_today()) + timedelta(days=days)
+    return (today or clock.today()) + timedelta(days=days)
 
 
 def days_late(loan: Loan, today: date | None = None) -> int:
     """How many days after its due date an open loan is (0 when not late)."""
-    due = loan.due_at.astimezone(LAB_TZ).date()
-    return max(0, ((today or lab_today()) - due).days)
+    due = loan.due_at.astimezone(clock.LAB_TZ).date()
+    return max(0, ((today or clock.today()) - due).days)
 
 
 # --- Permissions (one place; views call these) -------------------------------------------------------
@@ -88,13 +77,13 @@ def can_return(user: User | None, loan: Loan) -> bool:
 
 def _due(kind: LoanKind, due_on: date | datetime | None, rule: Rule | None = None) -> datetime:
     rule = rule or default_rule()
-    today = lab_today()
+    today = clock.today()
     if kind == LoanKind.IN_LAB:
-        return end_of_day(today)
+        return clock.end_of_day(today)
     if due_on is None:
         due_on = today + timedelta(days=rule.default_days)
     if isinstance(due_on, datetime):
-        due_on = due_on.astimezone(LAB_TZ).date()
+        due_on = due_on.astimezone(clock.LAB_TZ).date()
     if due_on < today:
         raise ValidationError(_("The return date cannot be in the past."), field="due_on")
     longest = rule.max_days
@@ -103,7 +92,7 @@ def _due(kind: LoanKind, due_on: date | datetime | None, rule: Rule | None = Non
         raise ValidationError(
             ngettext_days(longest) + " " + _("Bring it back by %(date)s at the latest.", date=latest), field="due_on"
         )
-    return end_of_day(due_on)
+    return clock.end_of_day(due_on)
 
 
 def desk_only_message(rule: Rule) -> str:
@@ -244,7 +233,7 @@ def check_out_item(
     from repairlab.lending.reservations import reservations_for_loan
 
     own_reservations = reservations_for_loan(
-        actor, item, borrower, kind=kind, due_on=due.astimezone(LAB_TZ).date(), desk=desk
+        actor, item, borrower, kind=kind, due_on=due.astimezone(clock.LAB_TZ).date(), desk=desk
     )
     decision = may_use_item(borrower, item)
     if not decision.allowed:
@@ -453,8 +442,8 @@ def desk_lists(territory_id: int | None, *, limit: int = DESK_ROWS) -> DeskLists
     One query, whatever the number of open loans: a window numbers the loans of each list, so that each list
     brings at most `limit` rows and the full count of its loans (the desk stays light with thousands out).
     """
-    today = lab_today()
-    start, end = end_of_day(today - timedelta(days=1)), end_of_day(today)
+    today = clock.today()
+    start, end = clock.end_of_day(today - timedelta(days=1)), clock.end_of_day(today)
     bucket = sa.case((Loan.due_at <= start, 0), (Loan.due_at <= end, 1), else_=2)
     numbered = sa.select(
         Loan.id.label("loan_id"),
@@ -495,8 +484,8 @@ def open_reports(territory_id: int | None, *, limit: int = DESK_ROWS) -> list[Pr
 
 def desk_counts(territory_id: int | None) -> dict[str, int]:
     """How many loans are out, due today and overdue (one query)."""
-    today = lab_today()
-    start, end = end_of_day(today - timedelta(days=1)), end_of_day(today)
+    today = clock.today()
+    start, end = clock.end_of_day(today - timedelta(days=1)), clock.end_of_day(today)
     stmt = sa.select(
         sa.func.count(Loan.id),
         sa.func.count(Loan.id).filter(Loan.due_at > start, Loan.due_at <= end),

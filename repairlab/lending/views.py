@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
 
+from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.extensions import db
 from repairlab.inventory.models import Item
@@ -117,7 +118,7 @@ def _render_desk(form: DeskLendForm, status: int = 200):
         "lending/desk.html",
         form=form,
         lists=services.desk_lists(scope),
-        today=services.lab_today(),
+        today=clock.today(),
         days_late=services.days_late,
         maintenance_due=maintenance.maintenance_due(scope),
         reserved_today=reservations.reservations_of_day(scope),
@@ -168,7 +169,7 @@ def my_loans():
         "lending/my_loans.html",
         current=current,
         past=past,
-        today=services.lab_today(),
+        today=clock.today(),
         days_late=services.days_late,
         reminded=reminders.reminded_late_loans(current_user),
     )

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.demo import DemoContext, register_seeder
 from repairlab.extensions import db
 from repairlab.people.models import Cohort
@@ -227,7 +228,7 @@ def _at(day: date) -> datetime:
 def _seed_project(ctx: DemoContext, code: str, index: int, idea: tuple, stages: list[ProjectStage]) -> None:
     territory = ctx.territories[code]
     prefix = code.lower()
-    today = date.today()
+    today = clock.today()
     mentor = ctx.users[f"mentor.{prefix}@repairlab.demo"]
     mentor2 = ctx.users[f"mentor2.{prefix}@repairlab.demo"]
     talents = [ctx.users[f"talent{n}.{prefix}@repairlab.demo"] for n in range(1, 13)]

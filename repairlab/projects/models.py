@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from repairlab import clock
 from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
 from repairlab.inventory.models import Item
 from repairlab.people.models import Cohort, Territory, User
@@ -186,7 +187,7 @@ class ProjectMember(db.Model):
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "project_member_role"))
-    joined_on: Mapped[date] = mapped_column(sa.Date, default=date.today)
+    joined_on: Mapped[date] = mapped_column(sa.Date, default=clock.today)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="members")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
+from repairlab import clock
 from repairlab.audit.services import record, snapshot
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
@@ -99,9 +100,9 @@ def _check_date(value: date | None, field: str, *, past_only: bool = False, toda
         raise ValidationError(_("Enter a date."), field=field)
     if value < EARLIEST:
         raise ValidationError(_("This date is too far in the past."), field=field)
-    if past_only and value > (today or date.today()):
+    if past_only and value > (today or clock.today()):
         raise ValidationError(_("This date cannot be in the future."), field=field)
-    if value > (today or date.today()) + timedelta(days=3660):
+    if value > (today or clock.today()) + timedelta(days=3660):
         raise ValidationError(_("This date is too far in the future."), field=field)
     return value
 
@@ -293,7 +294,7 @@ def _check_project_fields(data: ProjectFields, territory_id: int) -> ProjectFiel
         cohort = db.session.get(Cohort, data.cohort_id)
         if cohort is None or cohort.territory_id != territory_id:
             raise ValidationError(_("Choose a cohort of the project's territory."), field="cohort_id")
-    start = _check_date(data.start_date or date.today(), "start_date")
+    start = _check_date(data.start_date or clock.today(), "start_date")
     return ProjectFields(
         name=name,
         sector=sector,
@@ -628,7 +629,7 @@ def set_milestone_done(actor: User, milestone: Milestone, done: bool, *, on: dat
     if not done and milestone.done_on is None:
         raise Conflict(_("This milestone is not done yet."))
     before = snapshot(milestone, MILESTONE_FIELDS)
-    milestone.done_on = _check_date(on or date.today(), "done_on", past_only=True) if done else None
+    milestone.done_on = _check_date(on or clock.today(), "done_on", past_only=True) if done else None
     db.session.flush()
     record(
         actor,
@@ -657,7 +658,7 @@ def delete_milestone(actor: User, milestone: Milestone) -> None:
 
 def is_overdue(milestone: Milestone, today: date | None = None) -> bool:
     """A milestone not done whose due date has passed."""
-    return milestone.done_on is None and milestone.due_on < (today or date.today())
+    return milestone.done_on is None and milestone.due_on < (today or clock.today())
 
 
 # --- Mentor sessions and action items ------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
+from repairlab import clock
 from repairlab.extensions import db
 from repairlab.people.models import User
 from repairlab.projects.models import (
@@ -23,7 +24,6 @@ from repairlab.projects.models import (
 )
 from repairlab.skills.models import Skill
 from repairlab.skills.services import current_levels
-from repairlab.skills.services import today as programme_today
 
 DEFAULT_STALE_DAYS = 30
 
@@ -118,7 +118,7 @@ def summaries(projects: Sequence[Project], *, on: date | None = None) -> dict[in
     that the project's prototypes need (the highest level asked by any prototype), missing when no talent of the
     team currently holds a validated, unexpired level at least as high.
     """
-    on = on or programme_today()
+    on = on or clock.today()
     if not projects:
         return {}
     limit = stale_days()

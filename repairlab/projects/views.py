@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload, selectinload
 
+from repairlab import clock
 from repairlab.auth import has_role, roles_required
 from repairlab.extensions import db
 from repairlab.pagination import paginate
@@ -59,10 +58,6 @@ FOLLOW_ROLES = (Role.MENTOR, Role.ADMIN)
 EDIT_ROLES = (Role.PARTICIPANT, Role.MENTOR, Role.ADMIN)
 LABEL_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
 PAGE_SESSIONS = 30
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _load(project_id: int) -> Project:
@@ -123,7 +118,7 @@ def index():
         statuses=PROJECT_STATUS_LABELS,
         can_create=access.may_follow_projects(current_user),
         can_manage_stages=access.can_manage_stages(current_user),
-        today=_today(),
+        today=clock.today(),
     )
 
 
@@ -176,7 +171,7 @@ def new():
     form.team.choices = _people_choices(territory_id, Role.PARTICIPANT)
     form.mentors.choices = _people_choices(territory_id, Role.MENTOR)
     if request.method == "GET":
-        form.start_date.data = _today()
+        form.start_date.data = clock.today()
         if current_user.role == Role.MENTOR:
             form.mentors.data = [current_user.id]
 
@@ -304,7 +299,7 @@ def _sessions(project: Project, *, private: bool) -> list[MentorSession]:
 def project(project_id: int):
     """Everything about a project on one page: for a laptop and for a phone."""
     project = _load(project_id)
-    today = _today()
+    today = clock.today()
     private = access.can_see_private_notes(current_user, project)
     milestones = list(
         db.session.scalars(
@@ -423,7 +418,7 @@ def figures(project_id: int):
     project = _editable(project_id)
     form = FigureForm()
     if request.method == "GET":
-        form.recorded_on.data = _today()
+        form.recorded_on.data = clock.today()
         if request.args.get("metric") in {m.value for m in Metric}:
             form.metric.data = request.args["metric"]
     done = submit(
@@ -568,7 +563,7 @@ def session_new(project_id: int):
     for row in form.actions:
         row.form.owner_id.choices = people
     if request.method == "GET":
-        form.held_on.data = _today()
+        form.held_on.data = clock.today()
         form.duration_minutes.data = 60
 
     def save():

@@ -28,8 +28,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from repairlab import clock
 from repairlab.skills.models import MAX_LEVEL, MIN_LEVEL, SkillLevel, SkillValidation
-from repairlab.skills.services import PublicStatus, public_status, today
+from repairlab.skills.services import PublicStatus, public_status
 
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -65,7 +66,7 @@ def _timestamp(day: date) -> str:
 def credential(validation: SkillValidation, *, on: date | None = None) -> dict[str, Any]:
     """The OpenBadgeCredential of a validated skill, as a JSON-ready dict."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return _credential(validation, on or today())
+        return _credential(validation, on or clock.today())
 
 
 def _credential(validation: SkillValidation, on: date) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from PIL import Image, ImageDraw
 
+from repairlab import clock
 from repairlab.demo import DemoContext, register_seeder
 from repairlab.people.models import User
 from repairlab.skills import services
@@ -499,7 +500,7 @@ def _evidence_photo() -> io.BytesIO:
 
 def _seed_talent_one(ctx: DemoContext, skills: dict[str, Skill], talent: User, mentor: User, manager: User) -> None:
     """A full passport: history, evidence, an expired safety skill, a withdrawn one and a declaration."""
-    today = services.today()
+    today = clock.today()
     services.validate_skill(
         mentor,
         talent,
@@ -549,7 +550,7 @@ def _seed_territory(ctx: DemoContext, code: str, skills: dict[str, Skill]) -> No
     manager = ctx.users[f"atelier.{prefix}@repairlab.demo"]
     mentor2 = ctx.users.get(f"mentor2.{prefix}@repairlab.demo", mentor)
     validators = [mentor, manager, mentor2]
-    today = services.today()
+    today = clock.today()
     _seed_talent_one(ctx, skills, ctx.users[f"talent1.{prefix}@repairlab.demo"], mentor, manager)
     for n in range(2, 13):
         talent = ctx.users[f"talent{n}.{prefix}@repairlab.demo"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
+from repairlab import clock
 from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
 from repairlab.people.models import Role, User
 from repairlab.skills.models import SkillValidation, ValidationKind, ValidationStatus
-from repairlab.skills.services import today
 
 RECENT = 5
 WAITING = 8
@@ -39,7 +39,7 @@ def my_skills_context(user: User) -> dict:
         "latest": latest,
         "validated": counts.get(ValidationKind.VALIDATED, 0),
         "declared": counts.get(ValidationKind.DECLARED, 0),
-        "on": today(),
+        "on": clock.today(),
     }
 
 

@@ -13,20 +13,19 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import IntEnum
 from typing import IO
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from repairlab import clock
 from repairlab.audit.services import record, snapshot
 from repairlab.auth import STAFF_ROLES, can_access_territory
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
@@ -88,11 +87,6 @@ MAX_TEXT = 2000
 MAX_REASON = 500
 MAX_URL = 500
 MAX_VALIDITY_MONTHS = 120
-
-
-def today() -> date:
-    """The programme's current date (in its timezone, not the server's)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def add_months(start: date, months: int) -> date:
@@ -437,7 +431,7 @@ def validate_skill(
         raise PermissionDenied(_("You can only validate the skills of talents of your territory."))
     skill = check_skill(skill)
     level = check_level(level)
-    now = today()
+    now = clock.today()
     validated_on = validated_on or now
     if validated_on > now:
         raise ValidationError(_("The date cannot be in the future."), field="validated_on")
@@ -507,7 +501,7 @@ def declare_skill(talent: User, skill: Skill | None, *, level: int, note: str = 
     skill = check_skill(skill)
     level = check_level(level)
     note = _clean_text(note, "note")
-    now = today()
+    now = clock.today()
     validated = _current(talent.id, skill.id, ValidationKind.VALIDATED)
     if validated is not None and not validated.is_expired(now) and validated.level >= level:
         raise Conflict(
@@ -607,7 +601,7 @@ class Passport:
 
 def passport(talent: User, *, on: date | None = None) -> Passport:
     """A talent's passport: current validated skills by domain, declarations, and the full history."""
-    on = on or today()
+    on = on or clock.today()
     records = db.session.scalars(
         sa.select(SkillValidation)
         .where(SkillValidation.talent_id == talent.id)
@@ -683,7 +677,7 @@ def get_by_token(token: str) -> SkillValidation | None:
 
 def public_status(validation: SkillValidation, *, on: date | None = None) -> PublicStatus:
     """The status of a validation as the verification page and the badge state it."""
-    on = on or today()
+    on = on or clock.today()
     if validation.status == ValidationStatus.WITHDRAWN:
         return PublicStatus.WITHDRAWN
     if validation.status == ValidationStatus.SUPERSEDED:
@@ -766,7 +760,7 @@ def current_levels(
         if not skill_ids:
             return {}
         stmt = stmt.where(SkillValidation.skill_id.in_(sorted(set(skill_ids))))
-    return _held_from_rows(db.session.execute(stmt), on or today())
+    return _held_from_rows(db.session.execute(stmt), on or clock.today())
 
 
 _SKILL_COLUMNS = frozenset(column.key for column in sa.inspect(Skill).column_attrs)
@@ -901,7 +895,7 @@ def may_use(
     the caller read them already: skill_names (skill id -> name, of every required skill that exists) and
     holdings (this person's active validation records of those skills, as rows of the HOLDING_COLUMNS).
     """
-    on = on or today()
+    on = on or clock.today()
     for req in requirements:
         check_level(req.min_level, field="min_level")
     if skill_names is None:
@@ -1082,7 +1076,7 @@ def matching(
 
     A bounded number of queries (four), whatever the size of the territory.
     """
-    on = on or today()
+    on = on or clock.today()
     reqs = _merge(requirements)
     skills = _load_skills(reqs)
     reqs = [r for r in reqs if r.skill_id in skills]

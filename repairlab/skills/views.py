@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required
 from repairlab.errors import DomainError
 from repairlab.extensions import db
@@ -252,7 +253,7 @@ def validate(user_id: int):
     form.skill_id.choices = services.catalogue_choices()
     form.level.choices = level_choices()
     if request.method == "GET":
-        form.validated_on.data = services.today()
+        form.validated_on.data = clock.today()
         form.skill_id.data = request.args.get("skill", type=db_id)
         form.level.data = request.args.get("level", type=int)
     done = submit(

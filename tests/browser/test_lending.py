@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.extensions import db as _db
 from repairlab.lending import services
 from repairlab.lending.models import Loan
@@ -36,7 +37,7 @@ def test_a_talent_borrows_a_tool_home_sees_it_and_gives_it_back_on_a_phone(new_p
     page.goto(f"/inventory/items/{tool_id}")
     borrow = page.locator(f"form[action='/lending/items/{tool_id}/borrow']")
     borrow.locator("input[value='take_home']").check()
-    due = services.lab_today() + timedelta(days=3)
+    due = clock.today() + timedelta(days=3)
     borrow.locator("input[name='due_on']").fill(due.isoformat())
     borrow.locator("button[type=submit]").click()
     page.wait_for_url(f"**/inventory/items/{tool_id}")

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.extensions import db as _db
-from repairlab.lending import services
 from repairlab.lending.models import Reservation
 from repairlab.people.models import Role
 from tests.conftest import TEST_PASSWORD
@@ -32,8 +32,12 @@ def _log_in(page, email: str) -> None:
     page.wait_for_url("**/")
 
 
+def _tomorrow() -> str:
+    return (clock.today() + timedelta(days=1)).isoformat()
+
+
 def _reserve_tomorrow(page, tool_id: int) -> None:
-    tomorrow = (services.lab_today() + timedelta(days=1)).isoformat()
+    tomorrow = _tomorrow()
     page.goto(f"/inventory/items/{tool_id}")
     form = page.locator(f"form[action='/lending/items/{tool_id}/reserve']")
     if not form.is_visible():
@@ -74,7 +78,9 @@ def test_a_talent_reserves_a_tool_for_tomorrow_and_someone_else_is_told_why_not(
     expect(error).not_to_contain_text("Zoé Martin")
     other.screenshot(path=str(screenshot_dir / "reservations-refused-phone.png"), full_page=True)
 
-    other.goto("/lending/calendar")
+    # The week that holds tomorrow (on a Sunday, tomorrow is next week's Monday).
+    other.goto(f"/lending/calendar?week={_tomorrow()}")
+    expect(other.locator(".calendar-narrow")).to_contain_text("Scie sauteuse")
     expect(other.locator(".calendar-narrow")).to_be_visible()
     expect(other.locator(".calendar-wide")).to_be_hidden()
     _db.session.expire_all()

@@ -1,5 +1,10 @@
 """The command-line tools: create-user and seed-demo."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from repairlab.people.models import Cohort, Lab, Role, Territory, User
@@ -60,3 +65,53 @@ def test_seed_demo_if_empty_keeps_existing_data(app, db):
 def test_seed_demo_refuses_a_non_empty_database(app, db, admin):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
+
+
+# --- The instance folder and the README's commands -------------------------------------------------------
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")} if folder.is_dir() else {}
+
+
+def test_the_suite_never_touches_the_repository_instance_folder(app, db):
+    repository_instance = PROJECT_ROOT / "instance"
+    before = _snapshot(repository_instance)
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--password", "a test password 42"])
+    assert result.exit_code == 0, result.output
+    own = Path(app.instance_path)
+    assert repository_instance not in (own, *own.parents) and PROJECT_ROOT not in own.parents
+    assert "a test password 42" in (own / "demo-accounts.txt").read_text()
+    assert _snapshot(repository_instance) == before
+
+
+def _flask(instance: Path, *args: str) -> subprocess.CompletedProcess:
+    """`flask --app app …` as a newcomer types it in a new shell: no REPAIRLAB_ENV, no SECRET_KEY."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REPAIRLAB_ENV", "SECRET_KEY", "DATABASE_URL"}}
+    env["REPAIRLAB_INSTANCE_PATH"] = str(instance)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_after_make_run_the_readme_flask_commands_work_in_a_new_shell(tmp_path):
+    instance = tmp_path / "instance"
+    subprocess.run(["make", "-s", "dev-config", f"INSTANCE={instance}"], cwd=PROJECT_ROOT, check=True, timeout=60)
+    upgraded = _flask(instance, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    created = _flask(instance, "create-user", "new@example.org", "--role", "admin", "--password", "a long password 1")
+    assert created.returncode == 0, created.stderr
+    assert (instance / "repairlab.sqlite3").is_file() and (instance / "secret_key").is_file()
+
+
+def test_without_the_development_config_the_app_refuses_to_start_without_a_secret_key(tmp_path):
+    refused = _flask(tmp_path, "routes")
+    assert refused.returncode != 0 and "SECRET_KEY is not set" in refused.stderr

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import ValidationError
 from repairlab.inventory import codes, services
@@ -123,7 +124,7 @@ def test_a_lab_manager_with_one_lab_gets_it_preselected(as_manager, lab):
         ({"value": "-1"}, "Number must be between 0 and 99999999."),
         ({"value": "douze"}, "Not a valid decimal value."),
         (
-            {"acquired_on": (date.today() + timedelta(days=2)).isoformat()},
+            {"acquired_on": (clock.today() + timedelta(days=2)).isoformat()},
             "The acquisition date cannot be in the future.",
         ),
         ({"acquired_on": "31/02/2025"}, "Not a valid date value."),
@@ -171,7 +172,7 @@ def test_without_csrf_token_nothing_is_created(as_manager, db, lab, csrf_enabled
     "field, value",
     [
         ("value", Decimal("-0.01")),
-        ("acquired_on", date.today() + timedelta(days=1)),
+        ("acquired_on", clock.today() + timedelta(days=1)),
         ("manual_url", "data:text/html,hello"),
         ("quantity", -1),
         ("low_stock_threshold", -1),

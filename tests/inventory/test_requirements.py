@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 from sqlalchemy.exc import IntegrityError
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory import requirements
@@ -316,7 +317,7 @@ def test_a_lower_level_gives_both_levels(db, talent, tool, soldering, require, v
 def test_an_expired_safety_validation_gives_its_date(db, talent, make_item, laser, require, validate):
     cutter = make_item("Découpeuse laser")
     require(laser, 2, item=cutter)
-    validated = validate(talent, laser, 3, on=skills.today() - timedelta(days=400))
+    validated = validate(talent, laser, 3, on=clock.today() - timedelta(days=400))
     with force_locale("en"):
         [reason] = requirements.may_use_item(talent, cutter).reasons
         expected = format_date(validated.expires_on, "long")
@@ -338,7 +339,7 @@ def test_a_talent_with_every_skill_at_the_level_may_use_it(db, talent, tool, sol
     require(soldering, 2, item=tool)
     require(laser, 1, category=tool.category.parent)
     validate(talent, soldering, 3)
-    validate(talent, laser, 1, on=skills.today() - timedelta(days=30))
+    validate(talent, laser, 1, on=clock.today() - timedelta(days=30))
     decision = requirements.may_use_item(talent, tool)
     assert decision.allowed and decision.reasons == [] and len(decision.items) == 2
 

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
+from repairlab import clock
 from repairlab.extensions import db
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemKind
 from repairlab.lending import reservations
-from repairlab.lending.services import lab_today
 from repairlab.people.models import Role
 from tests.permissions import Route
 
@@ -31,7 +31,7 @@ def _reservation(w, prefix=""):
         talent = w["talent"] if not prefix else w["other_talent"]
         lab = w[f"{prefix}item"].lab
         tool = inventory.create_item(None, lab, inventory.ItemFields(name="Rabot", kind=ItemKind.TOOL))
-        day = lab_today() + timedelta(days=30)
+        day = clock.today() + timedelta(days=30)
         w[key] = reservations.reserve_item(talent, tool, starts_on=day, ends_on=day, borrower=talent)
         db.session.commit()
     return w[key].id
@@ -42,7 +42,7 @@ def _lab(w, prefix=""):
 
 
 def _day(n):
-    return (lab_today() + timedelta(days=n)).isoformat()
+    return (clock.today() + timedelta(days=n)).isoformat()
 
 
 RESERVATION_MATRIX = [

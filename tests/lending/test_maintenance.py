@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory import services as inventory
@@ -18,7 +19,7 @@ from tests.inventory.conftest import english
 
 
 def _today():
-    return services.lab_today()
+    return clock.today()
 
 
 def test_logging_maintenance_keeps_who_what_cost_parts_and_audits(db, tool, manager):

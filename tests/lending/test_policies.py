@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.lending import policies, services
@@ -146,13 +147,13 @@ def test_the_desk_still_lends_a_desk_only_tool(db, lab, manager, talent, tree, s
 def test_the_category_default_duration_is_used(db, lab, manager, talent, tree, saw, lend):
     _set(db, manager, lab, tree["power"], self_service=True, default_days=2, max_days=5)
     loan = lend(talent, saw, talent, kind="take_home")
-    assert loan.due_at.astimezone(services.LAB_TZ).date() == services.lab_today() + timedelta(days=2)
+    assert loan.due_at.astimezone(clock.LAB_TZ).date() == clock.today() + timedelta(days=2)
 
 
 def test_beyond_the_category_maximum_is_refused_with_the_latest_date(db, lab, manager, talent, tree, saw):
     _set(db, manager, lab, tree["power"], self_service=True, default_days=2, max_days=5)
     with pytest.raises(ValidationError, match="5 days at most. Bring it back by") as info:
-        services.check_out_item(talent, saw, talent, kind="take_home", due_at=services.lab_today() + timedelta(days=6))
+        services.check_out_item(talent, saw, talent, kind="take_home", due_at=clock.today() + timedelta(days=6))
     assert info.value.field == "due_on"
 
 
@@ -171,7 +172,7 @@ def test_the_item_page_proposes_the_category_default_date(db, client, login, lab
     _set(db, manager, lab, tree["power"], self_service=True, default_days=2, max_days=5)
     login(talent)
     page = client.get(f"/inventory/items/{saw.id}").get_data(as_text=True)
-    assert f'value="{(services.lab_today() + timedelta(days=2)).isoformat()}"' in page
+    assert f'value="{(clock.today() + timedelta(days=2)).isoformat()}"' in page
 
 
 def test_a_manager_sets_and_clears_a_rule_from_the_page(db, client, login, lab, manager, tree):

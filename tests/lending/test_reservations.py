@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db as _db
@@ -32,7 +33,7 @@ def english_messages(db):
 
 def day(n: int):
     """Today plus n days, in the labs' time zone."""
-    return services.lab_today() + timedelta(days=n)
+    return clock.today() + timedelta(days=n)
 
 
 @pytest.fixture
@@ -461,8 +462,8 @@ def test_someone_else_cannot_cancel_from_the_page(db, client, login, tool, talen
 
 def test_the_calendar_shows_a_week_with_one_row_per_item(db, client, login, lab, make_item, talent, manager, reserve):
     saw, drill = make_item("Scie sauteuse"), make_item("Perceuse")
-    monday = reservations.week_start(services.lab_today())
-    offset = (monday - services.lab_today()).days
+    monday = reservations.week_start(clock.today())
+    offset = (monday - clock.today()).days
     reserve(talent, saw, max(0, offset + 1), max(0, offset + 1) + 1)
     reserve(manager, drill, offset + 7, offset + 8, borrower=None, purpose="Repair café")
     english(login(manager))
@@ -518,8 +519,8 @@ def _queries(client, query_counter, url) -> int:
 def test_calendar_desk_and_my_reservations_run_the_same_queries_for_few_or_many(
     db, client, login, lab, make_item, make_talent, manager, reserve, query_counter
 ):
-    monday = reservations.week_start(services.lab_today())
-    offset = max(0, (monday - services.lab_today()).days)
+    monday = reservations.week_start(clock.today())
+    offset = max(0, (monday - clock.today()).days)
     holder = make_talent()
 
     def add(n):

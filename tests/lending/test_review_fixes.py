@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory.models import Item, ItemStatus
 from repairlab.lending import maintenance, reservations, services
@@ -25,7 +26,7 @@ def english_messages(db):
 
 def day(n: int):
     """Today plus n days, in the labs' time zone."""
-    return services.lab_today() + timedelta(days=n)
+    return clock.today() + timedelta(days=n)
 
 
 def _count(model) -> int:
@@ -76,8 +77,8 @@ def test_a_loan_is_refused_across_someone_elses_reservation_behind_many_of_the_b
 
 def test_the_calendar_picks_the_lab_before_cutting_the_rows(db, lab, make_lab, make_item, manager, monkeypatch):
     other_lab = make_lab("Atelier voisin")  # same territory
-    monday = reservations.week_start(services.lab_today())
-    first = max(monday, services.lab_today())
+    monday = reservations.week_start(clock.today())
+    first = max(monday, clock.today())
     for n in range(3):
         neighbour = make_item(f"AAA voisin {n}", other_lab)
         reservations.reserve_item(manager, neighbour, starts_on=first, ends_on=first, borrower=None, purpose="Fête")

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db as _db
@@ -45,24 +46,24 @@ def _refused(db, error_type, call, item):
 
 
 def test_a_talent_borrows_a_tool_to_take_home(db, tool, talent, lend):
-    loan = lend(talent, tool, talent, due_at=services.lab_today() + timedelta(days=3))
+    loan = lend(talent, tool, talent, due_at=clock.today() + timedelta(days=3))
     assert loan.borrower_id == loan.lent_by_id == talent.id
     assert loan.kind == LoanKind.TAKE_HOME
-    assert (loan.due_at.astimezone(services.LAB_TZ).date() - services.lab_today()).days == 3
+    assert (loan.due_at.astimezone(clock.LAB_TZ).date() - clock.today()).days == 3
     assert db.session.get(Item, tool.id).status == ItemStatus.ON_LOAN
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.object_type == "loans")) == "lend"
 
 
 def test_take_home_defaults_to_the_configured_days(db, app, tool, talent, lend):
     loan = lend(talent, tool, talent)
-    due = loan.due_at.astimezone(services.LAB_TZ)
-    assert (due.date() - services.lab_today()).days == app.config["LOAN_DEFAULT_DAYS"]
+    due = loan.due_at.astimezone(clock.LAB_TZ)
+    assert (due.date() - clock.today()).days == app.config["LOAN_DEFAULT_DAYS"]
 
 
 def test_in_lab_is_due_at_the_end_of_the_day_in_paris(db, tool, talent, lend):
     loan = lend(talent, tool, talent, kind="in_lab")
-    due = loan.due_at.astimezone(services.LAB_TZ)
-    assert (due.date(), due.hour, due.minute) == (services.lab_today(), 23, 59)
+    due = loan.due_at.astimezone(clock.LAB_TZ)
+    assert (due.date(), due.hour, due.minute) == (clock.today(), 23, 59)
 
 
 def test_only_tools_are_lent(db, make_item, talent):
@@ -106,11 +107,11 @@ def test_the_limit_per_talent_is_kept_and_said(db, app, make_item, talent, lend)
 
 
 def test_a_take_home_date_beyond_the_maximum_is_refused(db, tool, talent):
-    far = services.lab_today() + timedelta(days=31)
+    far = clock.today() + timedelta(days=31)
     _refused(
         db, ValidationError, lambda: services.check_out_item(talent, tool, talent, kind="take_home", due_at=far), tool
     )
-    past = services.lab_today() - timedelta(days=1)
+    past = clock.today() - timedelta(days=1)
     _refused(
         db, ValidationError, lambda: services.check_out_item(talent, tool, talent, kind="take_home", due_at=past), tool
     )
@@ -172,7 +173,7 @@ def test_the_database_refuses_a_second_open_loan_of_an_item(db, tool, talent, ma
             borrower_id=other.id,
             lent_by_id=other.id,
             kind=LoanKind.IN_LAB,
-            due_at=services.end_of_day(services.lab_today()),
+            due_at=clock.end_of_day(clock.today()),
         )
     )
     with pytest.raises(sa.exc.IntegrityError):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
+from repairlab import clock
 from repairlab.extensions import db as _db
 from repairlab.extensions import utcnow
 from repairlab.inventory.models import Item, ItemStatus, ProblemReport
@@ -27,7 +28,7 @@ def test_a_talent_borrows_from_the_item_page_and_gives_it_back(db, client, login
     english(login(talent))
     page = client.get(f"/inventory/items/{tool.id}").get_data(as_text=True)
     assert "Available: borrow it." in page and "Take it home" in page
-    due = (services.lab_today() + timedelta(days=2)).isoformat()
+    due = (clock.today() + timedelta(days=2)).isoformat()
     response = client.post(f"/lending/items/{tool.id}/borrow", data={"kind": "take_home", "due_on": due})
     assert response.status_code == 302 and response.location.endswith(f"/inventory/items/{tool.id}")
     [loan] = _open_loans()

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from repairlab.audit.models import AuditEntry
+from repairlab.clock import today
 from repairlab.people.models import Role, User
 from repairlab.projects.models import MentorSession, Milestone, Project, StageChange
-from repairlab.skills.services import today
 from tests.skills.conftest import admin_actor, make_domain, make_skill  # noqa: F401  (fixtures)
 
 

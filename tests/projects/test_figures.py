@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.people.models import Role
@@ -36,7 +37,7 @@ def test_a_bad_value_is_refused(db, project, talent, value):
 
 def test_a_figure_in_the_future_is_refused(db, project, talent):
     with pytest.raises(ValidationError):
-        services.add_figure(talent, project, Metric.CUSTOMERS, date.today() + timedelta(days=1), 3)
+        services.add_figure(talent, project, Metric.CUSTOMERS, clock.today() + timedelta(days=1), 3)
 
 
 def test_one_value_per_figure_and_date_with_a_clear_message(db, project, talent):

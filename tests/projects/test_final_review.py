@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.people.models import Role
 from repairlab.projects.models import PrototypeItem
 from tests.projects.prototype_fixtures import *  # noqa: F403  (fixtures)
@@ -149,7 +150,7 @@ def test_a_child_of_another_project_is_not_found_through_ones_own(
     db, client, login, territory, stages, make_project, make_user, path, method
 ):
     """A mentor of both projects, through their own project's URL, never reaches the other project's things."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from repairlab.projects import services
     from repairlab.projects.models import ActionItem, FigureEntry, Milestone, ProjectMember
@@ -157,9 +158,9 @@ def test_a_child_of_another_project_is_not_found_through_ones_own(
     mentor = make_user(Role.MENTOR)
     mine = make_project(territory, mentors=[mentor])
     theirs = make_project(territory, team=[make_user(Role.PARTICIPANT), make_user(Role.PARTICIPANT)], mentors=[mentor])
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     services.add_figure(mentor, theirs, "revenue", yesterday, 10)
-    services.add_milestone(mentor, theirs, "Jalon", date.today())
+    services.add_milestone(mentor, theirs, "Jalon", clock.today())
     session = services.record_session(
         mentor, theirs, held_on=yesterday, duration_minutes=30, actions=[services.ActionDraft(text="Appeler")]
     )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.people.models import Role
 from repairlab.projects import services
 from repairlab.projects.models import FigureEntry, MentorSession, Milestone, Project, ProjectStatus, Sector
@@ -20,7 +21,7 @@ def project(territory, stages, make_project, talent, mentor):
 
 
 def _session(db, mentor, project, **kwargs):
-    values = {"held_on": date.today() - timedelta(days=2), "duration_minutes": 60, "notes": "Point sur les prix"}
+    values = {"held_on": clock.today() - timedelta(days=2), "duration_minutes": 60, "notes": "Point sur les prix"}
     values.update(kwargs)
     session = services.record_session(mentor, project, **values)
     db.session.commit()
@@ -107,16 +108,16 @@ def test_private_notes_and_their_action_items_leak_through_no_other_page_nor_the
 
 
 def test_an_overdue_milestone_is_flagged_in_words(db, client, login, project, mentor):
-    services.add_milestone(mentor, project, "Trouver un local", date.today() - timedelta(days=3))
+    services.add_milestone(mentor, project, "Trouver un local", clock.today() - timedelta(days=3))
     db.session.commit()
     page = login(mentor).get(f"/projects/{project.id}").text
     assert "1 milestone is overdue." in page and "Overdue: was due on" in page
 
 
 def test_a_project_without_a_recent_session_is_flagged(db, app, client, login, project, mentor, monkeypatch):
-    project.start_date = date.today() - timedelta(days=90)
+    project.start_date = clock.today() - timedelta(days=90)
     db.session.commit()
-    _session(db, mentor, project, held_on=date.today() - timedelta(days=45))
+    _session(db, mentor, project, held_on=clock.today() - timedelta(days=45))
     page = login(mentor).get(f"/projects/{project.id}").text
     assert "No session for more than 30 days" in page
     monkeypatch.setitem(app.config, "PROJECT_SESSION_STALE_DAYS", 60)
@@ -232,7 +233,7 @@ def test_the_team_marks_a_milestone_done(db, client, login, project, talent):
     response = login(talent).post(f"/projects/{project.id}/milestones/{milestone.id}/done", data={"done": "1"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Milestone, milestone.id).done_on == date.today()
+    assert db.session.get(Milestone, milestone.id).done_on == clock.today()
 
 
 def test_a_milestone_of_another_project_is_not_found(db, client, login, project, territory, make_project, mentor):
@@ -261,7 +262,7 @@ def test_the_session_form_shows_the_open_action_items_and_ticks_them(db, client,
     response = login(mentor).post(
         f"/projects/{project.id}/sessions/new",
         data={
-            "held_on": date.today().isoformat(),
+            "held_on": clock.today().isoformat(),
             "duration_minutes": "30",
             "notes": "Suivi",
             "closed": [str(action.id)],
@@ -277,7 +278,7 @@ def test_the_session_form_shows_the_open_action_items_and_ticks_them(db, client,
 def test_a_session_with_a_bad_duration_is_refused_and_nothing_saved(db, client, login, project, mentor):
     response = login(mentor).post(
         f"/projects/{project.id}/sessions/new",
-        data={"held_on": date.today().isoformat(), "duration_minutes": "2000"},
+        data={"held_on": clock.today().isoformat(), "duration_minutes": "2000"},
     )
     assert response.status_code == 400
     assert services.open_actions(project, include_private=True) == []
@@ -291,7 +292,7 @@ def test_an_action_item_due_too_far_away_is_refused_with_a_visible_message(db, c
     response = login(mentor).post(
         f"/projects/{project.id}/sessions/new",
         data={
-            "held_on": date.today().isoformat(),
+            "held_on": clock.today().isoformat(),
             "duration_minutes": "30",
             "actions-0-text": "Ouvrir un compte pro",
             "actions-0-due_on": "3000-01-01",
@@ -310,7 +311,7 @@ def test_an_action_item_for_someone_outside_the_project_is_refused_in_french(
     response = login(mentor).post(
         f"/projects/{project.id}/sessions/new",
         data={
-            "held_on": date.today().isoformat(),
+            "held_on": clock.today().isoformat(),
             "duration_minutes": "30",
             "actions-0-text": "Ouvrir un compte pro",
             "actions-0-owner_id": str(outsider.id),
@@ -363,8 +364,8 @@ def test_bad_filters_are_ignored(client, login, mentor):
 def _projects(make_project, territory, talent, mentor, count):
     for n in range(count):
         project = make_project(territory, team=[talent], mentors=[mentor], name=f"Projet {n:03d}")
-        services.add_milestone(mentor, project, "Jalon", date.today() + timedelta(days=n - 2))
-        services.record_session(mentor, project, held_on=date.today(), duration_minutes=30)
+        services.add_milestone(mentor, project, "Jalon", clock.today() + timedelta(days=n - 2))
+        services.record_session(mentor, project, held_on=clock.today(), duration_minutes=30)
 
 
 def test_the_list_runs_the_same_queries_for_3_or_30_projects(
@@ -384,12 +385,12 @@ def test_the_list_runs_the_same_queries_for_3_or_30_projects(
 
 def _fill(db, project, mentor, talent, count, start=0):
     for n in range(start, start + count):
-        services.add_milestone(mentor, project, f"Jalon {n}", date.today() + timedelta(days=n - 2))
+        services.add_milestone(mentor, project, f"Jalon {n}", clock.today() + timedelta(days=n - 2))
         services.add_figure(mentor, project, "revenue", date(2026, 1, 1) + timedelta(days=n), n * 10)
         services.record_session(
             mentor,
             project,
-            held_on=date.today() - timedelta(days=n),
+            held_on=clock.today() - timedelta(days=n),
             duration_minutes=30,
             private=n % 2 == 0,
             actions=[services.ActionDraft(f"Action {n}", talent.id)],
@@ -454,7 +455,7 @@ def test_a_session_of_another_project_is_not_found_from_this_one(db, client, log
     foreign = _session(db, mentor, other)
     url = f"/projects/{project.id}/sessions/{foreign.id}/edit"
     assert login(mentor).get(url).status_code == 404
-    assert client.post(url, data={"held_on": date.today().isoformat(), "duration_minutes": "5"}).status_code == 404
+    assert client.post(url, data={"held_on": clock.today().isoformat(), "duration_minutes": "5"}).status_code == 404
 
 
 def test_a_bad_correction_is_refused_and_changes_nothing(db, client, login, project, mentor, talent):
@@ -463,7 +464,7 @@ def test_a_bad_correction_is_refused_and_changes_nothing(db, client, login, proj
     for data in (
         {"held_on": "", "duration_minutes": "60"},
         {"held_on": session.held_on.isoformat(), "duration_minutes": "-4"},
-        {"held_on": (date.today() + timedelta(days=9)).isoformat(), "duration_minutes": "60"},
+        {"held_on": (clock.today() + timedelta(days=9)).isoformat(), "duration_minutes": "60"},
         {"held_on": session.held_on.isoformat(), "duration_minutes": "60", "notes": "x" * 6000},
     ):
         assert mentor_client.post(f"/projects/{project.id}/sessions/{session.id}/edit", data=data).status_code == 400

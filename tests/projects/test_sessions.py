@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.people.models import Role
 from repairlab.projects import services
@@ -54,7 +55,7 @@ def test_an_action_item_of_another_project_cannot_be_ticked(db, project, mentor,
 
 def test_a_session_in_the_future_is_refused(db, project, mentor):
     with pytest.raises(ValidationError) as error:
-        _session(mentor, project, held_on=date.today() + timedelta(days=1))
+        _session(mentor, project, held_on=clock.today() + timedelta(days=1))
     assert error.value.field == "held_on"
 
 
@@ -121,5 +122,5 @@ def test_a_talent_cannot_correct_a_session(db, project, mentor, talent):
 def test_a_corrected_session_cannot_move_to_the_future(db, project, mentor):
     session = _session(mentor, project)
     with pytest.raises(ValidationError) as error:
-        services.update_session(mentor, session, held_on=date.today() + timedelta(days=3), duration_minutes=45)
+        services.update_session(mentor, session, held_on=clock.today() + timedelta(days=3), duration_minutes=45)
     assert error.value.field == "held_on"

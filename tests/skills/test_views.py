@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.people.models import Role
 from repairlab.skills import services
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
@@ -248,7 +249,7 @@ def test_the_validate_form_is_quick_on_a_phone(client, login, db, mentor, talent
     _login_en(login, client, mentor, db)
     html = _html(client.get(f"/passport/{talent.id}/validate"))
     assert '<optgroup label="Électronique">' in html and '<optgroup label="Textile">' in html
-    assert f'value="{services.today().isoformat()}"' in html
+    assert f'value="{clock.today().isoformat()}"' in html
     assert 'enctype="multipart/form-data"' in html and 'accept="image/jpeg' in html
 
 
