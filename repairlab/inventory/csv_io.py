@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from repairlab.audit.services import record
 from repairlab.errors import DomainError, ValidationError
@@ -32,6 +33,8 @@ from repairlab.inventory.models import (
     Source,
 )
 from repairlab.people.models import Lab, User
+
+EXPORT_BATCH = 500  # items read from the database at a time while the export streams
 
 COLUMNS = [
     "code",
@@ -307,6 +310,23 @@ def _unguard(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
         return value[1:]
     return value
+
+
+def export_stream(stmt: sa.Select) -> Iterator[str]:
+    """CSV lines for the items a statement selects, read in batches by a session that lives as long as the stream.
+
+    A streamed body is sent after the view has returned, when the request's session is already closed (under the
+    development server and gunicorn alike): its rows must come from a session of their own, closed at the end of the
+    body or when the client goes away (the server closes the generator).
+    """
+    engine = db.engine  # needs the app context, which the view has and the streaming body may not
+
+    def rows() -> Iterator[str]:
+        with Session(engine) as session:
+            # No .unique(): SQLAlchemy refuses it with yield_per, and the list loads no joined collection.
+            yield from export_rows(session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH)))
+
+    return rows()
 
 
 def export_rows(items: Iterable[Item]) -> Iterator[str]:

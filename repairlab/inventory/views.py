@@ -804,16 +804,14 @@ def import_confirm():
 @roles_required(*MANAGERS)
 def export_items():
     """The current filtered list as CSV (streamed, so large lists use little memory)."""
-    from flask import Response, stream_with_context
+    from flask import Response
 
     from repairlab.inventory import csv_io
 
     filters = ItemFilters.from_args(request.args)
-    stmt = item_query(territory_scope(current_user), filters).execution_options(yield_per=500)
-    # No .unique(): SQLAlchemy refuses it with yield_per, and the list loads no joined collection.
-    rows = csv_io.export_rows(db.session.scalars(stmt))
+    stmt = item_query(territory_scope(current_user), filters)
     return Response(
-        stream_with_context(rows),
+        csv_io.export_stream(stmt),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=inventory.csv"},
     )
