@@ -381,7 +381,7 @@ def item_photo(photo_id: int, variant: str):
     photo = db.get_or_404(ItemPhoto, photo_id)
     if variant not in ("full", "thumb"):
         abort(404)
-    return images.send_image(photo.key if variant == "full" else photo.thumb_key)
+    return images.send_image(photo.key if variant == "full" else photo.thumb_key, public=True)
 
 
 # --- Skills required ------------------------------------------------------------------------------
