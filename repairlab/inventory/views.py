@@ -790,12 +790,13 @@ def import_confirm():
     ensure_territory(current_user, lab.territory_id)
     token = request.form.get("token", "")
     try:
-        created = csv_io.import_items(current_user, lab, csv_io.unstash(token))
+        # The stashed file goes only once the items are saved: a refusal or a crash leaves it to confirm again.
+        with csv_io.claimed(token) as data:
+            created = csv_io.import_items(current_user, lab, data)
+            db.session.commit()
     except DomainError as error:
         show_domain_error(None, error)
         return redirect(url_for("inventory.import_items"))
-    db.session.commit()
-    csv_io.discard(token)
     flash(ngettext("%(num)d item imported.", "%(num)d items imported.", len(created)), "success")
     return redirect(url_for("inventory.items", sort="recent"))
 
