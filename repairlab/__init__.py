@@ -265,5 +265,5 @@ def _register_security_headers(app: Flask) -> None:
             # Every page of a signed-in session may show personal data (names, loans, passports, notes): a shared
             # workshop computer or a proxy must not keep it. The session is read, not the user: no database query.
             # Static files stay cacheable, and so does what a view marks public (item photos anyone may scan).
-            response.headers["Cache-Control"] = "no-store"
+            response.headers["Cache-Control"] = "private, no-store"
         return response

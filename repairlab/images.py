@@ -139,7 +139,7 @@ def send_image(key: str, *, public: bool = False):
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=86400 if public else 0)
-    response.headers["Cache-Control"] = "public, max-age=86400" if public else "no-store"
+    response.headers["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
 
 

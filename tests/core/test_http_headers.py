@@ -24,11 +24,11 @@ def test_signed_in_pages_and_downloads_are_never_stored(client, login, talent, m
     for path in ("/", "/account", "/lending/card", "/lending/card.png"):
         response = client.get(path)
         assert response.status_code == 200, path
-        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Cache-Control"] == "private, no-store", path
     staff = make_user(Role.LAB_MANAGER)
     login(staff)
     response = client.get(f"/lending/cards/{talent.id}")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
 
 
 def test_anonymous_pages_and_static_files_stay_cacheable(client, login, talent):
