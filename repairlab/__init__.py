@@ -263,4 +263,13 @@ def _register_security_headers(app: Flask) -> None:
         )
         if "lang" in g:
             response.headers.setdefault("Content-Language", g.lang)
+        if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+            # Browsers then refuse plain HTTP to this host for a year (not its subdomains: other services may live
+            # there). Only when the public address is HTTPS, so that a lab trying RepairLab over HTTP is not locked out.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and "_user_id" in session and not response.cache_control.public:
+            # Every page of a signed-in session may show personal data (names, loans, passports, notes): a shared
+            # workshop computer or a proxy must not keep it. The session is read, not the user: no database query.
+            # Static files stay cacheable, and so does what a view marks public (item photos anyone may scan).
+            response.headers["Cache-Control"] = "private, no-store"
         return response

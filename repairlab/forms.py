@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from markupsafe import Markup, escape
+from wtforms import DateField as _WTFormsDateField
 from wtforms import SelectField
+
+from repairlab import dates
 
 
 def int_or_none(value: str | int | None) -> int | None:
@@ -14,6 +17,19 @@ def int_or_none(value: str | int | None) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class DateField(_WTFormsDateField):
+    """Every form's date field: the browser's date picker offers only RepairLab's span (years 1900 to 2100).
+
+    The rule itself is the services' (repairlab.dates.check_day, after their own more precise date rules, such as
+    "not in the future"), so that a typed or forged date gets the most helpful message.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        render_kw = {"min": dates.FIRST_DAY.isoformat(), "max": dates.LAST_DAY.isoformat()}
+        kwargs["render_kw"] = {**render_kw, **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
 
 
 class OptionalIdSelectField(SelectField):

@@ -73,6 +73,9 @@ def save_image(stream) -> StoredImage:
                 opened.load()
                 # Keep the orientation the phone meant, then drop EXIF by re-encoding.
                 image = ImageOps.exif_transpose(opened).convert("RGB")
+                # convert() copies the source's info (JPEG and GIF comments, PNG text...), and Pillow writes its
+                # "comment" back into the JPEG it saves: the stored photo starts with none of it.
+                image.info = {}
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -126,13 +129,17 @@ def _drop_uncommitted_images(session: Session, transaction) -> None:
         path.unlink(missing_ok=True)
 
 
-def send_image(key: str):
-    """Serve a stored image (the caller has checked that the viewer may see it)."""
+def send_image(key: str, *, public: bool = False):
+    """Serve a stored image (the caller has checked that the viewer may see it).
+
+    A public photo (an item's, shown to anyone who scans its label) may be cached anywhere for a day; any other may
+    show a person and is never stored by a browser's or a proxy's cache.
+    """
     path = _path_for(key)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=86400)
-    response.headers["Cache-Control"] = "private, max-age=86400"
+    response = send_file(path, mimetype="image/jpeg", max_age=86400 if public else 0)
+    response.headers["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -14,11 +15,13 @@ import sqlalchemy as sa
 import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from repairlab import create_app
 from repairlab.extensions import db as _db
 from repairlab.people import services as people
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
+from tests.live import LiveClient
 
 TEST_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -147,6 +150,44 @@ def client(app):
 def csrf_enabled(app, monkeypatch):
     """Turn CSRF protection back on (it is off in tests unless a test asks for it)."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Do not log every request; errors are still logged."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The test app served by Werkzeug on 127.0.0.1 and a free port, in a daemon thread; yields its base URL.
+
+    Requests run in their own app context and database session, so they see what the factories committed. Used by
+    the browser tests and by every test of a download, whose body must stream to the end through a real server.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def live_client(live_server):
+    """Open a real HTTP visitor of the live server, logged in when given a user: live_client(manager)."""
+
+    def open_client(user: User | None = None, password: str = TEST_PASSWORD) -> LiveClient:
+        visitor = LiveClient(live_server)
+        if user is not None:
+            visitor.log_in(user.email, password)
+        return visitor
+
+    return open_client
 
 
 # --- Factories ------------------------------------------------------------------------------------

@@ -46,6 +46,29 @@ def test_a_jpeg_is_re_encoded_without_exif_or_gps(app, db):
     assert b"PhoneMaker" not in images._path_for(stored.key).read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "GIF", "PNG"])
+def test_comments_and_text_in_the_upload_do_not_survive_re_encoding(app, db, fmt):
+    """A comment (JPEG COM, GIF comment, PNG text) can hold a name or an address: the public photo has none."""
+    secret = "Chez Mme Martin, 12 rue des Lilas"
+    out = io.BytesIO()
+    image = Image.new("RGB", (300, 200), "orange")
+    if fmt == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        text = PngInfo()
+        text.add_text("comment", secret)
+        image.save(out, fmt, pnginfo=text)
+    else:
+        image.save(out, fmt, comment=secret.encode())
+    assert secret.encode() in out.getvalue()  # the test file does carry it
+    stored = _save(out.getvalue())
+    for key in (stored.key, stored.thumb_key):
+        data = images._path_for(key).read_bytes()
+        assert b"Lilas" not in data
+        with Image.open(io.BytesIO(data)) as saved:
+            assert "comment" not in saved.info
+
+
 def test_a_thumbnail_is_made_no_larger_than_400_pixels(app, db):
     stored = _save(imaging.jpeg_bytes((1200, 800)))
     with Image.open(images._path_for(stored.thumb_key)) as thumb:

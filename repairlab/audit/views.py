@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app, render_template, request
 
+from repairlab import dates
 from repairlab.audit import bp
 from repairlab.audit.models import AuditEntry
 from repairlab.auth import admin_required
@@ -15,13 +16,6 @@ from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people.models import User
 from repairlab.web import db_id
-
-
-def _parse_day(value: str | None):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
-    except ValueError:
-        return None
 
 
 @bp.route("")
@@ -32,8 +26,10 @@ def browse():
     actor_id = request.args.get("actor", type=db_id)
     object_type = (request.args.get("object_type") or "").strip()
     object_id = (request.args.get("object_id") or "").strip()
-    day_from = _parse_day(request.args.get("from"))
-    day_to = _parse_day(request.args.get("to"))
+    raw_from, raw_to = request.args.get("from", ""), request.args.get("to", "")
+    day_from, day_to = dates.parse_day(raw_from), dates.parse_day(raw_to)
+    # An unusable day (a typing slip such as year 9999) filters nothing and says so, rather than overflowing.
+    date_error = dates.out_of_range_message() if (raw_from and not day_from) or (raw_to and not day_to) else None
 
     stmt = sa.select(AuditEntry).options(sa.orm.joinedload(AuditEntry.actor))
     if actor_id:
@@ -62,6 +58,9 @@ def browse():
         page=paginate(stmt, per_page=50),
         actors=actors,
         object_types=object_types,
+        date_error=date_error,
+        first_day=dates.FIRST_DAY.isoformat(),
+        last_day=dates.LAST_DAY.isoformat(),
         filters={
             "actor": actor_id,
             "object_type": object_type,

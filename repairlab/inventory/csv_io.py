@@ -8,6 +8,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from repairlab.audit.services import record
 from repairlab.errors import DomainError, ValidationError
@@ -32,6 +34,8 @@ from repairlab.inventory.models import (
     Source,
 )
 from repairlab.people.models import Lab, User
+
+EXPORT_BATCH = 500  # items read from the database at a time while the export streams
 
 COLUMNS = [
     "code",
@@ -234,7 +238,8 @@ def purge_stash(now: float | None = None) -> int:
     folder = Path(current_app.config["STORAGE_PATH"]) / "imports"
     limit = (now if now is not None else time.time()) - STASH_MAX_AGE_SECONDS
     gone = 0
-    for path in folder.glob("*.csv") if folder.is_dir() else ():
+    # (*.taken: files claimed by a confirmation whose server died before it could put them back or delete them.)
+    for path in [*folder.glob("*.csv"), *folder.glob("*.taken")] if folder.is_dir() else ():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
@@ -256,8 +261,14 @@ def stash(data: bytes) -> str:
     return token
 
 
-def unstash(token: str) -> bytes:
-    """Take back a stashed file, once: of two confirmations at once (a double click), only one gets it."""
+@contextmanager
+def claimed(token: str) -> Iterator[bytes]:
+    """Hold a stashed file while its import is saved: `with claimed(token) as data: import, commit`.
+
+    Of two confirmations at once (a double click), only one gets the file. It is deleted only once the block ends
+    without an error, that is once the import is committed; if the import is refused or fails (a crash, a lost
+    database), the file is put back, so that the user can confirm again without uploading it again.
+    """
     path = _upload_path(token)
     taken = path.with_name(f"{token}.{secrets.token_hex(8)}.taken")
     try:
@@ -265,14 +276,11 @@ def unstash(token: str) -> bytes:
     except OSError:
         raise ValidationError(_("This import has expired. Upload the file again.")) from None
     try:
-        return taken.read_bytes()
-    finally:
-        taken.unlink(missing_ok=True)
-
-
-def discard(token: str) -> None:
-    """Delete a stashed file."""
-    _upload_path(token).unlink(missing_ok=True)
+        yield taken.read_bytes()
+    except BaseException:
+        os.replace(taken, path)
+        raise
+    taken.unlink(missing_ok=True)
 
 
 def import_items(actor: User, lab: Lab, data: bytes) -> list[Item]:
@@ -309,6 +317,23 @@ def _unguard(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
         return value[1:]
     return value
+
+
+def export_stream(stmt: sa.Select) -> Iterator[str]:
+    """CSV lines for the items a statement selects, read in batches by a session that lives as long as the stream.
+
+    A streamed body is sent after the view has returned, when the request's session is already closed (under the
+    development server and gunicorn alike): its rows must come from a session of their own, closed at the end of the
+    body or when the client goes away (the server closes the generator).
+    """
+    engine = db.engine  # needs the app context, which the view has and the streaming body may not
+
+    def rows() -> Iterator[str]:
+        with Session(engine) as session:
+            # No .unique(): SQLAlchemy refuses it with yield_per, and the list loads no joined collection.
+            yield from export_rows(session.scalars(stmt.execution_options(yield_per=EXPORT_BATCH)))
+
+    return rows()
 
 
 def export_rows(items: Iterable[Item]) -> Iterator[str]:

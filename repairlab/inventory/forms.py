@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from repairlab.forms import OptionalIdSelectField
+from repairlab.forms import DateField, OptionalIdSelectField
 from repairlab.inventory.models import (
     CONDITION_LABELS,
     KIND_LABELS,

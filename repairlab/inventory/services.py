@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from repairlab import clock, images
+from repairlab import clock, dates, images
 from repairlab.audit.services import record, snapshot
 from repairlab.errors import Conflict, ValidationError
 from repairlab.extensions import db, utcnow
@@ -105,6 +105,7 @@ def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) ->
         raise ValidationError(_("The value is too large."), field="value")
     if data.acquired_on is not None and data.acquired_on > (today or clock.today()):
         raise ValidationError(_("The acquisition date cannot be in the future."), field="acquired_on")
+    dates.check_day(data.acquired_on, "acquired_on")
     url = plain_text(data.manual_url).strip()
     if url:
         try:

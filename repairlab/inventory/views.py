@@ -381,7 +381,7 @@ def item_photo(photo_id: int, variant: str):
     photo = db.get_or_404(ItemPhoto, photo_id)
     if variant not in ("full", "thumb"):
         abort(404)
-    return images.send_image(photo.key if variant == "full" else photo.thumb_key)
+    return images.send_image(photo.key if variant == "full" else photo.thumb_key, public=True)
 
 
 # --- Skills required ------------------------------------------------------------------------------
@@ -790,12 +790,13 @@ def import_confirm():
     ensure_territory(current_user, lab.territory_id)
     token = request.form.get("token", "")
     try:
-        created = csv_io.import_items(current_user, lab, csv_io.unstash(token))
+        # The stashed file goes only once the items are saved: a refusal or a crash leaves it to confirm again.
+        with csv_io.claimed(token) as data:
+            created = csv_io.import_items(current_user, lab, data)
+            db.session.commit()
     except DomainError as error:
         show_domain_error(None, error)
         return redirect(url_for("inventory.import_items"))
-    db.session.commit()
-    csv_io.discard(token)
     flash(ngettext("%(num)d item imported.", "%(num)d items imported.", len(created)), "success")
     return redirect(url_for("inventory.items", sort="recent"))
 
@@ -804,16 +805,14 @@ def import_confirm():
 @roles_required(*MANAGERS)
 def export_items():
     """The current filtered list as CSV (streamed, so large lists use little memory)."""
-    from flask import Response, stream_with_context
+    from flask import Response
 
     from repairlab.inventory import csv_io
 
     filters = ItemFilters.from_args(request.args)
-    stmt = item_query(territory_scope(current_user), filters).execution_options(yield_per=500)
-    # No .unique(): SQLAlchemy refuses it with yield_per, and the list loads no joined collection.
-    rows = csv_io.export_rows(db.session.scalars(stmt))
+    stmt = item_query(territory_scope(current_user), filters)
     return Response(
-        stream_with_context(rows),
+        csv_io.export_stream(stmt),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=inventory.csv"},
     )

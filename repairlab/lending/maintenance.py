@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from repairlab import clock
+from repairlab import clock, dates
 from repairlab.audit.services import record
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.extensions import db
@@ -88,6 +88,7 @@ def log_maintenance(
     done_on = done_on or today
     if done_on > today:
         raise ValidationError(_("The date cannot be in the future."), field="done_on")
+    dates.check_day(done_on, "done_on")
     amount = _cost(cost)
     parts = plain_text(parts or "").strip()[:MAX_TEXT]
     if plan is not None and (plan.item_id != item.id or plan.due_on is None):
@@ -134,6 +135,7 @@ def plan_maintenance(
         raise ValidationError(_("Choose the date it is due."), field="due_on")
     if due_on > clock.today() + timedelta(days=MAX_EVERY_DAYS):
         raise ValidationError(_("Plan it within the next ten years."), field="due_on")
+    dates.check_day(due_on, "due_on")
     if every_days is not None and not 0 < every_days <= MAX_EVERY_DAYS:
         raise ValidationError(_("Repeat every 1 to 3650 days, or leave it empty."), field="every_days")
     plan = MaintenancePlan(

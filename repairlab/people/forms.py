@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
-from repairlab.forms import OptionalIdSelectField
+from repairlab.forms import DateField, OptionalIdSelectField
 from repairlab.people.models import ROLE_LABELS, TRACK_LABELS
 from repairlab.people.services import MIN_PASSWORD_LENGTH
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from repairlab import dates
 from repairlab.audit.services import record, snapshot
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
@@ -360,6 +361,8 @@ def _clean_cohort(
         raise ValidationError(_("Enter a name."), field="name")
     if start is None or end is None:
         raise ValidationError(_("Enter the start and end dates."), field="start_date")
+    dates.check_day(start, "start_date")
+    dates.check_day(end, "end_date")
     if end < start:
         raise ValidationError(_("The end date must be after the start date."), field="end_date")
     if target is None or target < 0:

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     IntegerField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from repairlab.forms import OptionalIdSelectField, int_or_none
+from repairlab.forms import DateField, OptionalIdSelectField, int_or_none
 from repairlab.inventory.forms import FiniteDecimalField
 from repairlab.projects.models import METRIC_LABELS, PROJECT_STATUS_LABELS, SECTOR_LABELS
 

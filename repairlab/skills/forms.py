@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup
-from wtforms import BooleanField, DateField, Form, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, Form, IntegerField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import Select
 
-from repairlab.forms import OptionalIdSelectField
+from repairlab.forms import DateField, OptionalIdSelectField
 from repairlab.skills.models import LEVEL_LABELS
 from repairlab.web import db_id
 

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from repairlab import clock
+from repairlab import clock, dates
 from repairlab.audit.services import record, snapshot
 from repairlab.auth import STAFF_ROLES, can_access_territory
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
@@ -435,6 +435,7 @@ def validate_skill(
     validated_on = validated_on or now
     if validated_on > now:
         raise ValidationError(_("The date cannot be in the future."), field="validated_on")
+    dates.check_day(validated_on, "validated_on")
     note = _clean_text(note, "note")
     evidence_url = clean_evidence_url(evidence_url)
     current = _current(talent.id, skill.id, ValidationKind.VALIDATED)

@@ -1,16 +1,13 @@
-"""Browser fixtures: the app served on a free local port, the system's Chromium driven by Playwright, and a fresh
-page per test on a desktop and a phone viewport."""
+"""Browser fixtures: the system's Chromium driven by Playwright against the live server (tests/conftest.py), and a
+fresh page per test on a desktop and a phone viewport."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE.parent.parent / "test-results"
@@ -95,30 +92,6 @@ def browser(playwright_api, chromium_path):
     instance = playwright_api.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
     yield instance
     instance.close()
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Do not log every request; errors are still logged."""
-
-    def log_request(self, code="-", size="-"):
-        pass
-
-
-@pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:
-    """The test app served by Werkzeug on 127.0.0.1 and a free port, in a daemon thread; yields its base URL.
-
-    Requests run in their own app context and database session, so they see what the factories committed.
-    """
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 @pytest.fixture(autouse=True)

@@ -497,3 +497,39 @@ def test_export_neutralises_spreadsheet_formulas_and_reimports_them(db, make_lab
     preview = csv_io.parse(text.replace(item.code, "", 1).encode(), lab)
     assert preview.errors == []
     assert preview.rows[0].name == '=HYPERLINK("http://evil.example")' and preview.rows[0].notes == "@SUM(A1)"
+
+
+def _stashed(app, token: str) -> list[str]:
+    """The files kept for a token (claimed ones included)."""
+    return sorted(p.name for p in (Path(app.config["STORAGE_PATH"]) / "imports").glob(f"{token}*"))
+
+
+def test_a_crash_while_saving_keeps_the_file_to_confirm_again(app, as_manager, db, lab, monkeypatch):
+    preview = _preview(as_manager, lab, b"name,kind\nPerceuse,tool\nScie,tool\n")
+    [token] = TOKEN.findall(preview.get_data(as_text=True))
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(csv_io, "record", crash)  # the import's audit entry, written after its items
+    response = as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id})
+    assert response.status_code == 500
+    assert _items(db) == [] and _stashed(app, token) == [f"{token}.csv"]
+    monkeypatch.undo()
+    response = as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id})
+    assert response.status_code == 302
+    assert [i.name for i in _items(db)] == ["Perceuse", "Scie"] and _stashed(app, token) == []
+
+
+def test_a_refused_confirmation_can_be_confirmed_again_once_fixed(app, as_manager, db, lab, make_category):
+    category = make_category("Jardinage")
+    preview = _preview(as_manager, lab, b"name,kind,category\nRateau,tool,Jardinage\n")
+    [token] = TOKEN.findall(preview.get_data(as_text=True))
+    services.update_category(None, category, "Jardin", None)
+    db.session.commit()
+    assert as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id}).status_code == 302
+    assert _items(db) == []
+    services.update_category(None, category, "Jardinage", None)
+    db.session.commit()
+    assert as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id}).status_code == 302
+    assert [i.name for i in _items(db)] == ["Rateau"] and _stashed(app, token) == []
