@@ -6,20 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from repairlab.audit.labels import action_label
 from repairlab.extensions import UTCDateTime, db, utcnow
-from repairlab.people.models import User
-
-ACTION_LABELS = {
-    "create": _l("created"),
-    "update": _l("changed"),
-    "delete": _l("deleted"),
-    "deactivate": _l("deactivated"),
-    "reactivate": _l("reactivated"),
-    "change_password": _l("password changed"),
-}
+from repairlab.people.models import Territory, User
 
 
 class AuditEntry(db.Model):
@@ -45,11 +36,13 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     actor: Mapped[User | None] = relationship()
+    # None: a change to a setting shared by every territory (or to the programme itself).
+    territory: Mapped[Territory | None] = relationship()
 
     @property
     def action_label(self) -> str:
         """The action in the user's language (domains may record actions not listed here)."""
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return action_label(self.action)
 
     @property
     def changed_fields(self) -> list[tuple[str, Any, Any]]:

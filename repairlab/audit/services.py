@@ -15,6 +15,10 @@ from repairlab.people.models import User
 # Never copied into the log, whatever the model.
 SENSITIVE_FIELDS = frozenset({"password_hash", "session_token"})
 
+# territory_id=PROGRAMME_WIDE: the change affects every territory (a shared setting such as a skill or a category).
+PROGRAMME_WIDE = None
+_FROM_OBJECT: Any = object()
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
@@ -40,17 +44,24 @@ def record(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    territory_id: int | None = None,
+    territory_id: int | None = _FROM_OBJECT,
     label: str | None = None,
 ) -> AuditEntry:
-    """Add an audit entry for a change of obj to the session (committed with the change itself)."""
+    """Add an audit entry for a change of obj to the session (committed with the change itself).
+
+    The entry carries the territory the change affects: obj's territory_id unless one is given; an object without
+    a territory must say which (PROGRAMME_WIDE for a setting shared by every territory).
+    """
     # Views may pass flask_login's current_user proxy: record the real objects.
     obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
     actor = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
     if obj.id is None:
         db.session.flush()
-    if territory_id is None:
-        territory_id = getattr(obj, "territory_id", None)
+    if territory_id is _FROM_OBJECT:
+        if not hasattr(obj, "territory_id"):
+            # A programming error, caught by any test of the service: every entry must say where it applies.
+            raise TypeError(f"record(): say which territory a change of {type(obj).__name__} affects")
+        territory_id = obj.territory_id
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         actor_label=actor.full_name if actor is not None else "system",

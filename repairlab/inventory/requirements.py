@@ -19,7 +19,8 @@ from repairlab.people.models import Role, User
 from repairlab.skills.models import Skill, SkillLevel, SkillValidation, ValidationStatus
 from repairlab.skills.services import HOLDING_COLUMNS, Requirement, UsageDecision, check_level, check_skill, may_use
 
-# Who sets requirements: lab managers (items of their territory; categories, which are programme-wide) and admins.
+# Who sets requirements: lab managers (the items of their territory) and admins. Categories are shared by every
+# territory: what a category requires is a safety rule for every lab, so only admins change it.
 EDITOR_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
 REQUIREMENT_FIELDS = ("item_id", "category_id", "skill_id", "min_level")
 
@@ -33,8 +34,8 @@ def can_edit_item_requirements(user: User | None, item: Item) -> bool:
 
 
 def can_edit_category_requirements(user: User | None) -> bool:
-    """Lab managers and administrators (categories are shared by every territory)."""
-    return has_role(user, *EDITOR_ROLES)
+    """Administrators only: categories are shared by every territory, so their requirements bind every lab."""
+    return has_role(user, Role.ADMIN)
 
 
 def _check_editor(actor: User, item: Item | None, category: Category | None) -> None:
@@ -43,7 +44,12 @@ def _check_editor(actor: User, item: Item | None, category: Category | None) -> 
             _("Only the lab managers of its territory and administrators change the skills a tool requires.")
         )
     if category is not None and not can_edit_category_requirements(actor):
-        raise PermissionDenied(_("Only lab managers and administrators change the skills a category requires."))
+        raise PermissionDenied(
+            _(
+                "Categories are shared by every territory: only administrators change the skills a category "
+                "requires. You can require a skill on each tool of your lab."
+            )
+        )
 
 
 # --- Reading: what an item needs ---------------------------------------------------------------------

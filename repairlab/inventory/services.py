@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from repairlab import clock, dates, images
-from repairlab.audit.services import record, snapshot
+from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
 from repairlab.errors import Conflict, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import attach_code as _attach_code
@@ -376,7 +376,7 @@ def create_category(actor: User | None, name: str, parent: Category | None = Non
     category = Category(name=name, parent=parent, path=path)
     db.session.add(category)
     _flush_unique(_("This category already exists."))
-    record(actor, "create", category, after={"path": path})
+    record(actor, "create", category, after={"path": path}, territory_id=PROGRAMME_WIDE)
     return category
 
 
@@ -392,7 +392,7 @@ def update_category(actor: User, category: Category, name: str, parent: Category
     category.name, category.parent = name, parent
     _repath(category, path)
     db.session.flush()
-    record(actor, "update", category, before=before, after={"path": path})
+    record(actor, "update", category, before=before, after={"path": path}, territory_id=PROGRAMME_WIDE)
     return category
 
 

@@ -419,9 +419,10 @@ def item_requirement_add(item_id: int):
 
 
 @bp.route("/categories/<int:category_id>/requirements", methods=["POST"])
-@roles_required(*MANAGERS)
+@roles_required(Role.ADMIN)
 def category_requirement_add(category_id: int):
-    """Require a skill at a minimum level for every item of a category and of its sub-categories."""
+    """Require a skill at a minimum level for every item of a category and of its sub-categories (categories are
+    shared by every territory: administrators only)."""
     category = db.get_or_404(Category, category_id)
     form = _requirement_form()
     back = url_for("inventory.category_edit", category_id=category.id)
@@ -668,13 +669,15 @@ def category_edit(category_id: int):
     if done:
         return done
     own, inherited = reqs.category_requirements(category)
+    can_edit_requirements = reqs.can_edit_category_requirements(current_user)
     return render_template(
         "inventory/category_form.html",
         form=form,
         category=category,
         own_requirements=own,
         inherited_requirements=inherited,
-        requirement_form=_requirement_form(with_choices=True),
+        can_edit_requirements=can_edit_requirements,
+        requirement_form=_requirement_form(with_choices=can_edit_requirements),
     ), form_status()
 
 

@@ -12,7 +12,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from repairlab import clock
-from repairlab.audit.services import record, snapshot
+from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import issue_code
@@ -170,7 +170,7 @@ def create_stage(actor: User | None, name: str, *, description: str = "") -> Pro
         name=name, description=_text(description, MAX_TEXT, "description"), position=last + 1, active=True
     )
     flush_or_conflict(_("A stage is already called “%(name)s”.", name=name), "name", new=stage)
-    record(actor, "project_stage.create", stage, after=snapshot(stage, STAGE_FIELDS))
+    record(actor, "project_stage.create", stage, after=snapshot(stage, STAGE_FIELDS), territory_id=PROGRAMME_WIDE)
     return stage
 
 
@@ -202,7 +202,14 @@ def update_stage(actor: User, stage: ProjectStage, *, name: str, description: st
             raise ValidationError(_("At least one stage must stay in use."), field="active")
     stage.name, stage.description, stage.active = name, description, bool(active)
     db.session.flush()
-    record(actor, "project_stage.update", stage, before=before, after=snapshot(stage, STAGE_FIELDS))
+    record(
+        actor,
+        "project_stage.update",
+        stage,
+        before=before,
+        after=snapshot(stage, STAGE_FIELDS),
+        territory_id=PROGRAMME_WIDE,
+    )
     return stage
 
 
@@ -220,7 +227,14 @@ def move_stage(actor: User, stage: ProjectStage, direction: int) -> ProjectStage
     if 0 <= other < len(ordered):
         before = {"position": stage.position}
         ordered[index].position, ordered[other].position = ordered[other].position, ordered[index].position
-        record(actor, "project_stage.move", stage, before=before, after={"position": stage.position})
+        record(
+            actor,
+            "project_stage.move",
+            stage,
+            before=before,
+            after={"position": stage.position},
+            territory_id=PROGRAMME_WIDE,
+        )
     db.session.flush()
     return stage
 
@@ -244,7 +258,7 @@ def delete_stage(actor: User, stage: ProjectStage) -> None:
         )
         if not others:
             raise ValidationError(_("At least one stage must stay in use."))
-    record(actor, "project_stage.delete", stage, before=snapshot(stage, STAGE_FIELDS))
+    record(actor, "project_stage.delete", stage, before=snapshot(stage, STAGE_FIELDS), territory_id=PROGRAMME_WIDE)
     db.session.delete(stage)
     db.session.flush()
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from repairlab import clock, dates
-from repairlab.audit.services import record, snapshot
+from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
 from repairlab.auth import STAFF_ROLES, can_access_territory
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import LabelledEnum, db, enum_labels, utcnow
@@ -45,8 +45,9 @@ from repairlab.skills.models import (
 
 # Who validates and withdraws skills (of their own territory; admins everywhere).
 VALIDATOR_ROLES = frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
-# Who edits the programme-wide catalogue.
-CATALOGUE_ROLES = frozenset({Role.LAB_MANAGER, Role.ADMIN})
+# Who edits the programme-wide catalogue: a skill (its safety flag and validity above all) and its domain are
+# shared by every territory, so only admins change them.
+CATALOGUE_ROLES = frozenset({Role.ADMIN})
 
 DOMAIN_FIELDS = ("name", "description", "position")
 SKILL_FIELDS = (
@@ -118,7 +119,7 @@ def check_level(level: object, field: str = "level") -> int:
 
 
 def can_edit_catalogue(user: User) -> bool:
-    """Whether the user may change the catalogue (programme-wide: admins and lab managers)."""
+    """Whether the user may change the catalogue (shared by every territory: admins only)."""
     return user.role in CATALOGUE_ROLES
 
 
@@ -151,7 +152,7 @@ def can_withdraw(actor: User, validation: SkillValidation) -> bool:
 
 def _check_catalogue_editor(actor: User) -> None:
     if not can_edit_catalogue(actor):
-        raise PermissionDenied(_("Only administrators and lab managers change the skills catalogue."))
+        raise PermissionDenied(_("The skills catalogue is shared by every territory: only administrators change it."))
 
 
 def _clean_name(name: str) -> str:
@@ -177,7 +178,7 @@ def create_domain(actor: User, *, name: str, description: str = "", position: in
     _fill_domain(domain, name, description, position)
     db.session.add(domain)
     _flush_or_conflict(_("A domain with this name already exists."), "name")
-    record(actor, "create", domain, after=snapshot(domain, DOMAIN_FIELDS))
+    record(actor, "create", domain, after=snapshot(domain, DOMAIN_FIELDS), territory_id=PROGRAMME_WIDE)
     return domain
 
 
@@ -187,7 +188,7 @@ def update_domain(actor: User, domain: SkillDomain, *, name: str, description: s
     before = snapshot(domain, DOMAIN_FIELDS)
     _fill_domain(domain, name, description, position)
     _flush_or_conflict(_("A domain with this name already exists."), "name")
-    record(actor, "update", domain, before=before, after=snapshot(domain, DOMAIN_FIELDS))
+    record(actor, "update", domain, before=before, after=snapshot(domain, DOMAIN_FIELDS), territory_id=PROGRAMME_WIDE)
     return domain
 
 
@@ -326,7 +327,14 @@ def _save_skill(
     if is_new:
         db.session.add(skill)
     _flush_or_conflict(_("This domain already has a skill with this name."), "name")
-    record(actor, "create" if is_new else "update", skill, before=before, after=snapshot(skill, SKILL_FIELDS))
+    record(
+        actor,
+        "create" if is_new else "update",
+        skill,
+        before=before,
+        after=snapshot(skill, SKILL_FIELDS),
+        territory_id=PROGRAMME_WIDE,
+    )
     return skill
 
 

@@ -29,7 +29,8 @@ from repairlab.skills.forms import (
 from repairlab.skills.models import Skill, SkillDomain, SkillLevel, SkillValidation, ValidationKind
 from repairlab.web import db_id, form_status, submit
 
-EDITORS = (Role.LAB_MANAGER, Role.ADMIN)
+# The catalogue is shared by every territory: administrators edit it (services.CATALOGUE_ROLES).
+EDITORS = tuple(services.CATALOGUE_ROLES)
 STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
 PASSPORT_ROLES = (Role.PARTICIPANT, *STAFF)
 MAX_MATCH_PEOPLE = 100
@@ -117,6 +118,8 @@ def catalogue():
         show_inactive=show_inactive,
         levels=list(SkillLevel),
         can_declare=current_user.role == Role.PARTICIPANT,
+        # Lab managers used to edit the catalogue: say who does now.
+        shared_note=current_user.role == Role.LAB_MANAGER,
     )
 
 

@@ -1,10 +1,15 @@
 """The audit log records changes with before/after and admins browse it with filters."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+import time_machine
 
 from repairlab.audit.models import AuditEntry
+from repairlab.inventory import services as inventory
+from repairlab.inventory.models import ItemKind
+from repairlab.lending import services as lending
 from repairlab.people import services
 from repairlab.people.models import Role
 
@@ -83,3 +88,87 @@ def test_huge_ids_in_filters_are_ignored_not_errors(client, login, admin):
     assert client.get("/admin/audit", query_string={"actor": huge}).status_code == 200
     assert client.get("/admin/users", query_string={"territory": huge}).status_code == 200
     assert client.get("/admin/labs/new", query_string={"territory": huge}).status_code == 200
+
+
+# --- The log in words (issue #16, item 14) ------------------------------------------------------------
+
+
+def _lend_a_drill(db, admin, make_lab, make_user):
+    """A drill of the home lab lent to Awa Diallo through the lending service, on 2026-03-01 at 10:00 UTC."""
+    lab = make_lab("Atelier Roubaix")
+    with time_machine.travel(datetime(2026, 3, 1, 10, tzinfo=UTC), tick=False):
+        drill = inventory.create_item(admin, lab, inventory.ItemFields(name="Perceuse", kind=ItemKind.TOOL))
+        talent = make_user(Role.PARTICIPANT, name="Awa Diallo")
+        loan = lending.check_out_item(admin, drill, talent, kind="take_home", due_at=date(2026, 3, 8))
+        db.session.commit()
+    return drill, talent, loan
+
+
+def test_the_log_speaks_french_words_names_and_local_dates(client, login, admin, db, make_lab, make_user):
+    drill, talent, loan = _lend_a_drill(db, admin, make_lab, make_user)
+    login(admin)
+    html = client.get("/admin/audit", query_string={"object_type": "loans"}).get_data(as_text=True)
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    # What a reader sees: the text of the row, without the administrators' disclosure of recorded values.
+    visible = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<details.*?</details>", "", row, flags=re.S)).split())
+    assert "prêté" in visible and "Prêt" in visible  # the action and the kind of object in words
+    assert f"{drill.code} Perceuse" in visible and f"loans #{loan.id}" not in visible
+    assert "Emprunteur Awa Diallo" in visible and "borrower" not in visible  # a name for the id
+    assert "Type emporté à la maison" in visible and "take_home" not in visible
+    assert "Roubaix-Lille" in visible  # the territory it affects
+    # 10:00 UTC is 11:00 in Paris in March; dates in French words, not ISO.
+    assert "1 mars 2026, 11:00:00" in visible and "2026-03" not in visible
+    assert "À rendre le 8 mars 2026" in visible
+
+
+def test_admins_find_the_recorded_codes_behind_a_disclosure(client, login, admin, db, make_lab, make_user):
+    drill, talent, loan = _lend_a_drill(db, admin, make_lab, make_user)
+    login(admin)
+    html = client.get("/admin/audit", query_string={"object_type": "loans"}).get_data(as_text=True)
+    raw = html[html.index('<details class="raw"') :]
+    raw = raw[: raw.index("</details>")]
+    assert "<code>lend</code>" in raw and f"<code>loans #{loan.id}</code>" in raw
+    assert f"&#34;borrower&#34;: {talent.id}" in raw
+
+
+def test_the_log_filters_by_territory_and_shows_shared_settings(client, login, admin, db, make_lab, make_territory):
+    paris = make_territory("PAR", "Paris-Montreuil")
+    make_lab("Atelier Roubaix")
+    make_lab("Atelier Montreuil", paris)
+    inventory.create_category(admin, "Électronique", None)
+    db.session.commit()
+    login(admin)
+    in_paris = client.get("/admin/audit", query_string={"territory": paris.id}).get_data(as_text=True)
+    assert "Atelier Montreuil" in in_paris and "Atelier Roubaix" not in in_paris
+    shared = client.get("/admin/audit", query_string={"territory": "all"}).get_data(as_text=True)
+    assert "Électronique" in shared and "Atelier Montreuil" not in shared
+    assert "Tous les territoires" in shared
+    assert client.get("/admin/audit", query_string={"territory": "x"}).status_code == 200
+
+
+def test_every_action_and_object_the_services_record_has_words():
+    """A new action recorded without a label would show its code on the audit page."""
+    from pathlib import Path
+
+    from repairlab.audit import labels
+    from repairlab.extensions import db as database
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(labels.__file__).parents[1].rglob("*.py"))
+    recorded = set(re.findall(r'record\(\s*\w+,\s*"([a-z_.]+)"', source))
+    recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if \w+ else "([a-z_]+\.[a-z_]+)"', source)[0])
+    assert len(recorded) > 40
+    assert recorded - set(labels.ACTIONS) == set()
+    tables = set(database.metadata.tables) - {"audit_entries", "login_attempts", "code_counters", "alembic_version"}
+    assert {t for t in tables if t not in labels.OBJECTS} <= {
+        "project_members",
+        "project_figures",
+        "project_sessions",
+        "project_stage_changes",
+        "project_action_items",
+        "reservation_days",
+        "stock_take_scans",
+        "prototype_versions",
+        "prototype_photos",
+        "prototype_skills",
+        "prototype_items",
+    }  # rows always recorded on their parent (a project, a prototype, a reservation, a stock-take)

@@ -171,7 +171,8 @@ MATRIX = [
     Route(
         "inventory.category_requirement_add",
         lambda w: f"/inventory/categories/{w['category'].id}/requirements",
-        MANAGERS,
+        # What a shared category requires binds every territory: admins only (issue #16, item 7).
+        frozenset({Role.ADMIN}),
         method="POST",
         data=_requirement_post,
     ),

@@ -179,9 +179,40 @@ def test_a_lab_manager_sets_requirements_of_their_territory_tools_only(db, other
     own = require(soldering, 1, item=tool)
     with pytest.raises(PermissionDenied):
         requirements.remove_requirement(other_manager, own)
-    # Categories are shared by every territory: any lab manager sets what they require.
-    requirements.add_requirement(other_manager, category=tool.category, skill=soldering, min_level=1)
-    assert _count(db) == 2
+    assert _count(db) == 1
+
+
+@pytest.mark.parametrize("which", ["other_manager", "manager"])
+def test_a_lab_manager_changes_no_shared_categorys_requirements(db, request, tool, soldering, laser, require, which):
+    """Paris's lab manager (and even Roubaix's) neither lifts nor adds a safety rule of a shared category."""
+    actor = request.getfixturevalue(which)
+    required = require(laser, 2, category=tool.category.parent)
+    with force_locale("en"), pytest.raises(PermissionDenied, match="only administrators"):
+        requirements.remove_requirement(actor, required)
+    with force_locale("en"), pytest.raises(PermissionDenied, match="only administrators"):
+        requirements.add_requirement(actor, category=tool.category, skill=soldering, min_level=1)
+    db.session.rollback()
+    assert [(r.skill_id, r.category_id) for r in db.session.scalars(sa.select(SkillRequirement))] == [
+        (laser.id, tool.category.parent_id)
+    ]
+    assert [r.skill_id for r in requirements.requirements_for(tool)] == [laser.id]
+
+
+def test_shared_and_territory_requirements_are_audited_with_the_territory_they_affect(
+    db, admin, tool, soldering, laser
+):
+    on_tool = requirements.add_requirement(admin, item=tool, skill=soldering, min_level=1)
+    on_category = requirements.add_requirement(admin, category=tool.category, skill=laser, min_level=1)
+    db.session.commit()
+    territories = dict(
+        db.session.execute(
+            sa.select(AuditEntry.object_id, AuditEntry.territory_id).where(
+                AuditEntry.object_type == "skill_requirements"
+            )
+        ).all()
+    )
+    # A category's requirement binds every territory: its entry names none (the audit page says "all territories").
+    assert territories == {str(on_tool.id): tool.territory_id, str(on_category.id): None}
 
 
 def test_the_database_refuses_what_the_rules_refuse(db, tool, soldering):
@@ -568,8 +599,8 @@ def test_unknown_requirement_is_a_404(client, login, manager):
 # --- Categories ----------------------------------------------------------------------------------------
 
 
-def test_a_lab_manager_of_any_territory_sets_a_categorys_requirements(client, login, other_manager, tool, laser, db):
-    login(other_manager)
+def test_an_admin_sets_a_categorys_requirements(client, login, admin, tool, laser, db):
+    login(admin)
     english(client)
     category = tool.category
     response = client.post(
@@ -587,6 +618,39 @@ def test_a_lab_manager_of_any_territory_sets_a_categorys_requirements(client, lo
     assert _count(db) == 0
 
 
+@pytest.mark.parametrize("which", ["manager", "other_manager"])
+def test_lab_managers_may_not_change_a_categorys_requirements(
+    client, login, request, tool, soldering, laser, require, db, which
+):
+    required = require(soldering, 2, category=tool.category)
+    login(request.getfixturevalue(which))
+    english(client)
+    add = client.post(
+        f"/inventory/categories/{tool.category_id}/requirements", data={"skill_id": str(laser.id), "min_level": "1"}
+    )
+    assert add.status_code == 403
+    response = client.post(f"/inventory/requirements/{required.id}/delete")
+    html = client.get(response.location).get_data(as_text=True)
+    assert "only administrators change the skills a category requires" in html
+    assert [(r.id, r.skill_id) for r in db.session.scalars(sa.select(SkillRequirement))] == [
+        (required.id, soldering.id)
+    ]
+
+
+def test_a_lab_manager_sees_a_categorys_requirements_without_the_forms(
+    client, login, manager, tool, soldering, require
+):
+    required = require(soldering, 2, category=tool.category)
+    login(manager)
+    html = english(client).get(f"/inventory/categories/{tool.category_id}/edit").get_data(as_text=True)
+    assert "Soudure à l&#39;étain — level 2: practised with help" in html
+    assert f"/inventory/requirements/{required.id}/delete" not in html
+    assert f"/inventory/categories/{tool.category_id}/requirements" not in html
+    assert (
+        "Categories are shared by every territory: only administrators change the skills a category requires." in html
+    )
+
+
 def test_the_category_page_shows_what_a_category_above_requires(client, login, manager, tool, soldering, require):
     require(soldering, 1, category=tool.category.parent)
     login(manager)
@@ -596,8 +660,8 @@ def test_the_category_page_shows_what_a_category_above_requires(client, login, m
     assert "Soudure à l&#39;étain — level 1: discovered</strong> (for the whole category Électronique)" in html
 
 
-def test_a_bad_level_for_a_category_is_refused(client, login, manager, tool, laser, db):
-    login(manager)
+def test_a_bad_level_for_a_category_is_refused(client, login, admin, tool, laser, db):
+    login(admin)
     english(client)
     response = client.post(
         f"/inventory/categories/{tool.category_id}/requirements", data={"skill_id": str(laser.id), "min_level": "7"}
@@ -606,8 +670,8 @@ def test_a_bad_level_for_a_category_is_refused(client, login, manager, tool, las
     assert _count(db) == 0
 
 
-def test_unknown_category_is_a_404(client, login, manager, laser):
-    login(manager)
+def test_unknown_category_is_a_404(client, login, admin, laser):
+    login(admin)
     assert (
         client.post(
             "/inventory/categories/999999/requirements", data={"skill_id": str(laser.id), "min_level": "1"}

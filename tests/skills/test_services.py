@@ -69,20 +69,41 @@ def test_the_database_itself_refuses_duplicate_names(db, make_skill):
     db.session.rollback()
 
 
-@pytest.mark.parametrize("role", [Role.MENTOR, Role.PARTICIPANT, Role.RESEARCHER])
-def test_only_admins_and_lab_managers_edit_the_catalogue(db, make_user, role, count_rows):
+@pytest.mark.parametrize("role", [Role.LAB_MANAGER, Role.MENTOR, Role.PARTICIPANT, Role.RESEARCHER])
+def test_only_admins_edit_the_catalogue(db, make_user, role, count_rows):
     with pytest.raises(PermissionDenied):
         services.create_domain(make_user(role), name="Textile")
     db.session.rollback()
     assert count_rows(SkillDomain) == 0
 
 
-def test_lab_managers_edit_the_catalogue_and_it_is_audited(db, manager, make_domain):
+def test_a_lab_manager_changes_no_shared_skill_nor_domain(db, manager, make_skill, count_rows):
+    """The catalogue is shared by every territory: a lab manager cannot drop a skill's safety flag for all labs."""
+    skill = make_skill("Perceuse à colonne", is_safety=True, validity_months=12)
+    domain = skill.domain
+    audited = count_rows(AuditEntry)
+    with force_locale("en"), pytest.raises(PermissionDenied, match="only administrators change it"):
+        services.update_skill(manager, skill, domain=domain, name=skill.name, description="", is_safety=False)
+    db.session.rollback()
+    with pytest.raises(PermissionDenied):
+        services.create_skill(manager, domain=domain, name="Meuleuse")
+    db.session.rollback()
+    with pytest.raises(PermissionDenied):
+        services.update_domain(manager, domain, name="Électricité", description="", position=0)
+    db.session.rollback()
+    skill, domain = db.session.get(Skill, skill.id), db.session.get(SkillDomain, domain.id)
+    assert (skill.is_safety, skill.validity_months, domain.name) == (True, 12, "Électronique")
+    assert count_rows(Skill) == 1 and count_rows(AuditEntry) == audited
+
+
+def test_admins_edit_the_catalogue_and_it_is_audited_for_every_territory(db, admin_actor, make_domain):
     domain = make_domain("Textile")
-    skill = services.create_skill(manager, domain=domain, name="Couture à la machine", is_safety=False)
+    skill = services.create_skill(admin_actor, domain=domain, name="Couture à la machine", is_safety=False)
     db.session.commit()
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "skills"))
-    assert entry.actor_id == manager.id and entry.after["name"] == skill.name
+    assert entry.actor_id == admin_actor.id and entry.after["name"] == skill.name
+    # Shared by every territory: the entry names none.
+    assert entry.territory_id is None
 
 
 @pytest.mark.parametrize(

@@ -85,9 +85,9 @@ def test_skill_ids_too_large_for_the_database_in_forms_are_refused_without_error
     assert count_rows(SkillValidation) == 0
 
 
-def test_a_lab_manager_adds_a_skill(client, login, db, manager, make_domain):
+def test_an_admin_adds_a_skill(client, login, db, admin, make_domain):
     domain = make_domain("Électronique")
-    _login_en(login, client, manager, db)
+    _login_en(login, client, admin, db)
     response = client.post(
         "/skills/new",
         data={"domain_id": domain.id, "name": "Multimètre", "is_safety": "", "active": "y"},
@@ -98,9 +98,9 @@ def test_a_lab_manager_adds_a_skill(client, login, db, manager, make_domain):
     assert db.session.scalar(sa.select(Skill.name)) == "Multimètre"
 
 
-def test_a_duplicate_skill_is_refused_with_a_message(client, login, db, manager, make_skill, count_rows):
+def test_a_duplicate_skill_is_refused_with_a_message(client, login, db, admin, make_skill, count_rows):
     skill = make_skill("Multimètre")
-    _login_en(login, client, manager, db)
+    _login_en(login, client, admin, db)
     response = client.post("/skills/new", data={"domain_id": skill.domain_id, "name": "MULTIMETRE", "active": "y"})
     assert response.status_code == 400
     assert "This domain already has a skill with this name." in _html(response)
@@ -125,6 +125,21 @@ def test_a_safety_skill_with_a_validity_period(client, login, db, admin, make_do
     assert skill.is_safety
 
 
+def test_lab_managers_do_not_edit_the_shared_catalogue(client, login, db, manager, make_skill, count_rows):
+    skill = make_skill("Perceuse à colonne", is_safety=True, validity_months=12)
+    _login_en(login, client, manager, db)
+    edit = {"domain_id": skill.domain_id, "name": skill.name, "is_safety": "", "active": "y"}
+    assert client.post(f"/skills/{skill.id}/edit", data=edit).status_code == 403
+    assert client.post("/skills/new", data={**edit, "name": "Meuleuse"}).status_code == 403
+    assert client.post("/skills/domains/new", data={"name": "Textile", "position": "1"}).status_code == 403
+    assert client.post(f"/skills/domains/{skill.domain_id}/edit", data={"name": "Y", "position": 0}).status_code == 403
+    db.session.refresh(skill)
+    assert skill.is_safety and count_rows(Skill) == 1 and count_rows(SkillDomain) == 1
+    html = _html(client.get("/skills"))
+    assert "The skills catalogue is shared by every territory: only administrators change it." in html
+    assert "/skills/new" not in html and f"/skills/{skill.id}/edit" not in html
+
+
 def test_mentors_do_not_edit_the_catalogue(client, login, db, mentor, make_domain, count_rows):
     domain = make_domain()
     login(mentor)
@@ -133,8 +148,8 @@ def test_mentors_do_not_edit_the_catalogue(client, login, db, mentor, make_domai
     assert count_rows(Skill) == 0
 
 
-def test_domains_are_created_and_renamed(client, login, db, manager, count_rows):
-    _login_en(login, client, manager, db)
+def test_domains_are_created_and_renamed(client, login, db, admin, count_rows):
+    _login_en(login, client, admin, db)
     response = client.post("/skills/domains/new", data={"name": "Textile", "position": "10"}, follow_redirects=True)
     assert "Domain “Textile” added." in _html(response)
     domain = db.session.scalar(sa.select(SkillDomain))
