@@ -233,7 +233,7 @@ def set_user_active(actor: User, user: User, active: bool) -> User:
     before = snapshot(user, ("active",))
     user.active = active
     if not active:
-        user.session_token = secrets.token_hex(16)
+        end_all_sessions(user)
     record(actor, "deactivate" if not active else "reactivate", user, before=before, after=snapshot(user, ("active",)))
     return user
 
@@ -244,8 +244,17 @@ def change_password(actor: User, user: User, current_password: str | None, new_p
         raise ValidationError(_("Your current password is not correct."), field="current_password")
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
-    user.session_token = secrets.token_hex(16)
+    end_all_sessions(user)
     record(actor, "change_password", user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the user out everywhere: every copy of their session and "remember me" cookies stops working.
+
+    Sessions are signed cookies, so they cannot be deleted on the server; instead the token they carry is
+    replaced, and the user loader refuses any cookie with the old one.
+    """
+    user.session_token = secrets.token_hex(16)
 
 
 def set_locale(user: User, locale: str) -> None:
