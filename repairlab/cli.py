@@ -105,7 +105,7 @@ def seed_demo_command(if_empty, password):
 @click.command("purge-login-attempts")
 @with_appcontext
 def purge_login_attempts_command():
-    """Delete old failed-login records (for a daily timer)."""
+    """Forget the login throttling of pairs (e-mail, address) quiet for a day (for a daily timer)."""
     from repairlab.people.services import purge_login_attempts
 
     n = purge_login_attempts()

@@ -38,10 +38,14 @@ def default_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "WTF_CSRF_TIME_LIMIT": None,
-        # Login throttling: failures allowed per window, per account and per client address.
-        "LOGIN_WINDOW_SECONDS": 15 * 60,
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        # Login throttling, per e-mail and client address together (never per address alone, which would lock a
+        # whole lab out, nor per account alone, which would let anyone lock its owner out): the free attempts,
+        # then a wait that doubles with every further wrong password, up to the longest; forgotten after a
+        # quiet period.
+        "LOGIN_FREE_FAILURES": 5,
+        "LOGIN_FIRST_DELAY_SECONDS": 30,
+        "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
+        "LOGIN_FORGET_AFTER_SECONDS": 24 * 60 * 60,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PER_PAGE": 25,
         "TRUST_PROXY_HEADERS": False,

@@ -13,7 +13,7 @@ from repairlab.inventory.models import (  # noqa: F401
 )
 from repairlab.lending.models import Loan, MaintenancePlan, MaintenanceRecord, MemberCard, Reminder  # noqa: F401
 from repairlab.lending.stocktake_models import StockTake, StockTakeScan  # noqa: F401
-from repairlab.people.models import Cohort, Lab, LoginAttempt, Territory, User  # noqa: F401
+from repairlab.people.models import Cohort, Lab, LoginThrottle, Territory, User  # noqa: F401
 from repairlab.projects.models import (  # noqa: F401
     ActionItem,
     FigureEntry,

@@ -288,8 +288,10 @@ def login(client):
 
     def do(user: User, test_client=None):
         c = test_client or client
+        # The token as the database holds it now: a logout in an earlier request replaced it.
+        token = _db.session.scalar(sa.select(User.session_token).where(User.id == user.id))
         with c.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
+            sess["_user_id"] = f"{user.id}:{token}"
             sess["_fresh"] = True
         return c
 

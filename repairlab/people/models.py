@@ -162,16 +162,22 @@ class User(UserMixin, db.Model):
         return self.full_name
 
 
-class LoginAttempt(db.Model):
-    """A failed login, kept in the database so that throttling works across several app servers."""
+class LoginThrottle(db.Model):
+    """Login attempts for one e-mail from one client address, kept in the database so that throttling holds
+    across several app servers; past the free attempts, each one makes the pair wait longer."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "login_throttles"
     __table_args__ = (
-        sa.Index("ix_login_attempts_email_created_at", "email", "created_at"),
-        sa.Index("ix_login_attempts_address_created_at", "address", "created_at"),
+        sa.UniqueConstraint("email", "address"),
+        sa.CheckConstraint("failures >= 0", name="failures_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # As typed (normalised), whether or not an account has it, so that throttling reveals no account.
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Attempts since the last successful login, counted before the password is checked.
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # No attempt of this pair is checked before then.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -12,13 +13,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from repairlab import dates
+from repairlab import clock, dates
 from repairlab.audit.services import record, snapshot
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
-from repairlab.extensions import db, utcnow
-from repairlab.people.models import Cohort, Lab, LoginAttempt, Role, Territory, Track, User
+from repairlab.extensions import db
+from repairlab.people.models import Cohort, Lab, LoginThrottle, Role, Territory, Track, User
 
 MIN_PASSWORD_LENGTH = 10
 USER_FIELDS = ("email", "full_name", "role", "territory_id", "cohort_id", "track", "locale", "phone", "active")
@@ -69,37 +71,94 @@ def get_user_by_email(email: str) -> User | None:
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The outcome of a login attempt: a user, or a message to show."""
+    """The outcome of a login attempt: a user, or a message to show (and, when throttled, the seconds to wait)."""
 
     user: User | None
     error: str | None = None
+    retry_after: int = 0
 
 
-def _recent_failures(column, value: str, since) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt).where(column == value, LoginAttempt.created_at >= since)
+def _lock_throttle_row(email: str, address: str) -> LoginThrottle:
+    """Return the pair's throttle row, created if new, locked until the next commit.
+
+    The no-op UPDATE takes the lock first (a row lock on PostgreSQL, the write lock on SQLite), so parallel
+    attempts of one pair queue here and each one reads what the previous one wrote.
+    """
+    pair = sa.and_(LoginThrottle.email == email, LoginThrottle.address == address)
+    touch = (
+        sa.update(LoginThrottle)
+        .where(pair)
+        .values(failures=LoginThrottle.failures)
+        .execution_options(synchronize_session=False)
+    )
+    for _attempt in range(3):
+        if db.session.execute(touch).rowcount:
+            break
+        db.session.add(LoginThrottle(email=email, address=address, failures=0, last_failure_at=clock.utcnow()))
+        try:
+            db.session.flush()
+            break
+        except IntegrityError:  # another request created the pair meanwhile: lock its row instead
+            db.session.rollback()
+    return db.session.scalars(sa.select(LoginThrottle).where(pair).execution_options(populate_existing=True)).one()
+
+
+def _login_delay(failures: int) -> timedelta | None:
+    """The wait after this many attempts: none while free, then doubling up to the longest."""
+    cfg = current_app.config
+    extra = failures - cfg["LOGIN_FREE_FAILURES"]
+    if extra < 0:
+        return None
+    seconds = min(cfg["LOGIN_FIRST_DELAY_SECONDS"] * 2 ** min(extra, 32), cfg["LOGIN_MAX_DELAY_SECONDS"])
+    return timedelta(seconds=seconds)
+
+
+def _count_attempt(email: str, address: str) -> int:
+    """Count an attempt of the pair before its password is checked; return 0, or the seconds it must wait.
+
+    Counting first, atomically, is what keeps parallel guesses to the allowed number: a guess that does not get
+    its turn here is never checked.
+    """
+    throttle = _lock_throttle_row(email, address)
+    now = clock.utcnow()
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        db.session.rollback()  # nothing to write: release the lock
+        return max(1, math.ceil((throttle.locked_until - now).total_seconds()))
+    if throttle.last_failure_at < now - timedelta(seconds=current_app.config["LOGIN_FORGET_AFTER_SECONDS"]):
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    delay = _login_delay(throttle.failures)
+    throttle.locked_until = now + delay if delay else None
+    db.session.commit()  # before the (slow) password check, so that parallel attempts see it
+    return 0
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Too many failed attempts. Wait %(num)d second before trying again.",
+            "Too many failed attempts. Wait %(num)d seconds before trying again.",
+            seconds,
+        )
+    return ngettext(
+        "Too many failed attempts. Wait %(num)d minute before trying again.",
+        "Too many failed attempts. Wait %(num)d minutes before trying again.",
+        math.ceil(seconds / 60),
     )
 
 
 def authenticate(email: str, password: str, address: str) -> LoginResult:
-    """Check credentials with throttling per account and per address; never reveal whether an account exists."""
+    """Check credentials, throttled per e-mail and client address together; never reveal whether an account exists.
+
+    Commits: the attempt is counted before the password is checked, and a success clears the pair's count.
+    """
     global _DUMMY_HASH
-    cfg = current_app.config
-    email = normalise_email(email)
+    email = normalise_email(email)[:254]
     address = (address or "unknown")[:64]
-    window = timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
-    since = utcnow() - window
-    minutes = max(1, int(window.total_seconds() // 60))
-    too_many = ngettext(
-        "Too many failed attempts. Wait %(num)d minute before trying again.",
-        "Too many failed attempts. Wait %(num)d minutes before trying again.",
-        minutes,
-    )
-    if (
-        _recent_failures(LoginAttempt.email, email, since) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginAttempt.address, address, since) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        return LoginResult(None, too_many)
+    wait = _count_attempt(email, address)
+    if wait:
+        return LoginResult(None, _wait_message(wait), retry_after=wait)
 
     user = get_user_by_email(email)
     if user is None:
@@ -111,23 +170,27 @@ def authenticate(email: str, password: str, address: str) -> LoginResult:
         ok = check_password_hash(user.password_hash, password or "")
 
     if not ok:
-        db.session.add(LoginAttempt(email=email, address=address))
-        db.session.commit()
         return LoginResult(None, _("Wrong e-mail or password."))
     if not user.active:
         # Only said once the password is proven right, so it reveals nothing to a stranger.
         return LoginResult(None, _("This account has been deactivated. Ask your lab manager or the programme team."))
 
-    user.last_login_at = utcnow()
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    user.last_login_at = clock.utcnow()
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.email == email, LoginThrottle.address == address))
     db.session.commit()
     return LoginResult(user)
 
 
 def purge_login_attempts() -> int:
-    """Delete failed-login records older than the throttling window; return how many."""
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    result = db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.created_at < since))
+    """Delete the throttling of pairs quiet for longer than it is remembered and no longer waiting; return how many."""
+    now = clock.utcnow()
+    since = now - timedelta(seconds=current_app.config["LOGIN_FORGET_AFTER_SECONDS"])
+    result = db.session.execute(
+        sa.delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < since,
+            sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
+        )
+    )
     return result.rowcount or 0
 
 
@@ -234,7 +297,7 @@ def set_user_active(actor: User, user: User, active: bool) -> User:
     before = snapshot(user, ("active",))
     user.active = active
     if not active:
-        user.session_token = secrets.token_hex(16)
+        end_all_sessions(user)
     record(actor, "deactivate" if not active else "reactivate", user, before=before, after=snapshot(user, ("active",)))
     return user
 
@@ -245,8 +308,17 @@ def change_password(actor: User, user: User, current_password: str | None, new_p
         raise ValidationError(_("Your current password is not correct."), field="current_password")
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
-    user.session_token = secrets.token_hex(16)
+    end_all_sessions(user)
     record(actor, "change_password", user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the user out everywhere: every copy of their session and "remember me" cookies stops working.
+
+    Sessions are signed cookies, so they cannot be deleted on the server; instead the token they carry is
+    replaced, and the user loader refuses any cookie with the old one.
+    """
+    user.session_token = secrets.token_hex(16)
 
 
 def set_locale(user: User, locale: str) -> None:

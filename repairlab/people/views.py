@@ -39,29 +39,35 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
-    error = None
-    status = 200
-    if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data, _client_address())
-        if result.user is not None:
-            session.pop("lang", None)
-            login_user(result.user, remember=form.remember.data)
-            flash(_("Welcome, %(name)s.", name=result.user.full_name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
-        error = result.error
-        status = 401
-    elif request.method == "POST":
-        status = 400
-    return render_template("people/login.html", form=form, error=error), status
+    if not form.validate_on_submit():
+        return render_template("people/login.html", form=form, error=None), 400 if request.method == "POST" else 200
+    result = services.authenticate(form.email.data, form.password.data, _client_address())
+    if result.user is None:
+        # 429 with Retry-After while this address must wait before trying this account again.
+        headers = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
+        status = 429 if result.retry_after else 401
+        return render_template("people/login.html", form=form, error=result.error), status, headers
+    # A new session: nothing of the anonymous one (CSRF secret, language, anything planted) carries over.
+    session.clear()
+    login_user(result.user, remember=form.remember.data)
+    flash(_("Welcome, %(name)s.", name=result.user.full_name), "success")
+    return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST, so that a link cannot log someone out); the account's language stays on this browser."""
+    """Log out (a POST, so that a link cannot log someone out) on every device: copies of the session or
+    "remember me" cookies stop working. The account's language stays on this browser."""
+    lang = None
     if current_user.is_authenticated:
-        session["lang"] = current_user.locale
-    logout_user()
-    flash(_("You are logged out."), "success")
+        lang = current_user.locale
+        services.end_all_sessions(current_user)
+        db.session.commit()
+    session.clear()
+    logout_user()  # after clear(): it marks the "remember me" cookie for deletion
+    if lang:
+        session["lang"] = lang
+    flash(_("You are logged out on all your devices."), "success")
     return redirect(url_for("people.login"))
 
 
