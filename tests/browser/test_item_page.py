@@ -176,11 +176,11 @@ def test_no_page_a_talent_visits_scrolls_sideways(open_as, screen, make_user, sa
         "home": "/",
         "my-loans": "/lending/my-loans",
         "my-reservations": "/lending/my-reservations",
-        "passport": "/skills/passport",
+        "passport": "/passport",
         "scan": "/scan",
     }
     for name, path in pages.items():
-        page.goto(path)
+        assert page.goto(path).ok, path
         page.screenshot(path=screenshot_dir / f"talent-{name}-{screen}.png", full_page=True)
         _no_sideways_scroll(page, path)
 
