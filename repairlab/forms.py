@@ -59,11 +59,14 @@ def render_field(f, kwargs: dict) -> Markup:
     """The body of the `field` macro (templates/_macros/forms.html), the same HTML to the byte: label, hint, error
     and their accessible wiring. In Python because forms show many fields, and the macro's work, done by Jinja
     call by call, cost more than rendering the input itself."""
+    # A field shown more than once on a page (one return form per loan) gets its own id: the label, the hint and
+    # the error follow it, or the field has no accessible name.
+    own_id = str(kwargs.get("id") or f.id)
     described = []
     if f.description:
-        described.append(f.id + "-hint")
+        described.append(own_id + "-hint")
     if f.errors:
-        described.append(f.id + "-error")
+        described.append(own_id + "-error")
     extra = dict(kwargs)
     if described:
         extra["aria-describedby"] = " ".join(described)
@@ -72,7 +75,7 @@ def render_field(f, kwargs: dict) -> Markup:
     required = f.flags.required
     if required:
         extra["required"] = True
-    field_id = escape(f.id)
+    field_id = escape(own_id)
     if f.type == "BooleanField":
         html = f'\n  <label for="{field_id}">{f(role="switch", **extra)} {escape(f.label.text)}</label>\n  '
     elif f.type in ("HiddenField", "CSRFTokenField"):

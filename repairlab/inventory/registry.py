@@ -12,12 +12,18 @@ from repairlab.people.models import User
 
 @dataclass(frozen=True)
 class ItemPanel:
-    """A section of the item page: a template and a context function (None hides it)."""
+    """A section of the item page: a template and a context function (None hides it).
+
+    action_template, if any, renders the panel's main action (borrow, give back, or what stops you) right under
+    the item's name, with the same context, so that a phone shows it without scrolling; `template` renders the
+    rest further down the page.
+    """
 
     key: str
     template: str
     context: Callable[[Item, User | None], dict[str, Any] | None]
     order: int = 100
+    action_template: str | None = None
 
 
 @dataclass

@@ -50,7 +50,7 @@ from repairlab.pagination import paginate, query_args
 from repairlab.people.models import Lab, Role
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill, SkillLevel
-from repairlab.skills.services import catalogue_choices
+from repairlab.skills.services import catalogue_choices, validators_for
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
 MANAGERS = (Role.LAB_MANAGER, Role.ADMIN)
@@ -206,14 +206,22 @@ def item(item_id: int):
     judged = member and viewer.role == Role.PARTICIPANT
     required = reqs.item_requirements(item, holder=viewer if judged else None)
     verdict = None
+    validators = []
     if judged and required.effective:
         verdict = reqs.verdict_on_page(viewer, required)
+        if not verdict.allowed:
+            # Whom to ask, by name and role: one query, only when something stops them.
+            validators = [
+                _("%(name)s (%(role)s)", name=person.full_name, role=person.role.label.lower())
+                for person in validators_for(viewer)
+            ]
     context = {
         "item": item,
         "member": member,
         "manager": manager,
         "required": required,
         "verdict": verdict,
+        "validators": validators,
         "panels": item_panels.for_item(item, viewer) if member else [],
     }
     if manager:

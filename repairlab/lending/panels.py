@@ -49,6 +49,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "reserve_form": None,
         "cancel_form": None,
         "today": today,
+        "late_loans": lambda: [],
     }
     if ctx["mine"] or (loan and desk):
         ctx["return_form"] = ReturnForm(formdata=None)
@@ -58,6 +59,8 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         latest = look.latest_due()
         form.due_on.data = min(due, latest) if latest and latest >= today else due
         ctx["borrow_form"] = form
+        # Asked only when the form shows (a talent whom a skill stops borrows nothing): one query.
+        ctx["late_loans"] = lambda: services.late_loans(viewer, today)
         # The skills verdict is the item page's own (`verdict` in its context): no query added here.
     if (desk or (talent and not ctx["desk_only"])) and item.status != ItemStatus.RETIRED:
         form = ReserveForm(formdata=None)
@@ -100,7 +103,15 @@ def register_panels() -> None:
     """Add the lending sections to the item page and the home page."""
     from repairlab.lending import maintenance_views, reminders
 
-    item_panels.register(ItemPanel("lending.loan", "lending/item_panel.html", item_context, order=10))
+    item_panels.register(
+        ItemPanel(
+            "lending.loan",
+            "lending/item_panel.html",
+            item_context,
+            order=10,
+            action_template="lending/item_action.html",
+        )
+    )
     item_panels.register(
         ItemPanel("lending.maintenance", "lending/maintenance_panel.html", maintenance_views.item_context, order=11)
     )

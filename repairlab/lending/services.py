@@ -515,6 +515,19 @@ def my_loans(user: User) -> tuple[list[Loan], list[Loan]]:
     return list(current), list(past)
 
 
+def late_loans(user: User, today: date | None = None) -> list[Loan]:
+    """A talent's open loans due before today, with their items, most overdue first (one query)."""
+    yesterday = (today or lab_today()) - timedelta(days=1)
+    return list(
+        db.session.scalars(
+            sa.select(Loan)
+            .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None), Loan.due_at <= end_of_day(yesterday))
+            .options(joinedload(Loan.item))
+            .order_by(Loan.due_at, Loan.id)
+        )
+    )
+
+
 def my_loans_open(user: User) -> tuple[list[Loan], None]:
     """A talent's open loans, soonest due (so overdue) first (one query)."""
     current = db.session.scalars(

@@ -140,6 +140,32 @@ def can_validate(actor: User, talent: User) -> bool:
     )
 
 
+# How many people the item page names when a talent must have a skill validated: enough to find one in the lab.
+VALIDATORS_NAMED = 6
+
+
+def validators_for(talent: User, *, limit: int = VALIDATORS_NAMED) -> list[User]:
+    """Whom a talent can ask to validate a skill, in person: the active lab managers and mentors of their territory,
+    lab managers first, by name (one query; none without a territory). Administrators, who run the programme
+    from afar, are not named."""
+    if talent.territory_id is None:
+        return []
+    lab_managers_first = sa.case((User.role == Role.LAB_MANAGER, 0), else_=1)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.territory_id == talent.territory_id,
+                User.role.in_((Role.LAB_MANAGER, Role.MENTOR)),
+                User.active.is_(True),
+                User.id != talent.id,
+            )
+            .order_by(lab_managers_first, User.full_name, User.id)
+            .limit(limit)
+        )
+    )
+
+
 def can_withdraw(actor: User, validation: SkillValidation) -> bool:
     """Staff who may validate the talent's skills withdraw anything; a talent withdraws only their declarations."""
     if validation.kind == ValidationKind.DECLARED and actor.id == validation.talent_id:

@@ -319,3 +319,15 @@ def test_the_item_page_says_nothing_of_lateness_before_the_due_date(db, client, 
     db.session.commit()
     english(login(manager))
     assert "late." not in client.get(f"/inventory/items/{item.id}").get_data(as_text=True)
+
+
+def test_the_return_forms_labels_point_at_their_fields(db, client, login, tool, talent):
+    """One return form per loan: each field has its own id, and its label, hint and error follow it."""
+    loan = services.check_out_item(talent, tool, talent, kind=LoanKind.IN_LAB)
+    db.session.commit()
+    english(login(talent))
+    page = client.get(f"/inventory/items/{tool.id}").get_data(as_text=True)
+    form = page[page.index('class="return-form"') : page.index("</form>", page.index('class="return-form"'))]
+    for name in ("condition", "note"):
+        assert f'<label for="{name}-{loan.id}">' in form and f'id="{name}-{loan.id}"' in form
+        assert f'<label for="{name}">' not in form

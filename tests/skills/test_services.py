@@ -672,3 +672,26 @@ def test_two_validations_at_once_keep_one_current_record(
         services.validate_skill(manager, talent, skill, level=3, validated_on=PAST)
     db.session.rollback()
     assert count_rows(SkillValidation) == 1
+
+
+# --- Whom a talent asks to validate a skill ------------------------------------------------------------
+
+
+def test_validators_are_the_lab_managers_then_mentors_of_the_talents_territory(
+    make_user, talent, mentor, manager, other_territory, admin
+):
+    make_user(Role.MENTOR, name="Ancien Mentor", active=False)
+    make_user(Role.MENTOR, name="Mentor Ailleurs", territory_=other_territory)
+    make_user(Role.PARTICIPANT, name="Autre Talent")
+    make_user(Role.RESEARCHER, name="Rita Recherche", territory_=None)
+    second = make_user(Role.LAB_MANAGER, name="Bruno Atelier")
+    assert services.validators_for(talent) == [second, manager, mentor]
+
+
+def test_validators_are_limited_and_none_without_a_territory(make_user, talent):
+    for n in range(4):
+        make_user(Role.MENTOR, name=f"Mentor {n}")
+    assert [u.full_name for u in services.validators_for(talent, limit=2)] == ["Mentor 0", "Mentor 1"]
+    from repairlab.people.models import User
+
+    assert services.validators_for(User(role=Role.PARTICIPANT, territory_id=None)) == []
