@@ -110,6 +110,8 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         # SQLite's own lower() folds ASCII only ("É" stays "É"); searches must ignore case for accented letters
         # as they do on PostgreSQL. No index or constraint uses lower(), so overriding it is safe.
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        # Searches that ignore accents (repairlab.pagination.folded), as PostgreSQL's translate() does there.
+        dbapi_connection.create_function("rl_fold", 1, _fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -121,6 +123,13 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 def _unicode_lower(value):
     """lower() for SQLite: Python's full Unicode case folding to lower case; NULL stays NULL."""
     return value.lower() if isinstance(value, str) else value
+
+
+def _fold(value):
+    """rl_fold() for SQLite: repairlab.pagination.fold; NULL stays NULL."""
+    from repairlab.pagination import fold
+
+    return fold(value) if isinstance(value, str) else value
 
 
 def _load_user(identity: str):

@@ -97,3 +97,33 @@ class NavRegistry:
 
 
 nav = NavRegistry()
+
+
+@dataclass(frozen=True)
+class PersonAction:
+    """A link on a person's page that a later domain adds (e.g. lending: print the member card)."""
+
+    endpoint: str
+    label: Any  # a lazy translated string
+    # Whether the viewer (first) sees the link on this person's page (second).
+    applies: Callable[[User, User], bool]
+    order: int = 100
+
+
+@dataclass
+class PersonActionRegistry:
+    """The links of a person's page, registered by domains at import time."""
+
+    actions: dict[str, PersonAction] = field(default_factory=dict)
+
+    def register(self, action: PersonAction) -> None:
+        """Add (or replace) a link."""
+        self.actions[action.endpoint] = action
+
+    def for_person(self, viewer: User, person: User) -> list[PersonAction]:
+        """The links this viewer sees on this person's page, in order."""
+        found = (a for a in self.actions.values() if a.applies(viewer, person))
+        return sorted(found, key=lambda a: (a.order, a.endpoint))
+
+
+person_actions = PersonActionRegistry()

@@ -9,11 +9,12 @@ def init_app(app: Flask) -> None:
     """Register the views, item-page panels, home panels, navigation, demo data and the blueprint."""
     from flask_babel import lazy_gettext as _l
 
-    from repairlab.core.registry import NavItem, nav
+    from repairlab.core.registry import NavItem, PersonAction, nav, person_actions
     from repairlab.lending import (  # noqa: F401  (seeders, routes)
         demo,
         reservation_demo,
         reservation_views,
+        services,
         stocktake_demo,
         stocktake_views,
         views,
@@ -30,6 +31,14 @@ def init_app(app: Flask) -> None:
             _l("Reservations"),
             frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
             order=16,
+        )
+    )
+    person_actions.register(
+        PersonAction(
+            "lending.talent_card",
+            _l("Print the member card"),
+            lambda viewer, person: person.role == Role.PARTICIPANT and services.is_desk(viewer, person.territory_id),
+            order=10,
         )
     )
     register_panels()

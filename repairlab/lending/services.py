@@ -400,6 +400,19 @@ def desk_item(actor: User, text: str) -> Item:
     return item
 
 
+def desk_talent(actor: User, talent_id: int) -> User:
+    """The talent the desk found by name or e-mail; NotFound unless an active talent of the actor's desk."""
+    talent = db.session.get(User, talent_id)
+    if (
+        talent is None
+        or talent.role != Role.PARTICIPANT
+        or not talent.active
+        or not is_desk(actor, talent.territory_id)
+    ):
+        raise NotFound(_("No talent of this lab was found. Search again by name or e-mail."), field="card")
+    return talent
+
+
 def get_card(text: str) -> MemberCard:
     """Like find_card, but raise NotFound."""
     card = find_card(text)
