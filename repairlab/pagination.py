@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from flask import current_app, request, url_for
+from sqlalchemy.ext.compiler import compiles
 
 from repairlab.extensions import db
 
