@@ -7,13 +7,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from repairlab.config import load_config
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
+from repairlab.timefmt import local_datetime
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -185,7 +186,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from repairlab.core.registry import nav
+    from repairlab.core.registry import nav, wide_menu
 
     @app.context_processor
     def _globals():
@@ -194,6 +195,7 @@ def _register_template_helpers(app: Flask) -> None:
         items = nav.links(user, locale, request.script_root, url_for) if user.is_authenticated else ()
         return {
             "nav_items": items,
+            "nav_wide": wide_menu(items),
             "languages": app.config["LANGUAGES"],
             "current_locale": locale,
         }
@@ -242,7 +244,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-        return format_datetime(value, fmt) if value else "—"
+        return local_datetime(value, fmt) if value else "—"
 
     @app.template_filter("date")
     def _date(value, fmt: str = "medium") -> str:

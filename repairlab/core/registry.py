@@ -54,6 +54,9 @@ class NavItem:
     order: int = 100
     # Programme administration: gathered under one "Administration" menu on wide screens.
     admin: bool = False
+    # A lazy translated label: on wide screens, links with the same group share one drop-down menu under it (the
+    # menu then holds on one line at a laptop's width); phones list every link.
+    group: Any = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,38 @@ class NavLink:
     url: str
     label: str
     admin: bool = False
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """Links of the wide menu shown as one drop-down menu."""
+
+    label: str
+    links: tuple[NavLink, ...]
+
+    def current(self, endpoint: str | None) -> bool:
+        """Whether the page shown is one of the group's."""
+        return any(link.endpoint == endpoint for link in self.links)
+
+
+def wide_menu(links: tuple[NavLink, ...]) -> list[NavLink | NavGroup]:
+    """The wide screens' menu: the links in order, those of a group gathered where the group's first one stands;
+    a group of one link is shown as the link itself. (Administration links are left to the template's own menu.)"""
+    grouped: dict[str, list[NavLink]] = {}
+    for link in links:
+        if link.group and not link.admin:
+            grouped.setdefault(link.group, []).append(link)
+    out: list[NavLink | NavGroup] = []
+    for link in links:
+        if link.admin:
+            continue
+        members = grouped.get(link.group) if link.group else None
+        if not members or len(members) == 1:
+            out.append(link)
+        elif link is members[0]:
+            out.append(NavGroup(link.group, tuple(members)))
+    return out
 
 
 @dataclass
@@ -90,7 +125,7 @@ class NavRegistry:
         found = self._links.get(key)
         if found is None:
             found = self._links[key] = tuple(
-                NavLink(item.endpoint, url_for(item.endpoint), str(item.label), item.admin)
+                NavLink(item.endpoint, url_for(item.endpoint), str(item.label), item.admin, str(item.group or ""))
                 for item in self.for_user(user)
             )
         return found

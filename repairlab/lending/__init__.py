@@ -23,14 +23,18 @@ def init_app(app: Flask) -> None:
     from repairlab.lending.reminders import send_reminders_command
     from repairlab.people.models import Role
 
+    lending = _l("Lending")
     nav.register(NavItem("lending.my_loans", _l("My loans"), frozenset({Role.PARTICIPANT}), order=15))
-    nav.register(NavItem("lending.desk", _l("Desk"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=15))
+    nav.register(
+        NavItem("lending.desk", _l("Lending desk"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=15, group=lending)
+    )
     nav.register(
         NavItem(
             "lending.calendar",
             _l("Reservations"),
             frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
             order=16,
+            group=lending,
         )
     )
     person_actions.register(

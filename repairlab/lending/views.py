@@ -6,7 +6,6 @@ import io
 
 import qrcode
 from flask import abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
@@ -18,6 +17,7 @@ from repairlab.lending import bp, maintenance, reminders, reservations, services
 from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
 from repairlab.people.models import Role, User
 from repairlab.people.queries import search_talents
+from repairlab.timefmt import local_datetime
 from repairlab.web import form_status, submit, submit_and_return
 
 DESK = (Role.LAB_MANAGER, Role.ADMIN)
@@ -69,7 +69,7 @@ def borrow(item_id: int):
 
 
 def _due_words(loan) -> str:
-    return format_datetime(loan.due_at, "EEEE d MMMM, HH:mm")
+    return local_datetime(loan.due_at, "EEEE d MMMM, HH:mm")
 
 
 @bp.route("/lending/loans/<int:loan_id>/return", methods=["POST"])

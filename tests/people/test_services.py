@@ -196,14 +196,14 @@ def test_login_is_throttled_per_account(app, db, make_user):
     # Even the right password is refused while the account is throttled.
     result = services.authenticate("target@example.org", TEST_PASSWORD, "10.0.1.1")
     assert result.user is None
-    assert "Trop d'essais manqués" in result.error
+    assert "Trop d’essais manqués" in result.error
 
 
 def test_login_is_throttled_per_address(app, db, make_user):
     make_user(email="victim@example.org")
     for i in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
         services.authenticate(f"spray{i}@example.org", "guess", "203.0.113.9")
-    assert "Trop d'essais manqués" in services.authenticate("victim@example.org", TEST_PASSWORD, "203.0.113.9").error
+    assert "Trop d’essais manqués" in services.authenticate("victim@example.org", TEST_PASSWORD, "203.0.113.9").error
     assert services.authenticate("victim@example.org", TEST_PASSWORD, "198.51.100.7").user is not None
 
 
