@@ -60,7 +60,7 @@ format: $(STAMP)
 # Regenerate the catalogue after adding strings, then translate the new entries in $(PO).
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext --ignore-dirs='.* __pycache__' -o repairlab/translations/messages.pot --no-location --sort-output repairlab templates
-	$(BIN)/pybabel update -i repairlab/translations/messages.pot -d repairlab/translations -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i repairlab/translations/messages.pot -d repairlab/translations -D messages --no-fuzzy-matching --ignore-obsolete --width 120
 
 migrate: $(STAMP)
 	$(FLASK) db upgrade

@@ -7,13 +7,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from repairlab.config import load_config
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
+from repairlab.timefmt import local_datetime
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -116,6 +117,8 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         # SQLite's own lower() folds ASCII only ("É" stays "É"); searches must ignore case for accented letters
         # as they do on PostgreSQL. No index or constraint uses lower(), so overriding it is safe.
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        # Searches that ignore accents (repairlab.pagination.folded), as PostgreSQL's translate() does there.
+        dbapi_connection.create_function("rl_fold", 1, _fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -127,6 +130,13 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 def _unicode_lower(value):
     """lower() for SQLite: Python's full Unicode case folding to lower case; NULL stays NULL."""
     return value.lower() if isinstance(value, str) else value
+
+
+def _fold(value):
+    """rl_fold() for SQLite: repairlab.pagination.fold; NULL stays NULL."""
+    from repairlab.pagination import fold
+
+    return fold(value) if isinstance(value, str) else value
 
 
 def _load_user(identity: str):
@@ -182,7 +192,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from repairlab.core.registry import nav
+    from repairlab.core.registry import nav, wide_menu
 
     @app.context_processor
     def _globals():
@@ -191,6 +201,7 @@ def _register_template_helpers(app: Flask) -> None:
         items = nav.links(user, locale, request.script_root, url_for) if user.is_authenticated else ()
         return {
             "nav_items": items,
+            "nav_wide": wide_menu(items),
             "languages": app.config["LANGUAGES"],
             "current_locale": locale,
         }
@@ -239,7 +250,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-        return format_datetime(value, fmt) if value else "—"
+        return local_datetime(value, fmt) if value else "—"
 
     @app.template_filter("date")
     def _date(value, fmt: str = "medium") -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 from flask import current_app, request, url_for
+from sqlalchemy.ext.compiler import compiles
 
 from repairlab.extensions import db
 
@@ -28,6 +31,54 @@ def contains(column, text: str):
     """A case-insensitive "contains" filter that treats % and _ typed by the user as plain characters."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return sa.func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+# The accented letters of the languages our talents' names come in, and the plain letter each folds to: a search
+# for "zoe" finds "Zoé" on every engine (SQLite has no unaccent(), and PostgreSQL's needs an extension).
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿ"
+_PLAIN = "aaaaaaceeeeiiiinoooooouuuuyy"
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed ("Zoé Œuvray" -> "zoe oeuvray"): what folded() does in SQL."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+class folded(sa.sql.functions.FunctionElement):  # noqa: N801  (used like a SQL function)
+    """fold() in SQL: a Python function registered on SQLite connections, translate() on PostgreSQL."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "rl_fold"
+
+
+@compiles(folded)
+def _folded_sqlite(element, compiler, **kw):
+    # Registered on every SQLite connection by repairlab._configure_sqlite.
+    return f"rl_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element, compiler, **kw):
+    # Capitals too: lower() leaves "É" alone in a database created with the C locale.
+    text = f"lower({compiler.process(element.clauses, **kw)})"
+    text = f"translate({text}, '{_ACCENTED}{_ACCENTED.upper()}', '{_PLAIN}{_PLAIN}')"
+    return f"replace(replace(replace(replace({text}, 'œ', 'oe'), 'Œ', 'oe'), 'æ', 'ae'), 'Æ', 'ae')"
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_folded(column, text: str):
+    """Like contains(), also ignoring accents on both sides."""
+    return folded(column).like(f"%{_like_escaped(fold(text))}%", escape="\\")
+
+
+def starts_folded(column, text: str):
+    """The column starts with the text, accents and case ignored."""
+    return folded(column).like(f"{_like_escaped(fold(text))}%", escape="\\")
 
 
 def query_args() -> dict[str, list[str]]:

@@ -54,6 +54,9 @@ class NavItem:
     order: int = 100
     # Programme administration: gathered under one "Administration" menu on wide screens.
     admin: bool = False
+    # A lazy translated label: on wide screens, links with the same group share one drop-down menu under it (the
+    # menu then holds on one line at a laptop's width); phones list every link.
+    group: Any = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,38 @@ class NavLink:
     url: str
     label: str
     admin: bool = False
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """Links of the wide menu shown as one drop-down menu."""
+
+    label: str
+    links: tuple[NavLink, ...]
+
+    def current(self, endpoint: str | None) -> bool:
+        """Whether the page shown is one of the group's."""
+        return any(link.endpoint == endpoint for link in self.links)
+
+
+def wide_menu(links: tuple[NavLink, ...]) -> list[NavLink | NavGroup]:
+    """The wide screens' menu: the links in order, those of a group gathered where the group's first one stands;
+    a group of one link is shown as the link itself. (Administration links are left to the template's own menu.)"""
+    grouped: dict[str, list[NavLink]] = {}
+    for link in links:
+        if link.group and not link.admin:
+            grouped.setdefault(link.group, []).append(link)
+    out: list[NavLink | NavGroup] = []
+    for link in links:
+        if link.admin:
+            continue
+        members = grouped.get(link.group) if link.group else None
+        if not members or len(members) == 1:
+            out.append(link)
+        elif link is members[0]:
+            out.append(NavGroup(link.group, tuple(members)))
+    return out
 
 
 @dataclass
@@ -90,10 +125,40 @@ class NavRegistry:
         found = self._links.get(key)
         if found is None:
             found = self._links[key] = tuple(
-                NavLink(item.endpoint, url_for(item.endpoint), str(item.label), item.admin)
+                NavLink(item.endpoint, url_for(item.endpoint), str(item.label), item.admin, str(item.group or ""))
                 for item in self.for_user(user)
             )
         return found
 
 
 nav = NavRegistry()
+
+
+@dataclass(frozen=True)
+class PersonAction:
+    """A link on a person's page that a later domain adds (e.g. lending: print the member card)."""
+
+    endpoint: str
+    label: Any  # a lazy translated string
+    # Whether the viewer (first) sees the link on this person's page (second).
+    applies: Callable[[User, User], bool]
+    order: int = 100
+
+
+@dataclass
+class PersonActionRegistry:
+    """The links of a person's page, registered by domains at import time."""
+
+    actions: dict[str, PersonAction] = field(default_factory=dict)
+
+    def register(self, action: PersonAction) -> None:
+        """Add (or replace) a link."""
+        self.actions[action.endpoint] = action
+
+    def for_person(self, viewer: User, person: User) -> list[PersonAction]:
+        """The links this viewer sees on this person's page, in order."""
+        found = (a for a in self.actions.values() if a.applies(viewer, person))
+        return sorted(found, key=lambda a: (a.order, a.endpoint))
+
+
+person_actions = PersonActionRegistry()

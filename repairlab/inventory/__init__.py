@@ -30,8 +30,13 @@ def init_app(app: Flask) -> None:
     )
     territory_roles = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
     nav.register(NavItem("labels.scan", _l("Scan"), territory_roles, order=5))
-    nav.register(NavItem("inventory.items", _l("Inventory"), territory_roles, order=10))
-    nav.register(NavItem("inventory.reports", _l("Problems"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=12))
+    inventory = _l("Inventory")
+    nav.register(NavItem("inventory.items", _l("Inventory"), territory_roles, order=10, group=inventory))
+    nav.register(
+        NavItem(
+            "inventory.reports", _l("Problems"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=12, group=inventory
+        )
+    )
     register_panels()
     if follow_lab_change not in lab_change_hooks:
         lab_change_hooks.append(follow_lab_change)

@@ -46,7 +46,12 @@ def lab_today_context(user: User) -> dict:
 
 
 def register_panels() -> None:
-    """Register the inventory's home panels."""
+    """Register the inventory's home panels: a talent's big scan button first, a lab manager's day."""
+    home_panels.register(
+        HomePanel(
+            "inventory.scan", frozenset({Role.PARTICIPANT}), "inventory/panels/scan.html", lambda user: {}, order=1
+        )
+    )
     home_panels.register(
         HomePanel(
             "inventory.today",

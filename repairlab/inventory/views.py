@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab import images
@@ -276,6 +277,15 @@ def _chosen_lab(form: ItemForm) -> Lab:
     return lab
 
 
+def _added_with_label_button(item) -> Markup:
+    """The flash message after adding an item, with the button that prints its label (the next thing to do)."""
+    return Markup('{} <a href="{}" role="button" class="flash-action">{}</a>').format(
+        _("%(code)s %(name)s added. Print its label now.", code=item.code, name=item.name),
+        url_for("labels.print_labels", code=item.code),
+        _("Print its label"),
+    )
+
+
 @bp.route("/items/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def item_new():
@@ -287,7 +297,7 @@ def item_new():
     done = submit(
         form,
         lambda: services.create_item(current_user, _chosen_lab(form), _item_fields(form)),
-        lambda created: _("%(code)s %(name)s added. Print its label now.", code=created.code, name=created.name),
+        _added_with_label_button,
         lambda created: url_for("inventory.item", item_id=created.id),
     )
     return done or (render_template("inventory/item_form.html", form=form, item=None), form_status())

@@ -9,11 +9,12 @@ def init_app(app: Flask) -> None:
     """Register the views, item-page panels, home panels, navigation, demo data and the blueprint."""
     from flask_babel import lazy_gettext as _l
 
-    from repairlab.core.registry import NavItem, nav
+    from repairlab.core.registry import NavItem, PersonAction, nav, person_actions
     from repairlab.lending import (  # noqa: F401  (seeders, routes)
         demo,
         reservation_demo,
         reservation_views,
+        services,
         stocktake_demo,
         stocktake_views,
         views,
@@ -22,14 +23,26 @@ def init_app(app: Flask) -> None:
     from repairlab.lending.reminders import send_reminders_command
     from repairlab.people.models import Role
 
+    lending = _l("Lending")
     nav.register(NavItem("lending.my_loans", _l("My loans"), frozenset({Role.PARTICIPANT}), order=15))
-    nav.register(NavItem("lending.desk", _l("Desk"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=15))
+    nav.register(
+        NavItem("lending.desk", _l("Lending desk"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=15, group=lending)
+    )
     nav.register(
         NavItem(
             "lending.calendar",
             _l("Reservations"),
             frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
             order=16,
+            group=lending,
+        )
+    )
+    person_actions.register(
+        PersonAction(
+            "lending.talent_card",
+            _l("Print the member card"),
+            lambda viewer, person: person.role == Role.PARTICIPANT and services.is_desk(viewer, person.territory_id),
+            order=10,
         )
     )
     register_panels()

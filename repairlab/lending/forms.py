@@ -14,11 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from repairlab.forms import DateField
 from repairlab.inventory.models import Condition
 from repairlab.lending.models import LoanKind
+from repairlab.web import db_id
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -69,10 +70,12 @@ class DeskLendForm(FlaskForm):
     )
     card = StringField(
         _l("Member card"),
-        validators=[InputRequired(), Length(max=200)],
+        validators=[Length(max=200)],  # or a talent found by name: see validate_card
         render_kw={"maxlength": 200},
         description=_l("Scan the talent's member card or type its code, e.g. M-7K3QXH9A2D."),
     )
+    # Set by the search by name or e-mail (desk.js) when the talent has no card at hand; the card wins if both.
+    talent_id = HiddenField(validators=[Optional()])
     kind = RadioField(_l("How long?"), choices=[], default=LoanKind.IN_LAB.value, validators=[InputRequired()])
     due_on = DateField(
         _l("Bring it back by"),
@@ -89,6 +92,18 @@ class DeskLendForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = kind_choices()
+
+    def validate_card(self, field) -> None:
+        """A member card, or a talent found by name or e-mail."""
+        if not (field.data or "").strip() and not self.found_talent_id():
+            raise ValidationError(_l("Scan the member card, or find the talent by name or e-mail."))
+
+    def found_talent_id(self) -> int | None:
+        """The id of the talent found by the search, when it is a valid one."""
+        try:
+            return db_id(self.talent_id.data or "")
+        except ValueError:
+            return None
 
 
 class MaintenanceLogForm(FlaskForm):

@@ -389,6 +389,19 @@ def desk_item(actor: User, text: str) -> Item:
     return item
 
 
+def desk_talent(actor: User, talent_id: int) -> User:
+    """The talent the desk found by name or e-mail; NotFound unless an active talent of the actor's desk."""
+    talent = db.session.get(User, talent_id)
+    if (
+        talent is None
+        or talent.role != Role.PARTICIPANT
+        or not talent.active
+        or not is_desk(actor, talent.territory_id)
+    ):
+        raise NotFound(_("No talent of this lab was found. Search again by name or e-mail."), field="card")
+    return talent
+
+
 def get_card(text: str) -> MemberCard:
     """Like find_card, but raise NotFound."""
     card = find_card(text)
@@ -517,11 +530,11 @@ def my_loans(user: User) -> tuple[list[Loan], list[Loan]]:
 
 def late_loans(user: User, today: date | None = None) -> list[Loan]:
     """A talent's open loans due before today, with their items, most overdue first (one query)."""
-    yesterday = (today or lab_today()) - timedelta(days=1)
+    yesterday = (today or clock.today()) - timedelta(days=1)
     return list(
         db.session.scalars(
             sa.select(Loan)
-            .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None), Loan.due_at <= end_of_day(yesterday))
+            .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None), Loan.due_at <= clock.end_of_day(yesterday))
             .options(joinedload(Loan.item))
             .order_by(Loan.due_at, Loan.id)
         )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 
 import qrcode
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime
+from flask import abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
@@ -18,9 +17,12 @@ from repairlab.inventory.models import Item
 from repairlab.lending import bp, maintenance, reminders, reservations, services
 from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
 from repairlab.people.models import Role, User
+from repairlab.people.queries import search_talents
+from repairlab.timefmt import local_datetime
 from repairlab.web import form_status, submit, submit_and_return
 
 DESK = (Role.LAB_MANAGER, Role.ADMIN)
+TALENTS_FOUND = 8  # what the desk's search shows: enough to pick from, few enough to read on a phone
 
 
 def item_or_404(item_id: int) -> Item:
@@ -68,7 +70,7 @@ def borrow(item_id: int):
 
 
 def _due_words(loan) -> str:
-    return format_datetime(loan.due_at, "EEEE d MMMM, HH:mm")
+    return local_datetime(loan.due_at, "EEEE d MMMM, HH:mm")
 
 
 @bp.route("/lending/loans/<int:loan_id>/return", methods=["POST"])
@@ -136,11 +138,14 @@ def desk_lend():
 
     def lend():
         item = services.desk_item(current_user, form.item_code.data)
-        card = services.get_card(form.card.data)
+        if (form.card.data or "").strip():
+            talent = services.get_card(form.card.data).user
+        else:
+            talent = services.desk_talent(current_user, form.found_talent_id())
         return services.check_out_item(
             current_user,
             item,
-            card.user,
+            talent,
             kind=form.kind.data,
             due_at=form.due_on.data,
             override_reason=form.override_reason.data or "",
@@ -155,6 +160,25 @@ def desk_lend():
         )
 
     return submit(form, lend, lent, url_for("lending.desk")) or _render_desk(form, form_status())
+
+
+@bp.route("/lending/desk/talents")
+@roles_required(*DESK)
+def desk_talents():
+    """The desk's search for a talent by name or e-mail (the typeahead of desk.js): JSON, the desk's territory only."""
+    text = (request.args.get("q") or "")[:100]
+    talents = search_talents(territory_scope(current_user), text, limit=TALENTS_FOUND)
+    return jsonify(
+        [
+            {
+                "id": t.id,
+                "name": t.full_name,
+                "email": t.email,
+                "card_url": url_for("lending.talent_card", user_id=t.id),
+            }
+            for t in talents
+        ]
+    )
 
 
 # --- My loans --------------------------------------------------------------------------------------

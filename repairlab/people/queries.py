@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from repairlab.pagination import contains
+from repairlab.extensions import db
+from repairlab.pagination import contains, contains_folded, starts_folded
 from repairlab.people.models import Role, User
 
 STATUSES = ("active", "inactive", "all")
@@ -25,3 +26,20 @@ def user_query(*, territory_id: int | None = None, q: str = "", role: str = "", 
     elif status == "inactive":
         stmt = stmt.where(User.active.is_(False))
     return stmt.order_by(User.full_name, User.id)
+
+
+def search_talents(territory_id: int | None, text: str, limit: int = 8) -> list[User]:
+    """Active talents whose name or e-mail contains the text, accents and case ignored, best matches first (a name
+    that starts with it, then alphabetical); only the territory's when one is given. Empty text finds nobody."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    stmt = sa.select(User).where(
+        User.role == Role.PARTICIPANT,
+        User.active.is_(True),
+        sa.or_(contains_folded(User.full_name, text), contains_folded(User.email, text)),
+    )
+    if territory_id is not None:
+        stmt = stmt.where(User.territory_id == territory_id)
+    starts = sa.case((starts_folded(User.full_name, text), 0), else_=1)
+    return list(db.session.scalars(stmt.order_by(starts, User.full_name, User.id).limit(limit)))

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from repairlab.auth import STAFF_ROLES, admin_required, ensure_territory, roles_required, territory_scope
+from repairlab.core.registry import person_actions
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people import bp, services
@@ -137,7 +138,7 @@ def person(user_id: int):
         abort(404)
     if user.territory_id is not None:
         ensure_territory(current_user, user.territory_id)
-    return render_template("people/person.html", person=user)
+    return render_template("people/person.html", person=user, actions=person_actions.for_person(current_user, user))
 
 
 # --- Admin: users ---------------------------------------------------------------------------------

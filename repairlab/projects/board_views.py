@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,11 @@ from repairlab.web import db_id, form_status, safe_next, submit
 
 STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
 FOLLOWERS = (Role.MENTOR, Role.ADMIN)
+
+
+# The session key of the project just moved: the next board page shows it in view and highlighted (board.js), like
+# a flash message. On a phone, whose columns scroll sideways, the board would otherwise open on its first column.
+MOVED = "board_moved_project"
 
 
 def _here() -> str:
@@ -46,6 +51,7 @@ def show_board():
         statuses=PROJECT_STATUS_LABELS,
         here=here,
         links=links,
+        moved=session.pop(MOVED, None),
     )
 
 
@@ -82,7 +88,8 @@ def move(project_id: int):
         return _("%(project)s moved to the stage “%(stage)s”.", project=project.name, stage=change.to_stage.name)
 
     response = submit(form, act, done, back)
-    if response is not None:
+    if response is not None:  # moved
+        session[MOVED] = project.id
         return response
     # Shown again after a refusal: say where the project is now, and check against that from now on.
     form.from_stage.data = project.stage_id

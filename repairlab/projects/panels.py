@@ -69,10 +69,17 @@ def register_panels() -> None:
             _l("Projects"),
             frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
             order=30,
+            group=_l("Projects"),
         )
     )
     nav.register(
-        NavItem("projects.board", _l("Board"), frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}), order=31)
+        NavItem(
+            "projects.board",
+            _l("Project board"),
+            frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
+            order=31,
+            group=_l("Projects"),
+        )
     )
     home_panels.register(
         HomePanel(

@@ -16,8 +16,8 @@ def init_app(app: Flask) -> None:
 
     staff = frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
     nav.register(NavItem("skills.my_passport", _l("My skills"), frozenset({Role.PARTICIPANT}), order=20))
-    nav.register(NavItem("skills.catalogue", _l("Skills"), staff, order=20))
-    nav.register(NavItem("skills.match", _l("Who can do what"), staff, order=21))
+    nav.register(NavItem("skills.catalogue", _l("Catalogue of skills"), staff, order=20, group=_l("Skills")))
+    nav.register(NavItem("skills.match", _l("Who can do what"), staff, order=21, group=_l("Skills")))
     register_panels()
     app.add_template_global(services.level_label, "skill_level_label")
     app.register_blueprint(bp)

@@ -3,6 +3,15 @@
 (function () {
   "use strict";
 
+  // Back from a move: bring the moved card into view (on a phone its column may be far to the right) and give it
+  // the focus, so that the next action starts from it.
+  var moved = document.querySelector(".board-card[data-moved]");
+  if (moved) {
+    moved.setAttribute("tabindex", "-1");
+    moved.scrollIntoView({ block: "center", inline: "center" });
+    moved.focus({ preventScroll: true });
+  }
+
   var board = document.getElementById("board");
   var dialog = document.getElementById("move-dialog");
   if (!board || !board.dataset.canMove || !dialog || typeof Sortable === "undefined" || !dialog.showModal) {

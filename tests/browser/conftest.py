@@ -127,6 +127,51 @@ def new_page(browser, live_server):
         context.close()
 
 
+# The widths the UI is checked at: small, common and large phones, and a laptop.
+PHONE_WIDTHS = (320, 360, 390)
+LAPTOP_WIDTH = 1366
+
+
+def device_at(width: int) -> dict:
+    """A browser context's options for a screen of that width: a touch phone below 768 px, else a laptop."""
+    if width < 768:
+        return {
+            "viewport": {"width": width, "height": 740},
+            "is_mobile": True,
+            "has_touch": True,
+            "device_scale_factor": 2,
+        }
+    return {"viewport": {"width": width, "height": 768}}
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """Open a page on a screen of a given width in a fresh context: page_at(320); closed after the test."""
+    contexts = []
+
+    def open_page(width: int, locale: str = "fr-FR"):
+        context = browser.new_context(base_url=live_server, locale=locale, **device_at(width))
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, email: str, password: str | None = None) -> None:
+    """Log in through the form and land on the home page."""
+    from tests.conftest import TEST_PASSWORD
+
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password or TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/")
+
+
 @pytest.fixture
 def page(new_page, viewport):
     """A fresh page on the test's viewport."""

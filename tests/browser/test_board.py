@@ -3,12 +3,15 @@ on a desktop and by the "next stage" button on a phone; the project lands in the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from repairlab.extensions import db as _db
 from repairlab.people.models import Role
 from repairlab.projects.models import Project, StageChange
+from tests.browser.conftest import PHONE_WIDTHS, log_in
 from tests.conftest import TEST_PASSWORD
 from tests.inventory.conftest import other_territory  # noqa: F401  (fixture used by the projects fixtures)
 from tests.projects.conftest import make_project, make_stage, stages  # noqa: F401  (fixtures)
@@ -144,3 +147,48 @@ def test_a_mentor_moves_a_project_with_the_next_stage_button_on_a_phone(new_page
     assert _history(project_id)[-1] == (idea, exploration, "Premier atelier de test avec des voisins.")
     page.goto(f"/projects/{project_id}")
     expect(page.locator("#history")).to_contain_text("Premier atelier de test avec des voisins.")
+
+
+@pytest.fixture
+def far_journey(make_user, make_project, territory, stages):  # noqa: F811
+    """A mentor, a project at the fourth stage and one at the first: the fifth column is far off a phone's screen."""
+    mentor = make_user(Role.MENTOR, email="maud@example.org", name="Maud Leroy")
+    talent = make_user(Role.PARTICIPANT, name="Zoé Martin")
+    make_project(territory, team=[talent], mentors=[mentor], stage=stages[0], name="Atelier Couture")
+    project = make_project(territory, team=[talent], mentors=[mentor], stage=stages[3], name="Vélo Solidaire")
+    return project.id, stages[4].id
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_after_a_move_on_a_phone_the_moved_card_is_in_view_and_highlighted(page_at, far_journey, width, screenshot_dir):
+    project_id, target = far_journey
+    page = page_at(width)
+    log_in(page, "maud@example.org")
+    page.goto("/projects/board")
+    card = _card(page, project_id)
+    card.scroll_into_view_if_needed()
+    card.locator("a.move-next").click()
+    page.wait_for_url(f"**/projects/{project_id}/move?*")
+    page.locator("textarea[name='note']").fill("Prototype validé en atelier.")
+    page.locator("form.move-form button[type=submit]").click()
+
+    page.wait_for_url("**/projects/board")
+    moved = _column(page, target).locator(_card(page, project_id))
+    expect(moved).to_be_in_viewport()
+    expect(moved).to_have_class(re.compile(r"\bboard-card-moved\b"))
+    expect(moved).to_contain_text("Déplacé ici à l’instant")
+    expect(moved).to_be_focused()
+    page.screenshot(path=str(screenshot_dir / f"board-moved-{width}.png"))
+    # Only once: the next visit of the board opens as usual.
+    page.reload()
+    expect(page.locator(".board-card-moved")).to_have_count(0)
+
+
+def test_the_card_says_objectif_for_a_milestone_and_etape_for_a_stage(page_at, far_journey):
+    page = page_at(390)
+    log_in(page, "maud@example.org")
+    page.goto("/projects/board")
+    board = page.locator("#board")
+    expect(board).not_to_contain_text("étape clé")
+    expect(board).to_contain_text("Aucun objectif prévu")
+    expect(board.locator("a.move-next").first).to_contain_text("Étape suivante")

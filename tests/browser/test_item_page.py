@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.extensions import db as _db
 from repairlab.inventory.models import ItemStatus
 from repairlab.lending import services
@@ -241,14 +242,14 @@ def test_the_due_date_shows_only_to_take_the_tool_home(open_as, screen, make_use
     expect(due).to_be_hidden()
     borrow.get_by_label("L’emporter chez moi").check()
     expect(due).to_be_visible()
-    when = services.lab_today() + timedelta(days=3)
+    when = clock.today() + timedelta(days=3)
     due.fill(when.isoformat())
     borrow.get_by_role("button", name="L’emprunter").click()
     page.wait_for_url(f"**/inventory/items/{sander.id}")
     _db.session.expire_all()
     loan = _db.session.scalar(sa.select(Loan))
     assert loan.borrower_id == talent.id and loan.kind == LoanKind.TAKE_HOME
-    assert loan.due_at.astimezone(services.LAB_TZ).date() == when
+    assert loan.due_at.astimezone(clock.LAB_TZ).date() == when
 
 
 def test_a_talent_late_with_another_tool_is_warned_before_borrowing(open_as, make_user, sander):
@@ -322,7 +323,7 @@ def _late_loan(talent, home_lab, days_late: int = 3):
     _db.session.commit()
     services.check_out_item(talent, other, talent, kind=LoanKind.TAKE_HOME)
     loan = _db.session.scalar(sa.select(Loan).where(Loan.item_id == other.id))
-    loan.due_at = services.end_of_day(services.lab_today() - timedelta(days=days_late))
+    loan.due_at = clock.end_of_day(clock.today() - timedelta(days=days_late))
     loan.started_at = min(loan.started_at, datetime.now(UTC) - timedelta(days=days_late + 1))
     _db.session.commit()
     return other

@@ -61,6 +61,7 @@ MATRIX = [
         other_url=lambda w: f"/lending/loans/{_loan(w, 'other_')}/return",
     ),
     Route("lending.desk", lambda w: "/lending/desk", DESK),
+    Route("lending.desk_talents", lambda w: "/lending/desk/talents?q=zo", DESK),
     Route(
         "lending.desk_lend",
         lambda w: "/lending/desk/lend",

@@ -149,7 +149,7 @@ def test_change_password_with_wrong_current_password_changes_nothing(client, log
         },
     )
     assert response.status_code == 400
-    assert "mot de passe actuel n&#39;est pas correct" in response.get_data(as_text=True)
+    assert "mot de passe actuel n’est pas correct" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.password_hash == old_hash
 
