@@ -11,12 +11,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from repairlab.audit.labels import VALUES, Reference, field_label, object_label, reference_for
 from repairlab.audit.models import AuditEntry
 from repairlab.extensions import db
+from repairlab.timefmt import local_datetime
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -100,7 +101,7 @@ def _when(value: str) -> str | None:
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:  # stored in UTC
                 moment = moment.replace(tzinfo=UTC)
-            return format_datetime(moment, "medium")
+            return local_datetime(moment, "medium")  # "23 h 59" in French, as every page writes times
     except ValueError:
         return None
     return None

@@ -51,7 +51,7 @@ def test_the_audit_log_reads_as_words(new_page, logged_changes, screenshot_dir, 
     expect(loan).to_contain_text(f"{logged_changes.code} Perceuse")
     expect(loan).to_contain_text("Emprunteur")
     expect(loan).to_contain_text("Awa Diallo")
-    expect(loan).to_contain_text("1 mars 2026, 11:00:00")
+    expect(loan).to_contain_text("1 mars 2026, 11\u00a0h\u00a000")
     expect(loan.locator("dl.changes")).to_contain_text("emporté à la maison")
     expect(loan.locator("dl.changes")).not_to_contain_text("take_home")
     # The recorded codes are behind a disclosure, closed at first.
