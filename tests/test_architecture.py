@@ -122,7 +122,8 @@ def import_graph(root: Path = ROOT) -> dict[str, dict[str, int]]:
                 targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
             else:
                 continue
-            for target in targets:
+            for imported in targets:
+                target = imported
                 while target and target not in modules:
                     target = target.rpartition(".")[0]
                 if target and target != name and not name.startswith(target + "."):
