@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from repairlab.demo import demo_seeders
     from repairlab.lending import (  # noqa: F401  (routes)
         demo,
+        maintenance_views,
         reservation_demo,
         reservation_views,
         services,
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
         stocktake_views,
         views,
     )
-    from repairlab.lending.panels import register_panels  # also the maintenance routes
+    from repairlab.lending.panels import register_panels
     from repairlab.lending.reminders import send_reminders_command
     from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role

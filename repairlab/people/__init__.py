@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from repairlab.auth import STAFF_ROLES, Role
 from repairlab.demo import demo_seeders
 from repairlab.pages import NavItem, nav
+from repairlab.people import demo
+from repairlab.people.panels import register_panels
 
 bp = Blueprint("people", __name__)
 
@@ -14,8 +16,7 @@ ADMIN = frozenset({Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     """Register the views, the home panels, navigation, demo data and the blueprint."""
-    from repairlab.people import demo, views  # noqa: F401  (views: the blueprint's routes, which import bp)
-    from repairlab.people.panels import register_panels
+    from repairlab.people import views  # noqa: F401  (the blueprint's routes, which import bp)
 
     nav.register("people.directory", NavItem(_l("People"), frozenset(STAFF_ROLES)), order=80)
     nav.register("people.admin_users", NavItem(_l("Accounts"), ADMIN, admin=True), order=90)
