@@ -46,7 +46,7 @@ from repairlab.inventory.models import (
     Source,
 )
 from repairlab.inventory.queries import ItemFilters, item_query
-from repairlab.inventory.registry import item_panels
+from repairlab.inventory.registry import item_panels_for
 from repairlab.pagination import paginate, query_args
 from repairlab.people.models import Lab, Role
 from repairlab.skills.forms import level_choices
@@ -223,7 +223,7 @@ def item(item_id: int):
         "required": required,
         "verdict": verdict,
         "validators": validators,
-        "panels": item_panels.for_item(item, viewer) if member else [],
+        "panels": item_panels_for(item, viewer) if member else [],
     }
     if manager:
         # The management forms and open reports are only built for those who see them (the scan path stays lean).
