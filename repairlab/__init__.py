@@ -177,6 +177,7 @@ DOMAINS = (
     "repairlab.inventory",
     "repairlab.labels",
     "repairlab.lending",
+    "repairlab.stocktake",
     "repairlab.projects",
 )
 

@@ -15,8 +15,6 @@ def init_app(app: Flask) -> None:
         reservation_demo,
         reservation_views,
         services,
-        stocktake_demo,
-        stocktake_views,
         views,
     )
     from repairlab.lending.panels import register_panels  # also the maintenance routes

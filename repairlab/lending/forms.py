@@ -174,25 +174,3 @@ class PolicyForm(FlaskForm):
 
 class ClearPolicyForm(FlaskForm):
     """Remove a lab's own rule for a category."""
-
-
-class StockTakeStartForm(FlaskForm):
-    """Start the stock-take of a place."""
-
-    location_id = HiddenField(validators=[InputRequired()])
-
-
-class StockTakeScanForm(FlaskForm):
-    """One code, typed or sent by a USB scanner (which types it and presses Enter)."""
-
-    code = StringField(_l("Code of the item"), validators=[InputRequired(), Length(max=200)])
-
-
-class StockTakeConfirmForm(FlaskForm):
-    """Confirm the count."""
-
-    move_unexpected = BooleanField(_l("Move the unexpected items to this place"), default=True)
-
-
-class StockTakeCancelForm(FlaskForm):
-    """Drop the count."""

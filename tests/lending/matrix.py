@@ -6,7 +6,6 @@ from repairlab.inventory.models import ItemKind
 from repairlab.lending import services
 from repairlab.people.models import Role
 from tests.lending.reservation_matrix import RESERVATION_MATRIX
-from tests.lending.stocktake_matrix import STOCKTAKE_MATRIX
 from tests.permissions import ALL_ROLES, Route
 
 DESK = frozenset({Role.LAB_MANAGER, Role.ADMIN})
@@ -102,5 +101,4 @@ MATRIX = [
         other_url=lambda w: f"/lending/items/{_tool(w, 'other_').id}/maintenance-plan",
     ),
 ]
-MATRIX += STOCKTAKE_MATRIX
 MATRIX += RESERVATION_MATRIX
