@@ -10,15 +10,14 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.core.registry import NavItem, PersonAction, nav, person_actions
-    from repairlab.lending import (  # noqa: F401  (seeders, routes)
-        demo,
-        reservation_demo,
-        reservation_views,
-        services,
-        views,
-    )
+    from repairlab.lending import demo, views  # noqa: F401  (seeders, routes)
+    from repairlab.lending.access import is_desk
+    from repairlab.lending.maintenance import demo as maintenance_demo  # noqa: F401  (seeder)
+    from repairlab.lending.maintenance import views as maintenance_views  # noqa: F401  (routes)
     from repairlab.lending.panels import register_panels  # also the maintenance routes
     from repairlab.lending.reminders import send_reminders_command
+    from repairlab.lending.reservations import demo as reservations_demo  # noqa: F401  (seeder)
+    from repairlab.lending.reservations import views as reservations_views  # noqa: F401  (routes)
     from repairlab.people.models import Role
 
     lending = _l("Lending")
@@ -39,7 +38,7 @@ def init_app(app: Flask) -> None:
         PersonAction(
             "lending.talent_card",
             _l("Print the member card"),
-            lambda viewer, person: person.role == Role.PARTICIPANT and services.is_desk(viewer, person.territory_id),
+            lambda viewer, person: person.role == Role.PARTICIPANT and is_desk(viewer, person.territory_id),
             order=10,
         )
     )

@@ -8,11 +8,16 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from repairlab import clock
+from repairlab import clock, database
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory.models import Item, ItemStatus
-from repairlab.lending import maintenance, reservations, services
-from repairlab.lending.models import Loan, MaintenancePlan, MaintenanceRecord, Reservation
+from repairlab.lending import services
+from repairlab.lending.maintenance import services as maintenance
+from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRecord
+from repairlab.lending.models import Loan
+from repairlab.lending.reservations import queries as reservation_queries
+from repairlab.lending.reservations import services as reservations
+from repairlab.lending.reservations.models import Reservation
 from tests.inventory.conftest import english
 
 
@@ -59,10 +64,10 @@ def test_the_talent_still_reads_the_skills_refusal_in_their_own_words(db, risky_
 
 def test_a_loan_is_refused_across_someone_elses_reservation_behind_many_of_the_borrowers(db, tool, talent, make_talent):
     # The borrower holds more single days than the reservations query reads at once, then someone else a day.
-    for n in range(1, reservations.ITEM_ROWS + 2):
+    for n in range(1, reservation_queries.ITEM_ROWS + 2):
         reservations.reserve_item(talent, tool, starts_on=day(n), ends_on=day(n), borrower=talent)
     other = make_talent()
-    later = reservations.ITEM_ROWS + 3
+    later = reservation_queries.ITEM_ROWS + 3
     reservations.reserve_item(other, tool, starts_on=day(later), ends_on=day(later), borrower=other)
     db.session.commit()
     with pytest.raises(Conflict, match="bring it back by"):
@@ -77,7 +82,7 @@ def test_a_loan_is_refused_across_someone_elses_reservation_behind_many_of_the_b
 
 def test_the_calendar_picks_the_lab_before_cutting_the_rows(db, lab, make_lab, make_item, manager, monkeypatch):
     other_lab = make_lab("Atelier voisin")  # same territory
-    monday = reservations.week_start(clock.today())
+    monday = reservation_queries.week_start(clock.today())
     first = max(monday, clock.today())
     for n in range(3):
         neighbour = make_item(f"AAA voisin {n}", other_lab)
@@ -85,8 +90,8 @@ def test_the_calendar_picks_the_lab_before_cutting_the_rows(db, lab, make_lab, m
     mine = make_item("Scie du labo", lab)
     reservations.reserve_item(manager, mine, starts_on=first, ends_on=first, borrower=None, purpose="Repair café")
     db.session.commit()
-    monkeypatch.setattr(reservations, "CALENDAR_ROWS", 2)
-    rows = reservations.lab_week(lab, monday)
+    monkeypatch.setattr(reservation_queries, "CALENDAR_ROWS", 2)
+    rows = reservation_queries.lab_week(lab, monday)
     assert [row.item.name for row in rows] == ["Scie du labo"]
 
 
@@ -196,7 +201,7 @@ def test_a_talent_locked_by_a_loan_does_not_block_a_reservation_made_for_them(ap
     def loan_side() -> None:
         with app.app_context():
             try:
-                services.lock_row(User.locale, talent_id)
+                database.lock_row(User.locale, talent_id)
                 locked.set()
                 done.wait(timeout=30)
             finally:
