@@ -11,8 +11,9 @@ from repairlab.inventory.models import (  # noqa: F401
     ProblemReport,
     SkillRequirement,
 )
-from repairlab.lending.models import Loan, MaintenancePlan, MaintenanceRecord, MemberCard, Reminder  # noqa: F401
-from repairlab.lending.stocktake_models import StockTake, StockTakeScan  # noqa: F401
+from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRecord  # noqa: F401
+from repairlab.lending.models import LendingPolicy, Loan, MemberCard, Reminder  # noqa: F401
+from repairlab.lending.reservations.models import Reservation, ReservationDay  # noqa: F401
 from repairlab.people.models import Cohort, Lab, LoginThrottle, Territory, User  # noqa: F401
 from repairlab.projects.models import (  # noqa: F401
     ActionItem,
@@ -30,3 +31,4 @@ from repairlab.projects.models import (  # noqa: F401
     StageChange,
 )
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
+from repairlab.stocktake.models import StockTake, StockTakeScan  # noqa: F401

@@ -67,11 +67,6 @@ DOMAINS["api"] = _EVERY_DOMAIN | {"reporting"}
 DOMAINS["core"] = _EVERY_DOMAIN | {"reporting"}
 READ_ONLY = {"reporting": ("models", "queries")}
 
-# Circles that another part of issue #17 is opening right now (remove the line when its branch is merged: the test
-# fails while a listed circle is already gone).
-KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset(
-    {frozenset({"repairlab.lending.policies", "repairlab.lending.reservations", "repairlab.lending.services"})}
-)
 
 
 def _allowed(domain: str) -> frozenset[str]:
@@ -243,9 +238,7 @@ def test_no_circle_between_packages(graph):
 
 
 def test_no_circle_between_modules(graph):
-    found = set(circles(graph))
-    assert sorted(sorted(c) for c in found - KNOWN_CIRCLES) == []
-    assert sorted(sorted(c) for c in KNOWN_CIRCLES - found) == [], "a known circle is gone: remove it from the list"
+    assert circles(graph) == []
 
 
 # The checks themselves, on a package written for the purpose.

@@ -10,18 +10,14 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.demo import demo_seeders
-    from repairlab.lending import (  # noqa: F401  (routes)
-        demo,
-        maintenance_views,
-        reservation_demo,
-        reservation_views,
-        services,
-        stocktake_demo,
-        stocktake_views,
-        views,
-    )
+    from repairlab.lending import demo, views  # noqa: F401  (routes)
+    from repairlab.lending.access import is_desk
+    from repairlab.lending.maintenance import demo as maintenance_demo
+    from repairlab.lending.maintenance import views as maintenance_views  # noqa: F401  (routes)
     from repairlab.lending.panels import register_panels
     from repairlab.lending.reminders import send_reminders_command
+    from repairlab.lending.reservations import demo as reservations_demo
+    from repairlab.lending.reservations import views as reservations_views  # noqa: F401  (routes)
     from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
     from repairlab.people.registry import PersonAction, person_actions
@@ -46,14 +42,13 @@ def init_app(app: Flask) -> None:
         "lending.talent_card",
         PersonAction(
             _l("Print the member card"),
-            lambda viewer, person: person.role == Role.PARTICIPANT and services.is_desk(viewer, person.territory_id),
+            lambda viewer, person: person.role == Role.PARTICIPANT and is_desk(viewer, person.territory_id),
         ),
         order=10,
     )
     register_panels()
     demo_seeders.register("lending", demo.seed_lending, order=40)
-    demo_seeders.register("lending.maintenance", demo.seed_maintenance, order=45)
-    demo_seeders.register("lending.stocktakes", stocktake_demo.seed_stocktakes, order=46)
-    demo_seeders.register("lending.reservations", reservation_demo.seed_reservations, order=47)
+    demo_seeders.register("lending.maintenance", maintenance_demo.seed_maintenance, order=45)
+    demo_seeders.register("lending.reservations", reservations_demo.seed_reservations, order=47)
     app.cli.add_command(send_reminders_command)
     app.register_blueprint(bp)

@@ -1,19 +1,10 @@
-"""Forms of lending: borrow, return, and the desk."""
+"""Forms of lending: borrow, return, the desk, and the labs' lending rules."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from repairlab.forms import DateField
@@ -106,55 +97,6 @@ class DeskLendForm(FlaskForm):
             return None
 
 
-class MaintenanceLogForm(FlaskForm):
-    """Log maintenance done on an item."""
-
-    description = TextAreaField(
-        _l("What was done"), validators=[InputRequired(), Length(max=2000)], render_kw={"maxlength": 2000}
-    )
-    done_on = DateField(_l("Done on"), validators=[Optional()], description=_l("Empty: today."))
-    cost = DecimalField(_l("Cost (€)"), places=2, validators=[Optional(), NumberRange(min=0)])
-    parts = TextAreaField(_l("Parts used"), validators=[Optional(), Length(max=2000)], render_kw={"maxlength": 2000})
-    plan = SelectField(_l("For planned maintenance"), choices=[], default="", validators=[Optional()])
-
-
-class MaintenancePlanForm(FlaskForm):
-    """Plan maintenance of an item."""
-
-    what = StringField(
-        _l("What is to be done"), validators=[InputRequired(), Length(max=200)], render_kw={"maxlength": 200}
-    )
-    due_on = DateField(_l("Due on"), validators=[InputRequired()])
-    every_days = IntegerField(
-        _l("Repeat every (days)"),
-        validators=[Optional(), NumberRange(min=1, max=3650)],
-        description=_l("Empty: only once."),
-    )
-
-
-class ReserveForm(FlaskForm):
-    """Reserve the item whose page this is, for some days."""
-
-    starts_on = DateField(_l("From"), validators=[InputRequired()])
-    ends_on = DateField(_l("To (included)"), validators=[InputRequired()])
-    purpose = StringField(
-        _l("What for?"),
-        validators=[Optional(), Length(max=200)],
-        render_kw={"maxlength": 200},
-        description=_l("For example: project session, repair café."),
-    )
-    talent = StringField(
-        _l("For whom (member card or e-mail)"),
-        validators=[Optional(), Length(max=254)],
-        render_kw={"maxlength": 254},
-        description=_l("Leave empty for a lab event."),
-    )
-
-
-class CancelReservationForm(FlaskForm):
-    """Cancel a reservation (the button carries the CSRF token)."""
-
-
 class PolicyForm(FlaskForm):
     """A lab's own lending rule for a category."""
 
@@ -174,25 +116,3 @@ class PolicyForm(FlaskForm):
 
 class ClearPolicyForm(FlaskForm):
     """Remove a lab's own rule for a category."""
-
-
-class StockTakeStartForm(FlaskForm):
-    """Start the stock-take of a place."""
-
-    location_id = HiddenField(validators=[InputRequired()])
-
-
-class StockTakeScanForm(FlaskForm):
-    """One code, typed or sent by a USB scanner (which types it and presses Enter)."""
-
-    code = StringField(_l("Code of the item"), validators=[InputRequired(), Length(max=200)])
-
-
-class StockTakeConfirmForm(FlaskForm):
-    """Confirm the count."""
-
-    move_unexpected = BooleanField(_l("Move the unexpected items to this place"), default=True)
-
-
-class StockTakeCancelForm(FlaskForm):
-    """Drop the count."""

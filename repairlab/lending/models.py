@@ -1,9 +1,9 @@
-"""Lending: loans of tools to talents, and the member cards that identify talents at the desk."""
+"""Lending: loans of tools to talents, the member cards that identify talents at the desk, reminders and the labs'
+lending policies."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ LOAN_KIND_LABELS = {
     LoanKind.IN_LAB: _l("Use it in the lab today"),
     LoanKind.TAKE_HOME: _l("Take it home"),
 }
+
 
 OPEN = sa.text("returned_at IS NULL")
 
@@ -97,57 +98,6 @@ class MemberCard(db.Model):
         return self.token
 
 
-class MaintenancePlan(db.Model):
-    """Maintenance planned on an item for a due date, once or every N days."""
-
-    __tablename__ = "maintenance_plans"
-    __table_args__ = (
-        sa.CheckConstraint("every_days IS NULL OR every_days > 0", name="every_days_positive"),
-        sa.Index("ix_maintenance_plans_territory_id_due_on", "territory_id", "due_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"))
-    what: Mapped[str] = mapped_column(sa.String(200))
-    due_on: Mapped[date | None] = mapped_column(sa.Date)  # None: closed (done, not recurring)
-    every_days: Mapped[int | None] = mapped_column(sa.Integer)
-    last_done_on: Mapped[date | None] = mapped_column(sa.Date)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    item: Mapped[Item] = relationship()
-
-    def __str__(self) -> str:
-        return self.what
-
-
-class MaintenanceRecord(db.Model):
-    """Maintenance done on an item: what, by whom, when, at what cost, with which parts."""
-
-    __tablename__ = "maintenance_records"
-    __table_args__ = (
-        sa.CheckConstraint("cost >= 0", name="cost_not_negative"),
-        sa.Index("ix_maintenance_records_item_id_done_on", "item_id", "done_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"))
-    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("maintenance_plans.id", ondelete="SET NULL"), index=True)
-    done_on: Mapped[date] = mapped_column(sa.Date)
-    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    description: Mapped[str] = mapped_column(sa.Text)
-    cost: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
-    parts: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    item: Mapped[Item] = relationship()
-    done_by: Mapped[User | None] = relationship()
-
-    def __str__(self) -> str:
-        return self.description[:60]
-
-
 class Reminder(db.Model):
     """A reminder sent about a loan; unique per loan, kind, day and channel, so a second run sends nothing."""
 
@@ -195,81 +145,3 @@ class LendingPolicy(db.Model):
 
     def __str__(self) -> str:
         return f"{self.lab.name}: {self.category.path}" if self.lab and self.category else f"policy {self.id}"
-
-
-class ReservationStatus(StrEnum):
-    """A reservation holds its days while active or fulfilled (lent to its holder); a cancelled one frees them."""
-
-    ACTIVE = "active"
-    FULFILLED = "fulfilled"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        """Translated name."""
-        return str(RESERVATION_STATUS_LABELS[self])
-
-
-RESERVATION_STATUS_LABELS = {
-    ReservationStatus.ACTIVE: _l("Reserved"),
-    ReservationStatus.FULFILLED: _l("Picked up"),
-    ReservationStatus.CANCELLED: _l("Cancelled"),
-}
-HOLDING = (ReservationStatus.ACTIVE, ReservationStatus.FULFILLED)
-
-
-class Reservation(db.Model):
-    """An item reserved for a range of days, for a talent or for a lab event (no borrower)."""
-
-    __tablename__ = "reservations"
-    __table_args__ = (
-        sa.CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
-        sa.Index("ix_reservations_item_id_ends_on", "item_id", "ends_on"),
-        sa.Index("ix_reservations_borrower_id_ends_on", "borrower_id", "ends_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"))
-    territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True)
-    borrower_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
-    reserved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    starts_on: Mapped[date] = mapped_column(sa.Date)
-    ends_on: Mapped[date] = mapped_column(sa.Date)
-    purpose: Mapped[str] = mapped_column(sa.String(200), default="")
-    status: Mapped[ReservationStatus] = mapped_column(
-        str_enum(ReservationStatus, "reservation_status"), default=ReservationStatus.ACTIVE
-    )
-    loan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loans.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-
-    item: Mapped[Item] = relationship()
-    borrower: Mapped[User | None] = relationship(foreign_keys=[borrower_id])
-    reserved_by: Mapped[User | None] = relationship(foreign_keys=[reserved_by_id])
-
-    @property
-    def is_event(self) -> bool:
-        """Reserved for a lab event rather than for a person."""
-        return self.borrower_id is None
-
-    @property
-    def days(self) -> int:
-        """How many days it covers."""
-        return (self.ends_on - self.starts_on).days + 1
-
-    def __str__(self) -> str:
-        return (
-            f"{self.item.code} {self.starts_on.isoformat()}…{self.ends_on.isoformat()}" if self.item else "reservation"
-        )
-
-
-class ReservationDay(db.Model):
-    """One reserved day of an item: the unique key is the database's rule that two reservations never overlap."""
-
-    __tablename__ = "reservation_days"
-    __table_args__ = (sa.PrimaryKeyConstraint("item_id", "day"),)
-
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(sa.Date, index=True)
-    reservation_id: Mapped[int] = mapped_column(sa.ForeignKey("reservations.id", ondelete="CASCADE"), index=True)

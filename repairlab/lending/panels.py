@@ -9,6 +9,13 @@ from repairlab.auth import has_role, territory_scope
 from repairlab.extensions import db
 from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.registry import ItemPanel, item_panels
+from repairlab.lending import policies, queries, reminders
+from repairlab.lending.access import is_desk
+from repairlab.lending.forms import BorrowForm, ReturnForm
+from repairlab.lending.maintenance import views as maintenance_views
+from repairlab.lending.reservations import queries as reservations
+from repairlab.lending.reservations.forms import CancelReservationForm, ReserveForm
+from repairlab.lending.reservations.services import can_cancel
 from repairlab.pages import HomePanel, home_panels
 from repairlab.people.models import Role, User
 
@@ -18,14 +25,11 @@ HOME_LOANS = 5
 def item_context(item: Item, viewer: User | None) -> dict | None:
     """What the item page shows about lending: borrow, give back, or who has it (names for the desk only); the
     lending rule; the coming reservations and a form to reserve."""
-    from repairlab.lending import policies, reservations, services
-    from repairlab.lending.forms import BorrowForm, CancelReservationForm, ReserveForm, ReturnForm
-
     if viewer is None or item.kind != ItemKind.TOOL:
         return None
-    desk = services.is_desk(viewer, item.territory_id)
+    desk = is_desk(viewer, item.territory_id)
     talent = has_role(viewer, Role.PARTICIPANT)
-    loan = services.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
+    loan = queries.open_loan_of(item) if item.status == ItemStatus.ON_LOAN else None
     today = clock.today()
     # The rule matters to talents (self-service, durations) and to the desk (shown); one query, none without category.
     rule = policies.rule_for_item(item) if (talent or desk) else None
@@ -36,7 +40,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "loan": loan,
         "desk": desk,
         "mine": bool(loan and loan.borrower_id == viewer.id),
-        "days_late": services.days_late(loan) if loan else 0,
+        "days_late": queries.days_late(loan) if loan else 0,
         "talent": talent,
         "borrow_form": None,
         "return_form": None,
@@ -45,7 +49,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "upcoming": upcoming,
         "outlook": look,
         "who": lambda r: reservations.who(r, viewer),
-        "can_cancel": lambda r: r.status.value == "active" and reservations.can_cancel(viewer, r),
+        "can_cancel": lambda r: r.status.value == "active" and can_cancel(viewer, r),
         "reserve_form": None,
         "cancel_form": None,
         "today": today,
@@ -55,12 +59,12 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         ctx["return_form"] = ReturnForm(formdata=None)
     if talent and item.status == ItemStatus.AVAILABLE and not ctx["desk_only"] and look.today is None:
         form = BorrowForm(formdata=None)
-        due = services.default_due_date(today, rule)
+        due = policies.default_due_date(today, rule)
         latest = look.latest_due()
         form.due_on.data = min(due, latest) if latest and latest >= today else due
         ctx["borrow_form"] = form
         # Asked only when the form shows (a talent whom a skill stops borrows nothing): one query.
-        ctx["late_loans"] = lambda: services.late_loans(viewer, today)
+        ctx["late_loans"] = lambda: queries.late_loans(viewer, today)
         # The skills verdict is the item page's own (`verdict` in its context): no query added here.
     if (desk or (talent and not ctx["desk_only"])) and item.status != ItemStatus.RETIRED:
         form = ReserveForm(formdata=None)
@@ -73,36 +77,28 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
 
 def my_loans_context(user: User) -> dict:
     """A talent's open loans, overdue first (one query)."""
-    from repairlab.lending import services
-
-    current, _past = services.my_loans_open(user)
+    current = queries.my_loans_open(user)
     return {
         "loans": current[:HOME_LOANS],
         "more": max(0, len(current) - HOME_LOANS),
         "today": clock.today(),
-        "days_late": services.days_late,
+        "days_late": queries.days_late,
     }
 
 
 def my_reservations_context(user: User) -> dict:
     """A talent's coming reservations (one query)."""
-    from repairlab.lending import reservations
-
     coming = reservations.coming_reservations(user)
     return {"reservations": coming[:HOME_LOANS], "more": max(0, len(coming) - HOME_LOANS)}
 
 
 def desk_context(user: User) -> dict:
     """Lab managers: how many loans are out, due today, overdue (one query)."""
-    from repairlab.lending import services
-
-    return services.desk_counts(territory_scope(user))
+    return queries.desk_counts(territory_scope(user))
 
 
 def register_panels() -> None:
     """Add the lending sections to the item page and the home page."""
-    from repairlab.lending import maintenance_views, reminders
-
     item_panels.register(
         "lending.loan",
         ItemPanel("lending/item_panel.html", item_context, action_template="lending/item_action.html"),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from repairlab import clock
 from repairlab.audit.services import record
+from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item
 from repairlab.inventory.requirements import category_and_ancestors
 from repairlab.inventory.services import PATH_SEPARATOR
+from repairlab.lending.access import is_desk
 from repairlab.lending.models import LendingPolicy
 from repairlab.people.models import Lab, User
 
@@ -42,6 +46,20 @@ def default_rule() -> Rule:
     return Rule(True, current_app.config["LOAN_DEFAULT_DAYS"], current_app.config["LOAN_MAX_DAYS"])
 
 
+def default_due_date(today: date | None = None, rule: Rule | None = None) -> date:
+    """Today plus the default take-home duration (of the item's rule, else of the programme)."""
+    days = rule.default_days if rule is not None else current_app.config["LOAN_DEFAULT_DAYS"]
+    return (today or clock.today()) + timedelta(days=days)
+
+
+def desk_only_message(rule: Rule) -> str:
+    """Why a talent cannot borrow (or reserve) a desk-only tool by themselves, in plain words."""
+    return _(
+        "Ask at the desk: tools of the category %(category)s are lent by a lab manager only.",
+        category=rule.source_path or "",
+    )
+
+
 def _rule(policy: LendingPolicy, path: str, own: bool) -> Rule:
     return Rule(policy.self_service, policy.default_days, policy.max_days, path, own)
 
@@ -53,6 +71,8 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 _POLICY, _CATEGORY = LendingPolicy.__table__, Category.__table__
+
+
 # Built once with bound parameters: the item page runs it on every scan, and building (and hashing) a statement
 # cost as much as running it. Plain Core on the tables; the category's ancestors found by a subquery rather than a
 # list of paths, which would be expanded into the SQL text again on every run.
@@ -110,8 +130,6 @@ def rules_of_lab(lab: Lab) -> list[CategoryRule]:
 
 def can_set_policies(user: User | None, lab: Lab) -> bool:
     """Lab managers of the lab's territory, and administrators."""
-    from repairlab.lending.services import is_desk
-
     return is_desk(user, lab.territory_id)
 
 
@@ -148,11 +166,7 @@ def set_policy(
         db.session.add(policy)
     policy.self_service = bool(self_service)
     policy.default_days, policy.max_days, policy.updated_by_id = default_days, max_days, actor.id
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Someone changed this rule at the same time. Look at it again.")) from None
+    flush_or_conflict(_("Someone changed this rule at the same time. Look at it again."))
     record(actor, "lending_policy.set", policy, before=before, after=_fields(policy))
     return policy
 

@@ -1,78 +1,40 @@
-"""Use cases of lending: borrowing and returning tools, member cards, and the desk's lists."""
+"""Use cases of lending: borrowing and returning tools, and finding at the desk the item and the talent."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.auth import can_access_territory, has_role
+from repairlab.database import flush_or_conflict, lock_row
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import find_code
-from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus, ProblemReport, ReportStatus
+from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
 from repairlab.inventory.requirements import may_use_item
-from repairlab.inventory.services import ITEM_TARGET, plain_text, report_problem
-from repairlab.lending.models import Loan, LoanKind, MemberCard, ReservationStatus
-from repairlab.lending.policies import Rule, default_rule, rule_for_item
+from repairlab.inventory.services import ITEM_TARGET, report_problem
+from repairlab.lending.access import can_return, check_borrower, is_desk
+from repairlab.lending.models import Loan, LoanKind
+from repairlab.lending.policies import Rule, default_rule, desk_only_message, rule_for_item
+from repairlab.lending.queries import open_loan_count
+from repairlab.lending.reservations.models import ReservationStatus
+from repairlab.lending.reservations.services import reservations_for_loan
 from repairlab.people.models import Role, User
+from repairlab.text import clean_text
 
-DESK_ROLES = (Role.LAB_MANAGER, Role.ADMIN)
 DAMAGED = (Condition.POOR, Condition.BROKEN)
-# Member-card tokens: no 0/O, 1/I/L, so that they can be read aloud and typed.
-CARD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CARD_PREFIX = "M-"
-CARD_LENGTH = 10
+
+
 MAX_REASON = 1000
+
+
 MAX_NOTE = 2000
-PAST_LOANS = 20
-DESK_ROWS = 50  # per list of the desk; the full lists are in the inventory
-
-
-# --- Time ------------------------------------------------------------------------------------------
-
-
-def default_due_date(today: date | None = None, rule: Rule | None = None) -> date:
-    """Today plus the default take-home duration (of the item's rule, else of the programme)."""
-    days = rule.default_days if rule is not None else current_app.config["LOAN_DEFAULT_DAYS"]
-    return (today or clock.today()) + timedelta(days=days)
-
-
-def days_late(loan: Loan, today: date | None = None) -> int:
-    """How many days after its due date an open loan is (0 when not late)."""
-    due = loan.due_at.astimezone(clock.LAB_TZ).date()
-    return max(0, ((today or clock.today()) - due).days)
-
-
-# --- Permissions (one place; views call these) -------------------------------------------------------
-
-
-def is_desk(user: User | None, territory_id: int | None = None) -> bool:
-    """Lab managers (of that territory) and administrators run the lending desk."""
-    if not has_role(user, *DESK_ROLES):
-        return False
-    return territory_id is None or can_access_territory(user, territory_id)
-
-
-def can_return(user: User | None, loan: Loan) -> bool:
-    """The borrower, or the desk of the loan's territory."""
-    return (
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.active
-        and (user.id == loan.borrower_id or is_desk(user, loan.territory_id))
-    )
-
-
-# --- Borrowing -------------------------------------------------------------------------------------
 
 
 def _due(kind: LoanKind, due_on: date | datetime | None, rule: Rule | None = None) -> datetime:
@@ -95,51 +57,9 @@ def _due(kind: LoanKind, due_on: date | datetime | None, rule: Rule | None = Non
     return clock.end_of_day(due_on)
 
 
-def desk_only_message(rule: Rule) -> str:
-    """Why a talent cannot borrow (or reserve) a desk-only tool by themselves, in plain words."""
-    return _(
-        "Ask at the desk: tools of the category %(category)s are lent by a lab manager only.",
-        category=rule.source_path or "",
-    )
-
-
-def lock_row(column, row_id: int) -> None:
-    """Lock one row until the transaction ends (SELECT … FOR UPDATE); `column` is a plain column of its model,
-    e.g. User.locale, used only on SQLite.
-
-    SQLite has no row locks: there a no-op write of that column takes the database's single write lock at once, so
-    the checks that follow read every committed change and no other writer can slip in before the commit. (Not of
-    the primary key: that would make SQLite look for the row's children in every table that refers to it.)
-
-    PostgreSQL: FOR NO KEY UPDATE, which lockers wait for but foreign-key checks do not. With FOR UPDATE, a
-    reservation for a talent (item locked, then a row referring to the talent) and that talent's loan of the item
-    (talent locked, then the item) at the same instant would deadlock.
-    """
-    col = column.property.columns[0]
-    table = col.table
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            sa.text(f'UPDATE {table.name} SET "{col.name}" = "{col.name}" WHERE id = :id'), {"id": row_id}
-        )
-    else:
-        db.session.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True))
-
-
 def ngettext_days(days: int) -> str:
     """The longest-loan refusal, in words."""
-    from flask_babel import ngettext
-
     return ngettext("A tool is lent for %(num)d day at most.", "A tool is lent for %(num)d days at most.", days)
-
-
-def check_borrower(item: Item, borrower: User, field: str) -> None:
-    """An active talent's account, of the item's territory: the rule of lending and of reserving for someone."""
-    if not borrower.active:
-        raise ValidationError(_("This talent's account is not active, so they cannot borrow."), field=field)
-    if borrower.territory_id != item.territory_id:
-        raise ValidationError(
-            _("This talent belongs to another territory; tools are lent in their own territory only."), field=field
-        )
 
 
 def skills_refusal_for_desk(borrower: User, reasons) -> str:
@@ -173,16 +93,6 @@ def skills_refusal_for_desk(borrower: User, reasons) -> str:
     return " ".join(parts)
 
 
-def open_loan_count(user: User) -> int:
-    """How many items a talent holds now."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Loan.id)).where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
-        )
-        or 0
-    )
-
-
 def check_out_item(
     actor: User,
     item: Item,
@@ -198,7 +108,7 @@ def check_out_item(
         kind = LoanKind(kind)
     except ValueError:
         raise ValidationError(_("Choose how long you need the tool."), field="kind") from None
-    override_reason = plain_text(override_reason or "").strip()[:MAX_REASON]
+    override_reason = clean_text(override_reason, field="override_reason", limit=MAX_REASON)
     desk = is_desk(actor, item.territory_id)
     if not desk and actor.id != borrower.id:
         raise PermissionDenied(_("Only a lab manager lends a tool to someone else."))
@@ -221,8 +131,6 @@ def check_out_item(
     lock_row(Item.notes, item.id)
     limit = current_app.config["LOAN_LIMIT_PER_TALENT"]
     if open_loan_count(borrower) >= limit:
-        from flask_babel import ngettext
-
         raise Conflict(
             ngettext(
                 "The limit is reached: a talent holds %(num)d tool at a time. Give one back first.",
@@ -230,8 +138,6 @@ def check_out_item(
                 limit,
             )
         )
-    from repairlab.lending.reservations import reservations_for_loan
-
     own_reservations = reservations_for_loan(
         actor, item, borrower, kind=kind, due_on=due.astimezone(clock.LAB_TZ).date(), desk=desk
     )
@@ -256,13 +162,8 @@ def check_out_item(
         due_at=due,
         override_reason=override_reason,
     )
-    db.session.add(loan)
-    try:
-        # The partial unique index decides when two people borrow the item at the same instant.
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("This item has just been lent to someone else.")) from None
+    # The partial unique index decides when two people borrow the item at the same instant.
+    flush_or_conflict(_("This item has just been lent to someone else."), new=loan)
     item.status = ItemStatus.ON_LOAN
     loan.item = item
     for reservation in own_reservations:
@@ -287,9 +188,6 @@ def check_out_item(
     return loan
 
 
-# --- Returning -------------------------------------------------------------------------------------
-
-
 def return_item(
     actor: User, loan: Loan, *, condition: Condition | str, note: str = "", out_of_service: bool = False
 ) -> Loan:
@@ -302,7 +200,7 @@ def return_item(
         condition = Condition(condition)
     except ValueError:
         raise ValidationError(_("Say in what condition the tool comes back."), field="condition") from None
-    note = plain_text(note or "").strip()[:MAX_NOTE]
+    note = clean_text(note, field="note", limit=MAX_NOTE)
     if out_of_service and not is_desk(actor, loan.territory_id):
         out_of_service = False  # only the desk takes a tool out of service
     # Guarded update: two returns at once cannot both succeed.
@@ -333,53 +231,6 @@ def return_item(
     return loan
 
 
-# --- Member cards ----------------------------------------------------------------------------------
-
-
-def new_token() -> str:
-    """A fresh opaque card token, e.g. M-7K3QXH9A2D."""
-    return CARD_PREFIX + "".join(secrets.choice(CARD_ALPHABET) for _ in range(CARD_LENGTH))
-
-
-def card_for(user: User) -> MemberCard:
-    """The talent's member card, created on first use."""
-    card = db.session.scalar(sa.select(MemberCard).where(MemberCard.user_id == user.id))
-    if card is not None:
-        return card
-    card = MemberCard(user_id=user.id, token=new_token())
-    try:
-        with db.session.begin_nested():
-            db.session.add(card)
-    except sa.exc.IntegrityError:
-        # Created at the same moment by another request: use that one.
-        return db.session.scalar(sa.select(MemberCard).where(MemberCard.user_id == user.id))
-    record(None, "create", card, label=_("member card"), territory_id=user.territory_id)
-    return card
-
-
-def card_token(text: str) -> str:
-    """The token in a typed or scanned text (a bare token, or a whole /m/<token> URL), upper-cased."""
-    text = (text or "").strip()
-    if "/m/" in text.lower():
-        text = text[text.lower().rindex("/m/") + 3 :].split("?")[0]
-    text = text.strip("/ ").upper()
-    if text and not text.startswith(CARD_PREFIX):
-        text = CARD_PREFIX + text.removeprefix("M")
-    return text[:20]
-
-
-def find_card(text: str) -> MemberCard | None:
-    """The valid member card a typed or scanned text stands for, or None."""
-    token = card_token(text)
-    if len(token) <= len(CARD_PREFIX):
-        return None
-    return db.session.scalar(
-        sa.select(MemberCard)
-        .where(MemberCard.token == token, MemberCard.revoked_at.is_(None))
-        .options(joinedload(MemberCard.user))
-    )
-
-
 def desk_item(actor: User, text: str) -> Item:
     """The item whose code the desk scanned or typed; NotFound if none, or if it is outside the actor's desk."""
     code = find_code(text)
@@ -400,153 +251,3 @@ def desk_talent(actor: User, talent_id: int) -> User:
     ):
         raise NotFound(_("No talent of this lab was found. Search again by name or e-mail."), field="card")
     return talent
-
-
-def get_card(text: str) -> MemberCard:
-    """Like find_card, but raise NotFound."""
-    card = find_card(text)
-    if card is None:
-        raise NotFound(_("No member card has this code. Check it and try again."), field="card")
-    return card
-
-
-# --- Queries ---------------------------------------------------------------------------------------
-
-
-def _with_people(stmt):
-    return stmt.options(joinedload(Loan.item), joinedload(Loan.borrower))
-
-
-# Built once with a bound parameter: the item page runs it on every scan, and building (and hashing) a statement
-# cost as much as running it. The item is the caller's own (already in the session): only the borrower is joined.
-_OPEN_LOAN = (
-    sa.select(Loan)
-    .options(joinedload(Loan.borrower))
-    .where(Loan.item_id == sa.bindparam("item_id", type_=sa.Integer), Loan.returned_at.is_(None))
-)
-
-
-def open_loan_of(item: Item) -> Loan | None:
-    """The item's open loan, with its borrower."""
-    return db.session.scalar(_OPEN_LOAN, {"item_id": item.id})
-
-
-def get_loan(loan_id: int) -> Loan | None:
-    """A loan with its item and borrower."""
-    return db.session.scalar(_with_people(sa.select(Loan).where(Loan.id == loan_id)))
-
-
-@dataclass
-class DeskLists:
-    """The desk's three lists, each cut to its first rows, with the full number of loans in each."""
-
-    overdue: list[Loan]
-    due_today: list[Loan]
-    out: list[Loan]
-    totals: dict[str, int] = field(default_factory=dict)
-
-
-DESK_BUCKETS = ("overdue", "due_today", "out")
-
-
-def desk_lists(territory_id: int | None, *, limit: int = DESK_ROWS) -> DeskLists:
-    """Open loans of a territory (all for None): overdue, due today and the rest, soonest due first.
-
-    One query, whatever the number of open loans: a window numbers the loans of each list, so that each list
-    brings at most `limit` rows and the full count of its loans (the desk stays light with thousands out).
-    """
-    today = clock.today()
-    start, end = clock.end_of_day(today - timedelta(days=1)), clock.end_of_day(today)
-    bucket = sa.case((Loan.due_at <= start, 0), (Loan.due_at <= end, 1), else_=2)
-    numbered = sa.select(
-        Loan.id.label("loan_id"),
-        bucket.label("bucket"),
-        sa.func.row_number().over(partition_by=bucket, order_by=(Loan.due_at, Loan.id)).label("row"),
-        sa.func.count().over(partition_by=bucket).label("total"),
-    ).where(Loan.returned_at.is_(None))
-    if territory_id is not None:
-        numbered = numbered.where(Loan.territory_id == territory_id)
-    numbered = numbered.subquery()
-    stmt = (
-        sa.select(Loan, numbered.c.bucket, numbered.c.total)
-        .join(numbered, numbered.c.loan_id == Loan.id)
-        .where(numbered.c.row <= limit)
-        .order_by(numbered.c.bucket, Loan.due_at, Loan.id)
-    )
-    lists = DeskLists([], [], [], dict.fromkeys(DESK_BUCKETS, 0))
-    for loan, index, total in db.session.execute(_with_people(stmt)).unique():
-        name = DESK_BUCKETS[index]
-        getattr(lists, name).append(loan)
-        lists.totals[name] = total
-    return lists
-
-
-def open_reports(territory_id: int | None, *, limit: int = DESK_ROWS) -> list[ProblemReport]:
-    """Open problem reports of a territory (all for None), newest first, with their items (one query)."""
-    stmt = (
-        sa.select(ProblemReport)
-        .options(joinedload(ProblemReport.item))
-        .where(ProblemReport.status == ReportStatus.OPEN)
-        .order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc())
-        .limit(limit)
-    )
-    if territory_id is not None:
-        stmt = stmt.where(ProblemReport.territory_id == territory_id)
-    return list(db.session.scalars(stmt))
-
-
-def desk_counts(territory_id: int | None) -> dict[str, int]:
-    """How many loans are out, due today and overdue (one query)."""
-    today = clock.today()
-    start, end = clock.end_of_day(today - timedelta(days=1)), clock.end_of_day(today)
-    stmt = sa.select(
-        sa.func.count(Loan.id),
-        sa.func.count(Loan.id).filter(Loan.due_at > start, Loan.due_at <= end),
-        sa.func.count(Loan.id).filter(Loan.due_at <= start),
-    ).where(Loan.returned_at.is_(None))
-    if territory_id is not None:
-        stmt = stmt.where(Loan.territory_id == territory_id)
-    out, due_today, overdue = db.session.execute(stmt).one()
-    return {"out": out, "due_today": due_today, "overdue": overdue}
-
-
-def my_loans(user: User) -> tuple[list[Loan], list[Loan]]:
-    """A talent's open loans (soonest due first) and their last past loans (two queries)."""
-    current = db.session.scalars(
-        sa.select(Loan)
-        .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
-        .options(joinedload(Loan.item))
-        .order_by(Loan.due_at)
-    ).all()
-    past = db.session.scalars(
-        sa.select(Loan)
-        .where(Loan.borrower_id == user.id, Loan.returned_at.is_not(None))
-        .options(joinedload(Loan.item))
-        .order_by(Loan.returned_at.desc())
-        .limit(PAST_LOANS)
-    ).all()
-    return list(current), list(past)
-
-
-def late_loans(user: User, today: date | None = None) -> list[Loan]:
-    """A talent's open loans due before today, with their items, most overdue first (one query)."""
-    yesterday = (today or clock.today()) - timedelta(days=1)
-    return list(
-        db.session.scalars(
-            sa.select(Loan)
-            .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None), Loan.due_at <= clock.end_of_day(yesterday))
-            .options(joinedload(Loan.item))
-            .order_by(Loan.due_at, Loan.id)
-        )
-    )
-
-
-def my_loans_open(user: User) -> tuple[list[Loan], None]:
-    """A talent's open loans, soonest due (so overdue) first (one query)."""
-    current = db.session.scalars(
-        sa.select(Loan)
-        .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None))
-        .options(joinedload(Loan.item))
-        .order_by(Loan.due_at)
-    ).all()
-    return list(current), None

@@ -1,4 +1,4 @@
-"""Views of lending: borrow and return from the item page, the desk, my loans, member cards."""
+"""Views of lending: borrow and return from the item page, the desk, my loans, member cards, the lending rules."""
 
 from __future__ import annotations
 
@@ -13,13 +13,16 @@ from qrcode.constants import ERROR_CORRECT_M
 from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.extensions import db
-from repairlab.inventory.models import Item
-from repairlab.lending import bp, maintenance, reminders, reservations, services
-from repairlab.lending.forms import BorrowForm, DeskLendForm, ReturnForm
-from repairlab.people.models import Role, User
+from repairlab.inventory.models import Category, Item
+from repairlab.lending import bp, cards, policies, queries, reminders, services
+from repairlab.lending.access import can_return, is_desk
+from repairlab.lending.forms import BorrowForm, ClearPolicyForm, DeskLendForm, PolicyForm, ReturnForm
+from repairlab.lending.maintenance.services import maintenance_due
+from repairlab.lending.reservations import queries as reservations
+from repairlab.people.models import Lab, Role, User
 from repairlab.people.queries import search_talents
 from repairlab.timefmt import local_datetime
-from repairlab.web import form_status, submit, submit_and_return
+from repairlab.web import db_id, form_status, submit, submit_and_return
 
 DESK = (Role.LAB_MANAGER, Role.ADMIN)
 TALENTS_FOUND = 8  # what the desk's search shows: enough to pick from, few enough to read on a phone
@@ -77,15 +80,15 @@ def _due_words(loan) -> str:
 @roles_required(Role.PARTICIPANT, *DESK)
 def return_loan(loan_id: int):
     """The borrower or the desk records a return."""
-    loan = services.get_loan(loan_id)
+    loan = queries.get_loan(loan_id)
     if loan is None:
         abort(404)
     ensure_territory(current_user, loan.territory_id)
-    if not services.can_return(current_user, loan):
+    if not can_return(current_user, loan):
         abort(403 if current_user.role in DESK else 404)
     form = ReturnForm()
     invalid = invalid_message(form, _("Say in what condition the tool comes back."), note=too_long(services.MAX_NOTE))
-    back = request.form.get("next") == "desk" and services.is_desk(current_user)
+    back = request.form.get("next") == "desk" and is_desk(current_user)
     target = redirect(url_for("lending.desk")) if back else item_page(loan.item)
     return submit_and_return(
         form,
@@ -115,17 +118,17 @@ def desk():
 
 def _render_desk(form: DeskLendForm, status: int = 200):
     scope = territory_scope(current_user)
-    reports = services.open_reports(scope, limit=services.DESK_ROWS)
+    reports = queries.open_reports(scope, limit=queries.DESK_ROWS)
     return render_template(
         "lending/desk.html",
         form=form,
-        lists=services.desk_lists(scope),
+        lists=queries.desk_lists(scope),
         today=clock.today(),
-        days_late=services.days_late,
-        maintenance_due=maintenance.maintenance_due(scope),
+        days_late=queries.days_late,
+        maintenance_due=maintenance_due(scope),
         reserved_today=reservations.reservations_of_day(scope),
         reports=reports,
-        reports_cut=len(reports) >= services.DESK_ROWS,  # the count in the title is then "50+"
+        reports_cut=len(reports) >= queries.DESK_ROWS,  # the count in the title is then "50+"
         who=lambda r: reservations.who(r, current_user),
     ), status
 
@@ -139,7 +142,7 @@ def desk_lend():
     def lend():
         item = services.desk_item(current_user, form.item_code.data)
         if (form.card.data or "").strip():
-            talent = services.get_card(form.card.data).user
+            talent = cards.get_card(form.card.data).user
         else:
             talent = services.desk_talent(current_user, form.found_talent_id())
         return services.check_out_item(
@@ -188,14 +191,112 @@ def desk_talents():
 @roles_required(Role.PARTICIPANT)
 def my_loans():
     """A talent's loans: what they hold now, until when, and how to give it back; the last ones returned."""
-    current, past = services.my_loans(current_user)
+    current, past = queries.my_loans(current_user)
     return render_template(
         "lending/my_loans.html",
         current=current,
         past=past,
         today=clock.today(),
-        days_late=services.days_late,
+        days_late=queries.days_late,
         reminded=reminders.reminded_late_loans(current_user),
+    )
+
+
+# --- Lending rules -------------------------------------------------------------------------------
+
+
+def labs_in_scope() -> list[Lab]:
+    """The labs the current user may choose on the calendar and the rules pages."""
+    return queries.active_labs(territory_scope(current_user))
+
+
+def chosen_lab(labs: list[Lab]) -> Lab | None:
+    """The lab of the ?lab= argument among `labs` (404 if not one of them), else the first."""
+    if not request.args.get("lab"):
+        return labs[0] if labs else None
+    lab_id = request.args.get("lab", type=db_id)
+    lab = next((lab for lab in labs if lab.id == lab_id), None)
+    if lab is None:
+        abort(404)
+    return lab
+
+
+@bp.route("/lending/policies")
+@roles_required(*DESK)
+def policies_page():
+    """The lab's lending rules per category: own or inherited, with a form to set or clear each."""
+    labs = labs_in_scope()
+    lab = chosen_lab(labs)
+    rows = policies.rules_of_lab(lab) if lab is not None else []
+    return render_template(
+        "lending/policies.html",
+        labs=labs,
+        lab=lab,
+        rows=rows,
+        forms={row.category.id: _policy_form(row) for row in rows},
+        clear_form=ClearPolicyForm(formdata=None),
+    )
+
+
+def _policy_form(row) -> PolicyForm:
+    form = PolicyForm(formdata=None, prefix=f"c{row.category.id}")
+    form.self_service.data = "1" if row.rule.self_service else "0"
+    form.default_days.data, form.max_days.data = row.rule.default_days, row.rule.max_days
+    return form
+
+
+def _lab_and_category(lab_id: int, category_id: int) -> tuple[Lab, Category]:
+    lab = db.session.get(Lab, lab_id)
+    category = db.session.get(Category, category_id)
+    if lab is None or category is None:
+        abort(404)
+    ensure_territory(current_user, lab.territory_id)
+    return lab, category
+
+
+def _back(lab: Lab, category: Category):
+    return redirect(url_for("lending.policies_page", lab=lab.id) + f"#category-{category.id}")
+
+
+def _top(lab: Lab):
+    """Where a refusal goes: the top of the page, where its message is."""
+    return redirect(url_for("lending.policies_page", lab=lab.id))
+
+
+@bp.route("/lending/policies/<int:lab_id>/<int:category_id>", methods=["POST"])
+@roles_required(*DESK)
+def policy_set(lab_id: int, category_id: int):
+    """Set the lab's own rule for a category."""
+    lab, category = _lab_and_category(lab_id, category_id)
+    form = PolicyForm(prefix=f"c{category.id}")
+    return submit_and_return(
+        form,
+        lambda: policies.set_policy(
+            current_user,
+            lab,
+            category,
+            self_service=form.self_service.data == "1",
+            default_days=form.default_days.data,
+            max_days=form.max_days.data,
+        ),
+        _("Rule saved for %(category)s.", category=category.path),
+        _back(lab, category),
+        invalid=_("Choose who lends it, and durations between 1 and 365 days."),
+        refused=_top(lab),
+    )
+
+
+@bp.route("/lending/policies/<int:lab_id>/<int:category_id>/clear", methods=["POST"])
+@roles_required(*DESK)
+def policy_clear(lab_id: int, category_id: int):
+    """Remove the lab's own rule for a category."""
+    lab, category = _lab_and_category(lab_id, category_id)
+    return submit_and_return(
+        ClearPolicyForm(),
+        lambda: policies.clear_policy(current_user, lab, category),
+        _("Own rule removed: %(category)s follows the category above again.", category=category.path),
+        _back(lab, category),
+        refused=_top(lab),
     )
 
 
@@ -228,7 +329,7 @@ def _talent_or_404(user_id: int) -> User:
 @roles_required(Role.PARTICIPANT)
 def my_card():
     """A talent's own member card, printable."""
-    card = services.card_for(current_user)
+    card = cards.card_for(current_user)
     db.session.commit()
     return render_template("lending/card.html", card=card, talent=current_user, png_url=url_for("lending.my_card_png"))
 
@@ -237,7 +338,7 @@ def my_card():
 @roles_required(Role.PARTICIPANT)
 def my_card_png():
     """The QR code of a talent's own card: the card's URL, never a name."""
-    card = services.card_for(current_user)
+    card = cards.card_for(current_user)
     db.session.commit()
     return _png_response(card.token)
 
@@ -253,7 +354,7 @@ def _png_response(token: str):
 def talent_card(user_id: int):
     """Staff print a talent's member card."""
     talent = _talent_or_404(user_id)
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     db.session.commit()
     return render_template(
         "lending/card.html", card=card, talent=talent, png_url=url_for("lending.talent_card_png", user_id=talent.id)
@@ -265,7 +366,7 @@ def talent_card(user_id: int):
 def talent_card_png(user_id: int):
     """The QR code of a talent's member card."""
     talent = _talent_or_404(user_id)
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     db.session.commit()
     return _png_response(card.token)
 
@@ -273,6 +374,6 @@ def talent_card_png(user_id: int):
 @bp.route("/m/<path:token>")
 def member_card(token: str):
     """A scanned member card: the desk opens with it; anyone else learns only what it is, never whose."""
-    if current_user.is_authenticated and services.is_desk(current_user):
-        return redirect(url_for("lending.desk", card=services.card_token(token)))
+    if current_user.is_authenticated and is_desk(current_user):
+        return redirect(url_for("lending.desk", card=cards.card_token(token)))
     return render_template("lending/member_card.html")

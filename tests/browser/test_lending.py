@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from repairlab import clock
 from repairlab.extensions import db as _db
-from repairlab.lending import services
+from repairlab.lending import cards
 from repairlab.lending.models import Loan
 from repairlab.people.models import Role
 from tests.conftest import TEST_PASSWORD
@@ -73,7 +73,7 @@ def test_a_lab_manager_lends_at_the_desk_by_scanning_two_codes_and_records_the_r
 
     make_user(Role.LAB_MANAGER, email="lina@example.org")
     talent = make_user(Role.PARTICIPANT, email="zoe@example.org", name="Zoé Martin")
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     tool = make_item("Perceuse à colonne")
     domain = skills.create_domain(admin, name="Sécurité")
     skill = skills.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from repairlab import clock
 from repairlab.extensions import db as _db
-from repairlab.lending.models import Reservation
+from repairlab.lending.reservations.models import Reservation
 from repairlab.people.models import Role
 from tests.conftest import TEST_PASSWORD
 from tests.inventory.conftest import lab, make_item  # noqa: F401  (fixtures)

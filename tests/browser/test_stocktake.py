@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from repairlab.extensions import db as _db
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import LocationKind, ProblemReport
-from repairlab.lending.stocktake_models import StockTake, StockTakeStatus
 from repairlab.people.models import Role, User
+from repairlab.stocktake import services as stocktake
+from repairlab.stocktake.models import StockTake, StockTakeStatus
 from tests.conftest import TEST_PASSWORD
 from tests.inventory.conftest import lab, make_item  # noqa: F401  (fixtures)
 
@@ -106,8 +107,6 @@ def test_the_camera_adds_a_label_to_found_once_in_continuous_mode(
 
 
 def _start(shelf) -> int:
-    from repairlab.lending import stocktake
-
     manager = _db.session.scalar(sa.select(User).where(User.role == Role.LAB_MANAGER))
     take = stocktake.start_stocktake(manager, shelf)
     _db.session.commit()

@@ -12,8 +12,8 @@ from repairlab.audit.services import record
 from repairlab.errors import ValidationError
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import Item, ItemKind
-from repairlab.lending import maintenance
-from repairlab.lending.models import MaintenanceRecord
+from repairlab.lending.maintenance import services as maintenance
+from repairlab.lending.maintenance.models import MaintenanceRecord
 from repairlab.people import services as people
 from repairlab.people.models import Cohort, Role
 from repairlab.skills import services as skills

@@ -3,10 +3,9 @@
 from repairlab.extensions import db
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemKind
-from repairlab.lending import services
+from repairlab.lending import cards, services
 from repairlab.people.models import Role
 from tests.lending.reservation_matrix import RESERVATION_MATRIX
-from tests.lending.stocktake_matrix import STOCKTAKE_MATRIX
 from tests.permissions import ALL_ROLES, Route
 
 DESK = frozenset({Role.LAB_MANAGER, Role.ADMIN})
@@ -38,7 +37,7 @@ def _loan(w, prefix=""):
 
 def _card(w):
     if "card" not in w:
-        w["card"] = services.card_for(w["talent"])
+        w["card"] = cards.card_for(w["talent"])
         db.session.commit()
     return w["card"].token
 
@@ -102,5 +101,4 @@ MATRIX = [
         other_url=lambda w: f"/lending/items/{_tool(w, 'other_').id}/maintenance-plan",
     ),
 ]
-MATRIX += STOCKTAKE_MATRIX
 MATRIX += RESERVATION_MATRIX

@@ -6,7 +6,7 @@ from repairlab import clock
 from repairlab.extensions import db
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemKind
-from repairlab.lending import reservations
+from repairlab.lending.reservations import services as reservations
 from repairlab.people.models import Role
 from tests.permissions import Route
 

@@ -11,8 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from repairlab import clock
-from repairlab.lending import reminders, reservations, services
+from repairlab.lending import policies, queries, reminders, services
 from repairlab.lending.models import Reminder
+from repairlab.lending.reservations import queries as reservation_queries
+from repairlab.lending.reservations import services as reservations
 from repairlab.skills import services as skills
 from repairlab.skills.models import SkillValidation
 
@@ -44,13 +46,13 @@ def test_a_loan_for_today_is_due_at_the_end_of_the_day_in_paris(db, at, tool, ta
     loan = lend(talent, tool, talent, kind="in_lab")
     due = loan.due_at.astimezone(PARIS)
     assert (due.date(), due.hour, due.minute) == (at, 23, 59)
-    assert services.days_late(loan) == 0
+    assert queries.days_late(loan) == 0
 
 
 def test_a_take_home_loan_is_due_the_usual_number_of_days_after_paris_today(db, app, at, tool, talent, lend):
     loan = lend(talent, tool, talent, kind="take_home")
     assert loan.due_at.astimezone(PARIS).date() == at + timedelta(days=app.config["LOAN_DEFAULT_DAYS"])
-    assert services.default_due_date() == at + timedelta(days=app.config["LOAN_DEFAULT_DAYS"])
+    assert policies.default_due_date() == at + timedelta(days=app.config["LOAN_DEFAULT_DAYS"])
 
 
 def test_a_return_date_of_yesterday_is_refused_and_today_is_accepted(db, at, tool, talent, lend):
@@ -70,7 +72,7 @@ def test_a_loan_due_yesterday_is_one_day_late_and_reminded_once(db, at, tool, ma
     due_today.due_at = clock.end_of_day(at)
     db.session.commit()
 
-    assert services.days_late(late) == 1 and services.days_late(due_today) == 0
+    assert queries.days_late(late) == 1 and queries.days_late(due_today) == 0
     assert reminders.overdue_loans(at) == [late]
     assert reminders.send_reminders(mailer=None)["in_app"] == 1
     assert reminders.send_reminders(mailer=None)["in_app"] == 0  # once a day, whatever the hour
@@ -85,14 +87,14 @@ def test_a_reservation_may_start_today_in_paris_but_not_yesterday(db, at, tool, 
     db.session.rollback()
     reservation = reservations.reserve_item(talent, tool, starts_on=at, ends_on=at, borrower=talent)
     db.session.commit()
-    assert reservations.my_reservations(talent) == ([reservation], [])
+    assert reservation_queries.my_reservations(talent) == ([reservation], [])
 
 
 def test_the_calendar_week_holds_today_and_tomorrow_may_be_next_week(db, at):
-    monday = reservations.week_start(at)
+    monday = reservation_queries.week_start(at)
     assert monday.weekday() == 0 and monday <= at < monday + timedelta(days=7)
     tomorrow = at + timedelta(days=1)
-    assert (reservations.week_start(tomorrow) == monday) == (at.weekday() != 6)
+    assert (reservation_queries.week_start(tomorrow) == monday) == (at.weekday() != 6)
 
 
 def test_a_safety_skill_expires_on_its_day_in_paris(db, at, admin, make_user, talent):

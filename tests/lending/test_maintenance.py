@@ -13,8 +13,10 @@ from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemStatus
-from repairlab.lending import maintenance, services
-from repairlab.lending.models import Loan, MaintenancePlan, MaintenanceRecord
+from repairlab.lending import services
+from repairlab.lending.maintenance import services as maintenance
+from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRecord
+from repairlab.lending.models import Loan
 from tests.inventory.conftest import english
 
 

@@ -14,8 +14,11 @@ from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationErr
 from repairlab.extensions import db as _db
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import Item, ItemKind
-from repairlab.lending import policies, reservations, services
-from repairlab.lending.models import Loan, Reservation, ReservationDay, ReservationStatus
+from repairlab.lending import cards, policies, queries, services
+from repairlab.lending.models import Loan
+from repairlab.lending.reservations import queries as reservation_queries
+from repairlab.lending.reservations import services as reservations
+from repairlab.lending.reservations.models import Reservation, ReservationDay, ReservationStatus
 from repairlab.people.models import Role, User
 from tests.inventory.conftest import english
 from tests.lending.conftest import run_together
@@ -94,7 +97,7 @@ def test_the_desk_reserves_for_a_lab_event_with_a_purpose(db, tool, manager, res
 
 
 def test_the_desk_reserves_for_a_talent_found_by_card_or_email(db, tool, manager, talent, reserve):
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     db.session.commit()
     assert reservations.find_talent(manager, card.token) == talent
     assert reservations.find_talent(manager, talent.email.upper()) == talent
@@ -462,7 +465,7 @@ def test_someone_else_cannot_cancel_from_the_page(db, client, login, tool, talen
 
 def test_the_calendar_shows_a_week_with_one_row_per_item(db, client, login, lab, make_item, talent, manager, reserve):
     saw, drill = make_item("Scie sauteuse"), make_item("Perceuse")
-    monday = reservations.week_start(clock.today())
+    monday = reservation_queries.week_start(clock.today())
     offset = (monday - clock.today()).days
     reserve(talent, saw, max(0, offset + 1), max(0, offset + 1) + 1)
     reserve(manager, drill, offset + 7, offset + 8, borrower=None, purpose="Repair café")
@@ -519,7 +522,7 @@ def _queries(client, query_counter, url) -> int:
 def test_calendar_desk_and_my_reservations_run_the_same_queries_for_few_or_many(
     db, client, login, lab, make_item, make_talent, manager, reserve, query_counter
 ):
-    monday = reservations.week_start(clock.today())
+    monday = reservation_queries.week_start(clock.today())
     offset = max(0, (monday - clock.today()).days)
     holder = make_talent()
 
@@ -607,7 +610,7 @@ def test_a_reservation_that_is_over_is_not_cancelled(db, tool, talent):
     with pytest.raises(Conflict, match="over"):
         reservations.cancel_reservation(talent, past)
     db.session.rollback()
-    coming, old = reservations.my_reservations(talent)
+    coming, old = reservation_queries.my_reservations(talent)
     assert coming == [] and [r.id for r in old] == [past.id]
 
 
@@ -632,10 +635,10 @@ def test_the_desk_reserves_for_a_talent_by_email_from_the_item_page(db, client, 
 def test_the_narrow_calendar_lists_each_day_what_holds_it():
     saw, drill, trip, day = object(), object(), object(), object()
     rows = [
-        reservations.CalendarRow(saw, [None, trip, trip, None, None, None, None]),
-        reservations.CalendarRow(drill, [None, None, day, None, None, None, None]),
+        reservation_queries.CalendarRow(saw, [None, trip, trip, None, None, None, None]),
+        reservation_queries.CalendarRow(drill, [None, None, day, None, None, None, None]),
     ]
-    week = reservations.by_day(rows)
+    week = reservation_queries.by_day(rows)
     assert len(week) == 7
     assert week[0] == [] and week[3] == []
     assert week[1] == [(saw, trip)]
@@ -659,5 +662,5 @@ def test_the_desk_says_when_there_are_more_open_reports_than_it_shows(
     db.session.commit()
     english(login(manager))
     assert "Open problem reports (2)</h2>" in client.get("/lending/desk").get_data(as_text=True)
-    monkeypatch.setattr(services, "DESK_ROWS", 1)
+    monkeypatch.setattr(queries, "DESK_ROWS", 1)
     assert "Open problem reports (1+)</h2>" in client.get("/lending/desk").get_data(as_text=True)

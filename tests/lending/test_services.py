@@ -14,7 +14,7 @@ from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db as _db
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus, ProblemReport
-from repairlab.lending import services
+from repairlab.lending import cards, queries, services
 from repairlab.lending.models import Loan, LoanKind
 from repairlab.people.models import Role, User
 from tests.lending.conftest import run_together
@@ -236,16 +236,16 @@ def test_the_desk_can_put_a_damaged_return_out_of_service(db, tool, talent, mana
 
 
 def test_member_cards_are_opaque_and_found_by_token_or_url(db, app, talent):
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     db.session.commit()
-    assert services.card_for(talent).id == card.id
+    assert cards.card_for(talent).id == card.id
     assert card.token.startswith("M-") and len(card.token) == 12
     assert not set(card.token[2:]) & set("0O1IL")
     assert talent.full_name not in card.token
-    assert services.find_card(card.token.lower()).user_id == talent.id
-    assert services.find_card(f"{app.config['PUBLIC_BASE_URL']}/m/{card.token}").user_id == talent.id
-    assert services.find_card("M-NOPE") is None
-    assert services.find_card("") is None
+    assert cards.find_card(card.token.lower()).user_id == talent.id
+    assert cards.find_card(f"{app.config['PUBLIC_BASE_URL']}/m/{card.token}").user_id == talent.id
+    assert cards.find_card("M-NOPE") is None
+    assert cards.find_card("") is None
 
 
 # --- Concurrency ----------------------------------------------------------------------------------
@@ -323,4 +323,4 @@ def test_loans_to_a_talent_one_below_the_limit_at_once_make_exactly_one(app, db,
     assert results.count("ok") == 1, results
     assert all(isinstance(r, Conflict) and "limit is reached" in str(r) for r in results if r != "ok"), results
     db.session.expire_all()
-    assert services.open_loan_count(db.session.get(User, talent_id)) == limit
+    assert queries.open_loan_count(db.session.get(User, talent_id)) == limit

@@ -14,7 +14,7 @@ from repairlab import clock
 from repairlab.extensions import db as _db
 from repairlab.extensions import utcnow
 from repairlab.inventory.models import Item, ItemStatus, ProblemReport
-from repairlab.lending import services
+from repairlab.lending import cards, queries, services
 from repairlab.lending.models import Loan, LoanKind
 from repairlab.people.models import Role
 from tests.inventory.conftest import english
@@ -83,7 +83,7 @@ def test_someone_else_cannot_return_a_loan(db, client, login, tool, talent, make
 
 
 def test_the_desk_lends_by_item_code_and_member_card(db, client, login, tool, talent, manager):
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     db.session.commit()
     english(login(manager))
     response = client.post(
@@ -142,15 +142,15 @@ def test_desk_lists_are_cut_to_their_first_rows_with_the_full_counts(db, make_it
         _past_loan(make_item(f"Overdue {days}"), talent, manager, started=20, due=-days)
     _past_loan(make_item("Later"), talent, manager, started=2, due=5)
     db.session.commit()
-    lists = services.desk_lists(talent.territory_id, limit=2)
+    lists = queries.desk_lists(talent.territory_id, limit=2)
     assert [loan.item.name for loan in lists.overdue] == ["Overdue 3", "Overdue 2"]
     assert [loan.item.name for loan in lists.out] == ["Later"] and lists.due_today == []
     assert lists.totals == {"overdue": 3, "due_today": 0, "out": 1}
 
 
 def test_the_desk_says_when_a_list_is_cut(db, client, login, make_item, talent, manager, monkeypatch):
-    monkeypatch.setattr(services, "DESK_ROWS", 1)
-    monkeypatch.setattr(services.desk_lists, "__kwdefaults__", {"limit": 1})
+    monkeypatch.setattr(queries, "DESK_ROWS", 1)
+    monkeypatch.setattr(queries.desk_lists, "__kwdefaults__", {"limit": 1})
     for days in (2, 1):
         _past_loan(make_item(f"Overdue {days}"), talent, manager, started=20, due=-days)
     db.session.commit()
@@ -188,7 +188,7 @@ def test_my_loans_lists_open_and_past_loans(db, client, login, make_item, tool, 
 def test_the_member_card_qr_carries_only_the_opaque_url(db, app, client, login, talent):
     login(talent)
     page = client.get("/lending/card").get_data(as_text=True)
-    token = services.card_for(talent).token
+    token = cards.card_for(talent).token
     assert token in page
     image = Image.open(io.BytesIO(client.get("/lending/card.png").data))
     [text] = [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
@@ -197,7 +197,7 @@ def test_the_member_card_qr_carries_only_the_opaque_url(db, app, client, login, 
 
 
 def test_a_scanned_card_names_no_one_but_opens_the_desk_for_a_manager(db, client, login, talent, manager):
-    token = services.card_for(talent).token
+    token = cards.card_for(talent).token
     db.session.commit()
     page = client.get(f"/m/{token}").get_data(as_text=True)
     assert talent.full_name not in page and talent.email not in page
@@ -210,7 +210,7 @@ def test_a_scanned_card_names_no_one_but_opens_the_desk_for_a_manager(db, client
 def test_home_panel_of_the_desk_counts_loans(db, client, login, make_item, talent, manager):
     _past_loan(make_item("Ponceuse"), talent, manager, started=20, due=-10)
     db.session.commit()
-    assert services.desk_counts(manager.territory_id) == {"out": 1, "due_today": 0, "overdue": 1}
+    assert queries.desk_counts(manager.territory_id) == {"out": 1, "due_today": 0, "overdue": 1}
     english(login(manager))
     assert "Lending desk" in client.get("/").get_data(as_text=True)
 
@@ -291,7 +291,7 @@ def test_a_talent_without_the_skill_sees_why_and_no_borrow_button(db, client, lo
 
 def test_the_desk_overrides_a_skill_refusal_only_with_a_reason(db, client, login, tool, talent, manager, admin):
     _require_a_skill(db, admin, tool)
-    card = services.card_for(talent)
+    card = cards.card_for(talent)
     db.session.commit()
     english(login(manager))
     form = {"item_code": tool.code, "card": card.token, "kind": "in_lab"}

@@ -1,4 +1,5 @@
-"""Bugs found in review of lending: each test shows one (wrong words, a wrong message, a rule that could be missed)."""
+"""What lending tells people: refusals about the talent for the desk, the right message for wrong input, the desk's
+words, confirmations, and refusals shown at the top of the page where their message is."""
 
 from __future__ import annotations
 
@@ -7,20 +8,23 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from repairlab import clock
-from repairlab.errors import Conflict, PermissionDenied, ValidationError
-from repairlab.inventory.models import Item, ItemStatus
-from repairlab.lending import maintenance, reservations, services
-from repairlab.lending.models import Loan, MaintenancePlan, MaintenanceRecord, Reservation
+from repairlab.errors import PermissionDenied, ValidationError
+from repairlab.extensions import db
+from repairlab.lending import services
+from repairlab.lending.maintenance import services as maintenance
+from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRecord
+from repairlab.lending.models import Loan
+from repairlab.lending.reservations import services as reservations
+from repairlab.lending.reservations.models import Reservation
 from tests.inventory.conftest import english
 
 
 @pytest.fixture(autouse=True)
 def english_messages(db):
     """Messages in English, so that tests can read them."""
-    from flask import g
-
     g.lang = "en"
 
 
@@ -30,12 +34,10 @@ def day(n: int):
 
 
 def _count(model) -> int:
-    from repairlab.extensions import db
-
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-# --- The desk is told about the talent, not "you" ---------------------------------------------------------
+# --- The desk is told about the talent, not "you" ---------------------------------------------------------------------
 
 
 def test_the_desk_reads_a_skills_refusal_about_the_talent_by_name(db, risky_tool, talent, manager):
@@ -54,43 +56,7 @@ def test_the_talent_still_reads_the_skills_refusal_in_their_own_words(db, risky_
         services.check_out_item(talent, risky_tool, talent, kind="in_lab")
 
 
-# --- Lending respects someone else's reservation, however many the borrower holds -----------------------------
-
-
-def test_a_loan_is_refused_across_someone_elses_reservation_behind_many_of_the_borrowers(db, tool, talent, make_talent):
-    # The borrower holds more single days than the reservations query reads at once, then someone else a day.
-    for n in range(1, reservations.ITEM_ROWS + 2):
-        reservations.reserve_item(talent, tool, starts_on=day(n), ends_on=day(n), borrower=talent)
-    other = make_talent()
-    later = reservations.ITEM_ROWS + 3
-    reservations.reserve_item(other, tool, starts_on=day(later), ends_on=day(later), borrower=other)
-    db.session.commit()
-    with pytest.raises(Conflict, match="bring it back by"):
-        services.check_out_item(talent, tool, talent, kind="take_home", due_at=day(later + 1))
-    db.session.rollback()
-    assert _count(Loan) == 0
-    assert db.session.get(Item, tool.id).status == ItemStatus.AVAILABLE
-
-
-# --- The calendar keeps the lab's rows when the territory is busy --------------------------------------------
-
-
-def test_the_calendar_picks_the_lab_before_cutting_the_rows(db, lab, make_lab, make_item, manager, monkeypatch):
-    other_lab = make_lab("Atelier voisin")  # same territory
-    monday = reservations.week_start(clock.today())
-    first = max(monday, clock.today())
-    for n in range(3):
-        neighbour = make_item(f"AAA voisin {n}", other_lab)
-        reservations.reserve_item(manager, neighbour, starts_on=first, ends_on=first, borrower=None, purpose="Fête")
-    mine = make_item("Scie du labo", lab)
-    reservations.reserve_item(manager, mine, starts_on=first, ends_on=first, borrower=None, purpose="Repair café")
-    db.session.commit()
-    monkeypatch.setattr(reservations, "CALENDAR_ROWS", 2)
-    rows = reservations.lab_week(lab, monday)
-    assert [row.item.name for row in rows] == ["Scie du labo"]
-
-
-# --- Wrong input gets the right message ----------------------------------------------------------------------
+# --- Wrong input gets the right message -------------------------------------------------------------------------------
 
 
 def test_a_too_long_return_note_says_so_and_changes_nothing(db, client, login, tool, talent, lend):
@@ -154,7 +120,7 @@ def test_maintenance_is_not_planned_for_an_absurd_date(db, client, login, tool, 
     assert _count(MaintenancePlan) == 0
 
 
-# --- The desk's words ----------------------------------------------------------------------------------------
+# --- The desk's words -------------------------------------------------------------------------------------------------
 
 
 def test_the_desk_counts_every_item_out_and_lists_the_rest_as_due_later(db, client, login, tool, talent, manager, lend):
@@ -175,61 +141,7 @@ def test_maintenance_due_on_the_desk_is_to_do_not_to_give_back(db, client, login
     assert "Graissage" in section and "to do by" in section
 
 
-# --- Concurrency: a loan's lock on the talent never deadlocks with a reservation for them --------------------
-
-
-def test_a_talent_locked_by_a_loan_does_not_block_a_reservation_made_for_them(app, db, tool, talent, manager):
-    """PostgreSQL row locks: the loan locks the talent then the item; a reservation for that talent locks the item
-    then writes rows that refer to the talent. The talent's lock must not stop those foreign-key checks, else the
-    two wait for each other. (SQLite locks the whole database: one of the two simply waits.)"""
-    import threading
-
-    from repairlab.extensions import db as _db
-    from repairlab.people.models import User
-
-    if _db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks: PostgreSQL only")
-    talent_id, tool_id, manager_id = talent.id, tool.id, manager.id
-    locked, done = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
-
-    def loan_side() -> None:
-        with app.app_context():
-            try:
-                services.lock_row(User.locale, talent_id)
-                locked.set()
-                done.wait(timeout=30)
-            finally:
-                _db.session.rollback()
-                _db.session.remove()
-
-    def reservation_side() -> None:
-        with app.app_context():
-            from flask import g
-
-            g.lang = "en"
-            try:
-                locked.wait(timeout=30)
-                _db.session.execute(sa.text("SET LOCAL lock_timeout = '3s'"))
-                desk, item = _db.session.get(User, manager_id), _db.session.get(Item, tool_id)
-                borrower = _db.session.get(User, talent_id)
-                reservations.reserve_item(desk, item, starts_on=day(1), ends_on=day(1), borrower=borrower)
-                _db.session.flush()
-                results["reservation"] = "ok"
-                _db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the test reads what happened
-                _db.session.rollback()
-                results["reservation"] = error
-            finally:
-                done.set()
-                _db.session.remove()
-
-    threads = [threading.Thread(target=loan_side), threading.Thread(target=reservation_side)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert results["reservation"] == "ok", results
+# --- Confirmations say what was done ----------------------------------------------------------------------------------
 
 
 def test_a_one_day_reservation_is_confirmed_with_its_day(db, client, login, tool, talent):
@@ -242,7 +154,7 @@ def test_a_one_day_reservation_is_confirmed_with_its_day(db, client, login, tool
     assert "Reserved on " in response.get_data(as_text=True)
 
 
-# --- A refusal comes back to the top of the page, where its message is -------------------------------------
+# --- A refusal comes back to the top of the page, where its message is ------------------------------------------------
 
 
 def test_a_refused_reservation_comes_back_to_the_top_of_the_page_and_a_done_one_to_the_list(

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from repairlab.demo import DemoContext
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Item, ItemStatus, Location, LocationKind
-from repairlab.lending.stocktake_models import StockTake, StockTakeScan, StockTakeStatus
 from repairlab.people.models import Lab, Role, User
+from repairlab.stocktake.models import StockTake, StockTakeScan, StockTakeStatus
 
 
 def seed_stocktakes(ctx: DemoContext) -> None:

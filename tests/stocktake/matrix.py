@@ -1,8 +1,8 @@
-"""Who may use each stock-take route; added to the lending matrix."""
+"""Who may use each stock-take route; see tests/core/test_permissions.py."""
 
 from repairlab.extensions import db
-from repairlab.lending import stocktake
 from repairlab.people.models import Role
+from repairlab.stocktake import services as stocktake
 from tests.permissions import Route
 
 STOCKTAKERS = frozenset({Role.LAB_MANAGER, Role.ADMIN})
@@ -29,29 +29,29 @@ def _route(endpoint, path, method="GET", data=None):
     )
 
 
-STOCKTAKE_MATRIX = [
+MATRIX = [
     Route(
-        "lending.stocktake_new",
+        "stocktake.new",
         lambda w: f"/lending/stocktake/new?location={w['place'].id}",
         STOCKTAKERS,
         other_url=lambda w: f"/lending/stocktake/new?location={w['other_place'].id}",
     ),
     Route(
-        "lending.stocktake_start",
+        "stocktake.start",
         lambda w: "/lending/stocktake/start",
         STOCKTAKERS,
         method="POST",
         data=lambda w: {"location_id": str(w["place"].id)},
     ),
     Route(
-        "lending.stocktake_history",
+        "stocktake.history",
         lambda w: f"/lending/stocktake/history?location={w['place'].id}",
         STOCKTAKERS,
         other_url=lambda w: f"/lending/stocktake/history?location={w['other_place'].id}",
     ),
-    _route("lending.stocktake_page", ""),
-    _route("lending.stocktake_scan", "/scan", "POST", lambda w: {"code": w["item"].code}),
-    _route("lending.stocktake_scan_json", "/scan.json", "POST", lambda w: {"code": w["item"].code}),
-    _route("lending.stocktake_confirm", "/confirm", "POST", lambda w: {"move_unexpected": "y"}),
-    _route("lending.stocktake_cancel", "/cancel", "POST"),
+    _route("stocktake.page", ""),
+    _route("stocktake.scan", "/scan", "POST", lambda w: {"code": w["item"].code}),
+    _route("stocktake.scan_json", "/scan.json", "POST", lambda w: {"code": w["item"].code}),
+    _route("stocktake.confirm", "/confirm", "POST", lambda w: {"move_unexpected": "y"}),
+    _route("stocktake.cancel", "/cancel", "POST"),
 ]

@@ -9,10 +9,11 @@ from flask_login import current_user
 from repairlab import clock
 from repairlab.auth import roles_required
 from repairlab.inventory.models import Item
-from repairlab.lending import bp, maintenance
-from repairlab.lending.forms import MaintenanceLogForm, MaintenancePlanForm
-from repairlab.lending.models import MaintenancePlan
-from repairlab.lending.services import is_desk
+from repairlab.lending import bp
+from repairlab.lending.access import is_desk
+from repairlab.lending.maintenance import services as maintenance
+from repairlab.lending.maintenance.forms import MaintenanceLogForm, MaintenancePlanForm
+from repairlab.lending.maintenance.models import MaintenancePlan
 from repairlab.lending.views import item_or_404, item_page
 from repairlab.people.models import Role, User
 from repairlab.web import submit_and_return

@@ -10,10 +10,11 @@ from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.inventory.models import Location
-from repairlab.lending import bp, stocktake
-from repairlab.lending.forms import StockTakeCancelForm, StockTakeConfirmForm, StockTakeScanForm, StockTakeStartForm
-from repairlab.lending.stocktake_models import StockTake, StockTakeStatus
 from repairlab.people.models import Role
+from repairlab.stocktake import bp
+from repairlab.stocktake import services as stocktake
+from repairlab.stocktake.forms import StockTakeCancelForm, StockTakeConfirmForm, StockTakeScanForm, StockTakeStartForm
+from repairlab.stocktake.models import StockTake, StockTakeStatus
 from repairlab.web import db_id, show_domain_error, submit_and_return
 
 STOCKTAKERS = (Role.LAB_MANAGER, Role.ADMIN)
@@ -39,17 +40,17 @@ def _stocktake_or_404(stocktake_id: int) -> StockTake:
 
 
 def _page(found: StockTake):
-    return redirect(url_for("lending.stocktake_page", stocktake_id=found.id))
+    return redirect(url_for("stocktake.page", stocktake_id=found.id))
 
 
-@bp.route("/lending/stocktake/new")
+@bp.route("/new")
 @roles_required(*STOCKTAKERS)
-def stocktake_new():
+def new():
     """Choose the place to count, then start."""
     chosen = _location_or_404(request.args["location"]) if request.args.get("location") else None
     places = stocktake.places_of(territory_scope(current_user))
     return render_template(
-        "lending/stocktake_new.html",
+        "stocktake/new.html",
         places=places,
         chosen=chosen,
         open_stocktake=stocktake.open_stocktake_of(chosen) if chosen else None,
@@ -57,14 +58,14 @@ def stocktake_new():
     )
 
 
-@bp.route("/lending/stocktake/start", methods=["POST"])
+@bp.route("/start", methods=["POST"])
 @roles_required(*STOCKTAKERS)
-def stocktake_start():
+def start():
     """Open the stock-take of a place and go to the scanning page."""
     form = StockTakeStartForm()
     if not form.validate_on_submit():
         flash(_("Choose a place first."), "error")
-        return redirect(url_for("lending.stocktake_new"))
+        return redirect(url_for("stocktake.new"))
     location = _location_or_404(form.location_id.data)
     try:
         found = stocktake.start_stocktake(current_user, location)
@@ -73,20 +74,20 @@ def stocktake_start():
         existing = stocktake.open_stocktake_of(location)
         if existing is not None:
             return _page(existing)
-        return redirect(url_for("lending.stocktake_new", location=location.id))
+        return redirect(url_for("stocktake.new", location=location.id))
     db.session.commit()
     flash(_("Stock-take started: scan everything in %(place)s.", place=location.path), "success")
     return _page(found)
 
 
-@bp.route("/lending/stocktake/<int:stocktake_id>")
+@bp.route("/<int:stocktake_id>")
 @roles_required(*STOCKTAKERS)
-def stocktake_page(stocktake_id: int):
+def page(stocktake_id: int):
     """The scanning page: the code field, the camera, and the found, missing and unexpected lists."""
     found = _stocktake_or_404(stocktake_id)
     is_open = found.status == StockTakeStatus.OPEN
     return render_template(
-        "lending/stocktake.html",
+        "stocktake/stocktake.html",
         stocktake=found,
         state=stocktake.state(found) if is_open else None,
         is_open=is_open,
@@ -102,9 +103,9 @@ def _scan(found: StockTake, text: str) -> stocktake.ScanResult:
     return result
 
 
-@bp.route("/lending/stocktake/<int:stocktake_id>/scan", methods=["POST"])
+@bp.route("/<int:stocktake_id>/scan", methods=["POST"])
 @roles_required(*STOCKTAKERS)
-def stocktake_scan(stocktake_id: int):
+def scan(stocktake_id: int):
     """Record one code without JavaScript (Post/Redirect/Get; the result is a flash)."""
     found = _stocktake_or_404(stocktake_id)
     form = StockTakeScanForm()
@@ -121,9 +122,9 @@ def stocktake_scan(stocktake_id: int):
     return _page(found)
 
 
-@bp.route("/lending/stocktake/<int:stocktake_id>/scan.json", methods=["POST"])
+@bp.route("/<int:stocktake_id>/scan.json", methods=["POST"])
 @roles_required(*STOCKTAKERS)
-def stocktake_scan_json(stocktake_id: int):
+def scan_json(stocktake_id: int):
     """Record one code sent by the page's script; answer with the result and the new counts."""
     found = _stocktake_or_404(stocktake_id)
     payload = request.get_json(silent=True)
@@ -147,9 +148,9 @@ def stocktake_scan_json(stocktake_id: int):
     )
 
 
-@bp.route("/lending/stocktake/<int:stocktake_id>/confirm", methods=["POST"])
+@bp.route("/<int:stocktake_id>/confirm", methods=["POST"])
 @roles_required(*STOCKTAKERS)
-def stocktake_confirm(stocktake_id: int):
+def confirm(stocktake_id: int):
     """Confirm: keep the counts, move the unexpected items here, report the missing ones."""
     found = _stocktake_or_404(stocktake_id)
     form = StockTakeConfirmForm()
@@ -171,9 +172,9 @@ def stocktake_confirm(stocktake_id: int):
     )
 
 
-@bp.route("/lending/stocktake/<int:stocktake_id>/cancel", methods=["POST"])
+@bp.route("/<int:stocktake_id>/cancel", methods=["POST"])
 @roles_required(*STOCKTAKERS)
-def stocktake_cancel(stocktake_id: int):
+def cancel(stocktake_id: int):
     """Drop the count: nothing is moved or reported."""
     found = _stocktake_or_404(stocktake_id)
     if not StockTakeCancelForm().validate_on_submit():
@@ -185,16 +186,16 @@ def stocktake_cancel(stocktake_id: int):
         return _page(found)
     db.session.commit()
     flash(_("Stock-take cancelled: nothing was changed."), "info")
-    return redirect(url_for("lending.stocktake_history", location=found.location_id))
+    return redirect(url_for("stocktake.history", location=found.location_id))
 
 
-@bp.route("/lending/stocktake/history")
+@bp.route("/history")
 @roles_required(*STOCKTAKERS)
-def stocktake_history():
+def history():
     """The stock-takes of one place, newest first."""
     location = _location_or_404(request.args.get("location"))
     return render_template(
-        "lending/stocktake_history.html",
+        "stocktake/history.html",
         location=location,
         stocktakes=stocktake.history(location),
         open_stocktake=stocktake.open_stocktake_of(location),

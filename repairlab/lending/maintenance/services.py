@@ -1,4 +1,4 @@
-"""Maintenance of items: a log of what was done, plans with due dates, and the desk's list of what is due."""
+"""Use cases of maintenance: log what was done on an item, plan what is due, and the desk's list of what is due."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from repairlab.audit.services import record
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.models import Item
-from repairlab.inventory.services import plain_text
-from repairlab.lending.models import MaintenancePlan, MaintenanceRecord
-from repairlab.lending.services import is_desk
+from repairlab.lending.access import is_desk
+from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRecord
 from repairlab.people.models import User
+from repairlab.text import clean_text
 
 MAX_TEXT = 2000
 MAX_WHAT = 200
@@ -81,16 +81,14 @@ def log_maintenance(
 ) -> MaintenanceRecord:
     """Record maintenance done on an item; done against a plan, the plan moves to its next date or closes."""
     _ensure_desk(actor, item)
-    description = plain_text(description or "").strip()[:MAX_TEXT]
-    if not description:
-        raise ValidationError(_("Say what was done."), field="description")
+    description = clean_text(description, field="description", limit=MAX_TEXT, required=_("Say what was done."))
     today = clock.today()
     done_on = done_on or today
     if done_on > today:
         raise ValidationError(_("The date cannot be in the future."), field="done_on")
     dates.check_day(done_on, "done_on")
     amount = _cost(cost)
-    parts = plain_text(parts or "").strip()[:MAX_TEXT]
+    parts = clean_text(parts, field="parts", limit=MAX_TEXT)
     if plan is not None and (plan.item_id != item.id or plan.due_on is None):
         raise ValidationError(_("This planned maintenance is not open on this item."), field="plan")
     entry = MaintenanceRecord(
@@ -128,9 +126,7 @@ def plan_maintenance(
 ) -> MaintenancePlan:
     """Plan maintenance of an item for a date, once or every N days."""
     _ensure_desk(actor, item)
-    what = plain_text(what or "").strip()[:MAX_WHAT]
-    if not what:
-        raise ValidationError(_("Say what is to be done."), field="what")
+    what = clean_text(what, field="what", limit=MAX_WHAT, required=_("Say what is to be done."))
     if due_on is None:
         raise ValidationError(_("Choose the date it is due."), field="due_on")
     if due_on > clock.today() + timedelta(days=MAX_EVERY_DAYS):

@@ -11,7 +11,8 @@ from repairlab import clock
 from repairlab.demo import DemoContext
 from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus
-from repairlab.lending import policies, reservations
+from repairlab.lending import policies
+from repairlab.lending.reservations import services as reservations
 from repairlab.people.models import Lab, Role, User
 
 # (category path, self-service, usual days, longest days)

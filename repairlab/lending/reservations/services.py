@@ -1,55 +1,36 @@
-"""Reservations: an item reserved for a range of days, for a talent or a lab event; never two on the same day."""
+"""Use cases of reservations: reserve an item for some days (never two on the same day), cancel, and the rule that a
+loan respects someone else's reservation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager, joinedload
+from flask_babel import ngettext
 
 from repairlab import clock
 from repairlab.audit.services import record
-from repairlab.auth import STAFF_ROLES, can_access_territory, has_role
+from repairlab.auth import can_access_territory, has_role
+from repairlab.database import flush_or_conflict, lock_row
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.requirements import may_use_item
-from repairlab.inventory.services import plain_text
-from repairlab.lending.models import HOLDING, Loan, LoanKind, Reservation, ReservationDay, ReservationStatus
-from repairlab.lending.policies import rule_for_item
-from repairlab.lending.services import check_borrower, desk_only_message, is_desk, lock_row
-from repairlab.people.models import Lab, Role, User
+from repairlab.lending.access import check_borrower, is_desk
+from repairlab.lending.cards import find_card
+from repairlab.lending.models import Loan, LoanKind
+from repairlab.lending.policies import desk_only_message, rule_for_item
+from repairlab.lending.reservations.models import Reservation, ReservationDay, ReservationStatus
+from repairlab.lending.reservations.queries import free_from, holding_query, overlapping, who, words
+from repairlab.people.models import Role, User
+from repairlab.text import clean_text
 
 MAX_PURPOSE = 200
+
+
 MAX_TALENT_TEXT = 254  # an e-mail address at most
-ITEM_ROWS = 10
-MY_ROWS = 50
-PAST_ROWS = 20
-DAY_ROWS = 200
-CALENDAR_ROWS = 1000
-FREE_SCAN = 400
-
-
-def _words(day: date) -> str:
-    return format_date(day, "EEEE d MMMM")
-
-
-# --- Words ------------------------------------------------------------------------------------------
-
-
-def who(reservation: Reservation, viewer: User | None) -> str:
-    """For whom an item is reserved, as the viewer may know it: names only for staff."""
-    if reservation.is_event:
-        return _("a lab event (%(purpose)s)", purpose=reservation.purpose) if reservation.purpose else _("a lab event")
-    if viewer is not None and reservation.borrower_id == viewer.id:
-        return _("you")
-    if has_role(viewer, *STAFF_ROLES) and reservation.borrower is not None:
-        return reservation.borrower.full_name
-    return _("another talent")
 
 
 def can_cancel(user: User | None, reservation: Reservation) -> bool:
@@ -59,13 +40,8 @@ def can_cancel(user: User | None, reservation: Reservation) -> bool:
     return user.id in (reservation.borrower_id, reservation.reserved_by_id) or is_desk(user, reservation.territory_id)
 
 
-# --- Reserving -------------------------------------------------------------------------------------
-
-
 def find_talent(actor: User, text: str) -> User | None:
     """The person a desk names by member card or e-mail; None for an empty text (a lab event)."""
-    from repairlab.lending.services import find_card
-
     text = (text or "").strip()
     if not text:
         return None
@@ -121,41 +97,6 @@ def _check_borrower(actor: User, item: Item, borrower: User | None, desk: bool) 
     check_borrower(item, borrower, "talent")
 
 
-def _holding(item_id: int, starts_on: date, ends_on: date):
-    return (
-        sa.select(Reservation)
-        .options(joinedload(Reservation.borrower))
-        .where(
-            Reservation.item_id == item_id,
-            Reservation.status.in_(HOLDING),
-            Reservation.starts_on <= ends_on,
-            Reservation.ends_on >= starts_on,
-        )
-        .order_by(Reservation.starts_on)
-        .limit(ITEM_ROWS)
-    )
-
-
-def overlapping(item_id: int, starts_on: date, ends_on: date) -> list[Reservation]:
-    """The item's reservations holding a day between the two dates, first first (one query)."""
-    return list(db.session.scalars(_holding(item_id, starts_on, ends_on)))
-
-
-def free_from(item_id: int, day: date) -> date:
-    """The first day from `day` on that no reservation holds (one query)."""
-    held = db.session.scalars(
-        sa.select(ReservationDay.day)
-        .where(ReservationDay.item_id == item_id, ReservationDay.day >= day)
-        .order_by(ReservationDay.day)
-        .limit(FREE_SCAN)
-    )
-    for reserved in held:
-        if reserved != day:
-            break
-        day += timedelta(days=1)
-    return day
-
-
 def reserve_item(
     actor: User,
     item: Item,
@@ -175,7 +116,7 @@ def reserve_item(
         raise Conflict(_("This tool is retired: it cannot be reserved."))
     today = clock.today()
     _check_dates(starts_on, ends_on, today)
-    purpose = plain_text(purpose or "").strip()[:MAX_PURPOSE]
+    purpose = clean_text(purpose, field="purpose", limit=MAX_PURPOSE)
     if borrower is None and not purpose:
         raise ValidationError(_("Say what the lab event is, e.g. repair café."), field="purpose")
     if not desk:
@@ -193,27 +134,27 @@ def reserve_item(
             raise Conflict(
                 _(
                     "It is on loan until %(date)s: reserve it from %(next)s.",
-                    date=_words(loan.due_at.astimezone(clock.LAB_TZ).date()),
-                    next=_words(back + timedelta(days=1)),
+                    date=words(loan.due_at.astimezone(clock.LAB_TZ).date()),
+                    next=words(back + timedelta(days=1)),
                 ),
                 field="starts_on",
             )
     clash = overlapping(item.id, starts_on, ends_on)
     if clash:
         first = clash[0]
-        free = _words(free_from(item.id, first.starts_on))
+        free = words(free_from(item.id, first.starts_on))
         if first.starts_on == first.ends_on:
             message = _(
                 "Already reserved on %(date)s for %(who)s. It is free again from %(free)s.",
-                date=_words(first.starts_on),
+                date=words(first.starts_on),
                 who=who(first, actor),
                 free=free,
             )
         else:
             message = _(
                 "Already reserved from %(start)s to %(end)s for %(who)s. It is free again from %(free)s.",
-                start=_words(first.starts_on),
-                end=_words(first.ends_on),
+                start=words(first.starts_on),
+                end=words(first.ends_on),
                 who=who(first, actor),
                 free=free,
             )
@@ -228,8 +169,8 @@ def reserve_item(
         purpose=purpose,
         status=ReservationStatus.ACTIVE,
     )
-    db.session.add(reservation)
-    try:
+    with db.session.begin_nested():  # the reservation and its days, written (or refused) together
+        db.session.add(reservation)
         db.session.flush()
         days = (ends_on - starts_on).days + 1
         db.session.add_all(
@@ -237,13 +178,10 @@ def reserve_item(
             for n in range(days)
         )
         # The primary key (item, day) decides when two people reserve the same days at the same instant.
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise Conflict(
+        flush_or_conflict(
             _("Someone has just reserved some of these days. Look at the calendar and choose other days."),
             field="starts_on",
-        ) from None
+        )
     reservation.item = item
     record(
         actor,
@@ -292,9 +230,6 @@ def cancel_reservation(actor: User, reservation: Reservation) -> Reservation:
     return reservation
 
 
-# --- Lending respects reservations -----------------------------------------------------------------
-
-
 def reservations_for_loan(
     actor: User, item: Item, borrower: User, *, kind: LoanKind, due_on: date, desk: bool
 ) -> list[Reservation]:
@@ -304,7 +239,7 @@ def reservations_for_loan(
     own = []
     # The borrower's own later reservations do not matter: left out in the query, so that however many they hold,
     # the first reservation of someone else in the loan's days is always among the rows read.
-    stmt = _holding(item.id, today, due_on).where(
+    stmt = holding_query(item.id, today, due_on).where(
         sa.or_(
             Reservation.borrower_id.is_(None),
             Reservation.borrower_id != borrower.id,
@@ -323,168 +258,17 @@ def reservations_for_loan(
                 _(
                     "This tool is reserved today for %(who)s, until %(date)s. It is free again from %(free)s.",
                     who=who(reservation, actor),
-                    date=_words(reservation.ends_on),
-                    free=_words(free_from(item.id, today)),
+                    date=words(reservation.ends_on),
+                    free=words(free_from(item.id, today)),
                 )
             )
         raise Conflict(
             _(
                 "This tool is reserved from %(date)s for %(who)s: bring it back by %(last)s at the latest.",
-                date=_words(reservation.starts_on),
+                date=words(reservation.starts_on),
                 who=who(reservation, actor),
-                last=_words(reservation.starts_on - timedelta(days=1)),
+                last=words(reservation.starts_on - timedelta(days=1)),
             ),
             field="due_on",
         )
     return own
-
-
-# --- Queries ---------------------------------------------------------------------------------------
-
-
-def get_reservation(reservation_id: int) -> Reservation:
-    """A reservation with its item and people, or NotFound."""
-    reservation = db.session.scalar(
-        sa.select(Reservation)
-        .options(joinedload(Reservation.item), joinedload(Reservation.borrower))
-        .where(Reservation.id == reservation_id)
-    )
-    if reservation is None:
-        raise NotFound(_("No such reservation."))
-    return reservation
-
-
-# Built once with bound parameters: the item page runs it on every scan, and building (and hashing) a statement
-# cost as much as running it.
-_UPCOMING = (
-    sa.select(Reservation)
-    .options(joinedload(Reservation.borrower))
-    .where(
-        Reservation.item_id == sa.bindparam("item_id", type_=sa.Integer),
-        # The statuses written out: a bound list would be expanded into the SQL text again on every run.
-        Reservation.status.in_([sa.literal_column(f"'{status.value}'") for status in HOLDING]),
-        Reservation.ends_on >= sa.bindparam("today", type_=sa.Date),
-    )
-    .order_by(Reservation.starts_on)
-    .limit(sa.bindparam("rows", type_=sa.Integer))
-)
-
-
-def upcoming_of_item(item: Item, today: date | None = None) -> list[Reservation]:
-    """The item's reservations from today on, with their holders (one query)."""
-    params = {"item_id": item.id, "today": today or clock.today(), "rows": ITEM_ROWS}
-    return list(db.session.scalars(_UPCOMING, params))
-
-
-@dataclass
-class ItemOutlook:
-    """What the item page needs to know about reservations for a borrower."""
-
-    today: Reservation | None  # someone else's reservation of today
-    mine_today: Reservation | None
-    next_other: Reservation | None  # the next reservation of someone else, after today
-
-    def latest_due(self) -> date | None:
-        """The last day a take-home loan may run to before someone else's reservation."""
-        return self.next_other.starts_on - timedelta(days=1) if self.next_other else None
-
-
-def outlook(upcoming: list[Reservation], viewer: User, today: date) -> ItemOutlook:
-    """Read a borrower's situation from the item's upcoming reservations (no query)."""
-    now = [r for r in upcoming if r.starts_on <= today]
-    later = [r for r in upcoming if r.starts_on > today and r.borrower_id != viewer.id]
-    other_now = next((r for r in now if r.borrower_id != viewer.id), None)
-    mine_now = next((r for r in now if r.borrower_id == viewer.id), None)
-    return ItemOutlook(other_now, mine_now, later[0] if later else None)
-
-
-def coming_reservations(user: User, today: date | None = None) -> list[Reservation]:
-    """A talent's coming reservations, soonest first (one query)."""
-    today = today or clock.today()
-    return list(
-        db.session.scalars(
-            sa.select(Reservation)
-            .options(joinedload(Reservation.item))
-            .where(
-                Reservation.borrower_id == user.id,
-                Reservation.ends_on >= today,
-                Reservation.status.in_(HOLDING),
-            )
-            .order_by(Reservation.starts_on)
-            .limit(MY_ROWS)
-        )
-    )
-
-
-def my_reservations(user: User, today: date | None = None) -> tuple[list[Reservation], list[Reservation]]:
-    """A talent's coming reservations (soonest first) and their last past or cancelled ones (two queries)."""
-    today = today or clock.today()
-    past = db.session.scalars(
-        sa.select(Reservation)
-        .options(joinedload(Reservation.item))
-        .where(
-            Reservation.borrower_id == user.id,
-            sa.or_(Reservation.ends_on < today, Reservation.status == ReservationStatus.CANCELLED),
-        )
-        .order_by(Reservation.starts_on.desc())
-        .limit(PAST_ROWS)
-    ).all()
-    return coming_reservations(user, today), list(past)
-
-
-def reservations_of_day(territory_id: int | None, day: date | None = None) -> list[Reservation]:
-    """The reservations holding a day (today by default), in a territory or all (one query, by the days' index)."""
-    day = day or clock.today()
-    held = sa.select(ReservationDay.reservation_id).where(ReservationDay.day == day)
-    stmt = (
-        sa.select(Reservation)
-        .options(joinedload(Reservation.item), joinedload(Reservation.borrower))
-        .where(Reservation.id.in_(held))
-        .order_by(Reservation.id)
-        .limit(DAY_ROWS)
-    )
-    if territory_id is not None:
-        stmt = stmt.where(Reservation.territory_id == territory_id)
-    return list(db.session.scalars(stmt))
-
-
-def week_start(day: date) -> date:
-    """The Monday of a day's week."""
-    return day - timedelta(days=day.weekday())
-
-
-@dataclass
-class CalendarRow:
-    """One reserved item of the week, and what holds each of its seven days (None: free)."""
-
-    item: Item
-    cells: list[Reservation | None]
-
-
-def lab_week(lab: Lab, monday: date) -> list[CalendarRow]:
-    """The lab's reserved items over a week, one row each, by code (one query)."""
-    sunday = monday + timedelta(days=6)
-    # Driven by the week's reserved days (the day index), never by the lab's whole inventory: the territory's
-    # reservations of the week are few, and the lab is picked among them here.
-    held = sa.select(ReservationDay.reservation_id).where(ReservationDay.day.between(monday, sunday))
-    # The lab is chosen in the query (not after the cut), so that a busy territory never hides this lab's rows.
-    reservations = db.session.scalars(
-        sa.select(Reservation)
-        .join(Reservation.item)
-        .options(contains_eager(Reservation.item), joinedload(Reservation.borrower))
-        .where(Reservation.id.in_(held), Reservation.territory_id == lab.territory_id, Item.lab_id == lab.id)
-        .order_by(Item.code, Reservation.starts_on)
-        .limit(CALENDAR_ROWS)
-    ).all()
-    rows: dict[int, CalendarRow] = {}
-    for reservation in reservations:
-        row = rows.setdefault(reservation.item_id, CalendarRow(reservation.item, [None] * 7))
-        for n in range(7):
-            if reservation.starts_on <= monday + timedelta(days=n) <= reservation.ends_on:
-                row.cells[n] = reservation
-    return list(rows.values())
-
-
-def by_day(rows: list[CalendarRow]) -> list[list[tuple[Item, Reservation]]]:
-    """The week's calendar turned day by day, for narrow screens: each day's reserved items and what holds them."""
-    return [[(row.item, row.cells[n]) for row in rows if row.cells[n] is not None] for n in range(7)]

@@ -1,4 +1,4 @@
-"""Stock-take use cases: count a place by scanning, then confirm (move strays in, report the missing)."""
+"""Use cases of the stock-take: count a place by scanning, then confirm (move strays in, report the missing)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import find_code
 from repairlab.inventory.models import Item, ItemStatus, Location
 from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, move_items, report_problem
-from repairlab.lending.stocktake_models import StockTake, StockTakeScan, StockTakeStatus
 from repairlab.people.models import Role, User
+from repairlab.stocktake.models import StockTake, StockTakeScan, StockTakeStatus
 
 HISTORY_ROWS = 50
 # Items that are legitimately away from their shelf are not expected there.

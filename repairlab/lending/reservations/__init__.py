@@ -1,0 +1,1 @@
+"""Reservations: an item reserved for a range of days, for a talent or a lab event."""
