@@ -68,7 +68,6 @@ DOMAINS["core"] = _EVERY_DOMAIN | {"reporting"}
 READ_ONLY = {"reporting": ("models", "queries")}
 
 
-
 def _allowed(domain: str) -> frozenset[str]:
     """The domains this one may import: those it builds on, and theirs, and so on."""
     seen: set[str] = set()
