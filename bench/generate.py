@@ -49,8 +49,8 @@ from repairlab.projects.models import (
     Sector,
     StageChange,
 )
+from repairlab.skills.catalogue import normalise_name
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
-from repairlab.skills.services import normalise_name
 
 TERRITORIES = [("RBX", "Roubaix-Lille"), ("PAR", "Paris-Montreuil"), ("MRS", "Aix-Marseille")]
 NAMES = [

@@ -34,7 +34,7 @@ from repairlab.projects.models import (
     PrototypeVersion,
 )
 from repairlab.projects.services import flush_or_conflict
-from repairlab.skills import services as skills
+from repairlab.skills import levels, matching, usage
 from repairlab.skills.models import Skill
 
 MAX_NAME = 120
@@ -413,7 +413,7 @@ def add_skill(actor: User, prototype: Prototype, skill: Skill | None, min_level:
     _check_edit(actor, project)
     if skill is None or not skill.active:
         raise ValidationError(_("Choose a skill from the catalogue."), field="skill_id")
-    level = skills.check_level(min_level, field="min_level")
+    level = levels.check_level(min_level, field="min_level")
     message = _("“%(skill)s” is already needed. Change its level instead.", skill=skill.name)
     exists = db.session.scalar(
         sa.select(PrototypeSkill.id).where(
@@ -441,7 +441,7 @@ def set_skill_level(actor: User, need: PrototypeSkill, min_level: object) -> Pro
     prototype = need.prototype
     project = prototype.project
     _check_edit(actor, project)
-    level = skills.check_level(min_level, field="min_level")
+    level = levels.check_level(min_level, field="min_level")
     before = {"skill": need.skill.name, "min_level": need.min_level}
     need.min_level = level
     db.session.flush()
@@ -550,9 +550,9 @@ def prototype_matching(prototype: Prototype, viewer: User) -> PrototypeMatching:
     team = team_of(project)
     team_ids = {u.id for u in team}
     by_id = {u.id: u for u in team}
-    result = skills.matching(
+    result = matching.matching(
         project.territory_id,
-        [skills.Requirement(n.skill_id, n.min_level, source=prototype.name) for n in needs],
+        [usage.Requirement(n.skill_id, n.min_level, source=prototype.name) for n in needs],
         team_user_ids=sorted(team_ids),
     )
     coverage = {t.requirement.skill_id: t for t in result.team}
@@ -561,7 +561,7 @@ def prototype_matching(prototype: Prototype, viewer: User) -> PrototypeMatching:
         if person.user.id in team_ids:
             continue
         for match in person.items:
-            if match.status in (skills.MatchStatus.MET, skills.MatchStatus.MET_DECLARED):
+            if match.status in (matching.MatchStatus.MET, matching.MatchStatus.MET_DECLARED):
                 helpers.setdefault(match.requirement.skill_id, []).append(person.user)
     out = []
     for need in needs:

@@ -39,7 +39,7 @@ from repairlab.projects.prototype_forms import (
 )
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill
-from repairlab.skills.services import catalogue_choices
+from repairlab.skills.queries import catalogue_choices
 from repairlab.web import MAX_ID, db_id, form_status, submit, submit_and_return
 
 # Who may open prototype pages (each one still checks the project) and who may change them.

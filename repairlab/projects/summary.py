@@ -23,7 +23,7 @@ from repairlab.projects.models import (
     PrototypeSkill,
 )
 from repairlab.skills.models import Skill
-from repairlab.skills.services import current_levels
+from repairlab.skills.queries import current_levels
 
 DEFAULT_STALE_DAYS = 30
 

@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
 
     from repairlab.core.registry import NavItem, nav
     from repairlab.people.models import Role
-    from repairlab.skills import demo, services, views  # noqa: F401  (demo registers its seeder)
+    from repairlab.skills import demo, levels, views  # noqa: F401  (demo registers its seeder)
     from repairlab.skills.panels import register_panels
 
     staff = frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
@@ -19,5 +19,5 @@ def init_app(app: Flask) -> None:
     nav.register(NavItem("skills.catalogue", _l("Catalogue of skills"), staff, order=20, group=_l("Skills")))
     nav.register(NavItem("skills.match", _l("Who can do what"), staff, order=21, group=_l("Skills")))
     register_panels()
-    app.add_template_global(services.level_label, "skill_level_label")
+    app.add_template_global(levels.level_label, "skill_level_label")
     app.register_blueprint(bp)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from repairlab import clock
 from repairlab.lending import reminders, reservations, services
 from repairlab.lending.models import Reminder
-from repairlab.skills import services as skills
+from repairlab.skills import catalogue, validations
 from repairlab.skills.models import SkillValidation
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -98,14 +98,16 @@ def test_the_calendar_week_holds_today_and_tomorrow_may_be_next_week(db, at):
 def test_a_safety_skill_expires_on_its_day_in_paris(db, at, admin, make_user, talent):
     from repairlab.people.models import Role
 
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Découpeuse laser", is_safety=True, validity_months=12)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Découpeuse laser", is_safety=True, validity_months=12)
     mentor = make_user(Role.MENTOR)
-    validation = skills.validate_skill(mentor, talent, skill, level=2, validated_on=skills.add_months(at, -12))
+    validation = validations.validate_skill(
+        mentor, talent, skill, level=2, validated_on=validations.add_months(at, -12)
+    )
     db.session.commit()
     expires = validation.expires_on
     # Twelve months on (29 February gives 28 February, or the 29th in a leap year): expired from that day on.
-    assert expires == skills.add_months(skills.add_months(at, -12), 12) and expires <= at
+    assert expires == validations.add_months(validations.add_months(at, -12), 12) and expires <= at
     assert validation.is_expired(clock.today())
     assert not validation.is_expired(expires - timedelta(days=1))
     assert db.session.scalar(sa.select(sa.func.count(SkillValidation.id))) == 1

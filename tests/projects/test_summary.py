@@ -165,7 +165,7 @@ def test_missing_skills_are_those_no_team_talent_holds_at_the_level(
     admin_actor,
     needs,
 ):
-    from repairlab.skills.services import validate_skill
+    from repairlab.skills.validations import validate_skill
 
     zoe = make_user(Role.PARTICIPANT, name="Zoé")
     ali = make_user(Role.PARTICIPANT, name="Ali")
@@ -203,7 +203,7 @@ def test_summaries_of_nothing_run_no_query(query_counter):
 
 
 def _busy_projects(n, territory, make_user, make_project, make_skill, admin_actor, needs, add_milestone, add_session):
-    from repairlab.skills.services import validate_skill
+    from repairlab.skills.validations import validate_skill
 
     skill = make_skill(f"Compétence {n}")
     mentor = make_user(Role.MENTOR)
