@@ -22,11 +22,13 @@ from repairlab.projects.models import (  # noqa: F401
     Project,
     ProjectMember,
     ProjectStage,
+    StageChange,
+)
+from repairlab.projects.prototypes.models import (  # noqa: F401
     Prototype,
     PrototypeItem,
     PrototypePhoto,
     PrototypeSkill,
     PrototypeVersion,
-    StageChange,
 )
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401

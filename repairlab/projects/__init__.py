@@ -10,15 +10,11 @@ def init_app(app: Flask) -> None:
     from flask import url_for
 
     from repairlab.inventory.codes import register_code_target
-    from repairlab.projects import (  # noqa: F401  (routes and seeders)
-        board_views,
-        demo,
-        panels,
-        prototype_demo,
-        prototype_panels,
-        prototype_views,
-        views,
-    )
+    from repairlab.projects import demo, panels, views  # noqa: F401  (routes and seeders)
+    from repairlab.projects.board import views as board_views  # noqa: F401  (routes)
+    from repairlab.projects.prototypes import demo as prototype_demo  # noqa: F401  (seeder)
+    from repairlab.projects.prototypes import panels as prototype_panels
+    from repairlab.projects.prototypes import views as prototype_views  # noqa: F401  (routes)
     from repairlab.projects.services import PROJECT_TARGET, project_names
 
     register_code_target(PROJECT_TARGET, lambda pid: url_for("projects.project", project_id=pid), project_names)

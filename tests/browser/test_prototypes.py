@@ -10,8 +10,8 @@ from PIL import Image
 
 from repairlab.extensions import db as _db
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
-from repairlab.projects.models import PrototypeVersion
+from repairlab.projects.prototypes import services as protos
+from repairlab.projects.prototypes.models import PrototypeVersion
 from tests.conftest import TEST_PASSWORD
 from tests.projects.conftest import make_project, make_stage, mentor, stages  # noqa: F401  (fixtures)
 

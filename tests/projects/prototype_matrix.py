@@ -13,9 +13,9 @@ from PIL import Image
 
 from repairlab.extensions import db
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
 from repairlab.projects import services as projects
 from repairlab.projects.models import ProjectStage, Sector
+from repairlab.projects.prototypes import services as protos
 from repairlab.skills import catalogue
 from tests.permissions import Route
 

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from repairlab.people.models import Role
-from repairlab.projects.models import MentorSession, Milestone, Project, ProjectStatus, Prototype, PrototypeSkill
+from repairlab.projects.models import MentorSession, Milestone, Project, ProjectStatus
+from repairlab.projects.prototypes.models import Prototype, PrototypeSkill
 from repairlab.projects.summary import summaries
 from tests.skills.conftest import admin_actor, make_domain, make_skill  # noqa: F401  (fixtures)
 

@@ -19,23 +19,23 @@ from repairlab.extensions import db
 from repairlab.inventory.models import Item
 from repairlab.people.models import Role
 from repairlab.projects import access, bp
-from repairlab.projects import prototype_services as services
-from repairlab.projects.models import (
-    Project,
-    Prototype,
-    PrototypeItem,
-    PrototypePhoto,
-    PrototypeSkill,
-    PrototypeStatus,
-    PrototypeVersion,
-)
-from repairlab.projects.prototype_forms import (
+from repairlab.projects.models import Project
+from repairlab.projects.prototypes import services
+from repairlab.projects.prototypes.forms import (
     ItemLinkForm,
     PhotoForm,
     PrototypeForm,
     SkillLevelForm,
     SkillNeedForm,
     VersionForm,
+)
+from repairlab.projects.prototypes.models import (
+    Prototype,
+    PrototypeItem,
+    PrototypePhoto,
+    PrototypeSkill,
+    PrototypeStatus,
+    PrototypeVersion,
 )
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill
