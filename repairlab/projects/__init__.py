@@ -15,7 +15,8 @@ def init_app(app: Flask) -> None:
     from repairlab.projects.prototypes import demo as prototype_demo  # noqa: F401  (seeder)
     from repairlab.projects.prototypes import panels as prototype_panels
     from repairlab.projects.prototypes import views as prototype_views  # noqa: F401  (routes)
-    from repairlab.projects.services import PROJECT_TARGET, project_names
+    from repairlab.projects.queries import project_names
+    from repairlab.projects.services import PROJECT_TARGET
 
     register_code_target(PROJECT_TARGET, lambda pid: url_for("projects.project", project_id=pid), project_names)
     panels.register_panels()

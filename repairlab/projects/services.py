@@ -79,12 +79,6 @@ def move_project(actor: User, project: Project, stage: ProjectStage, *, note: st
     return change
 
 
-def project_names(ids: list[int]) -> dict[int, str]:
-    """Project names by id, for labels (one query)."""
-    rows = db.session.execute(sa.select(Project.id, Project.name).where(Project.id.in_(ids)))
-    return dict(rows.all())
-
-
 # --- Helpers -------------------------------------------------------------------------------------
 
 
