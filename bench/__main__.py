@@ -260,7 +260,7 @@ def measure(who, path):
     return r.status_code, queries, round(statistics.median(times) * 1000, 1)
 from repairlab.inventory.models import Item
 from repairlab.lending.models import Loan
-from repairlab.projects.models import PrototypeItem
+from repairlab.projects.prototypes.models import PrototypeItem
 with app.app_context():
     # The same kinds of items at every size, so that the counts compare: on loan, used by a prototype, plain.
     home = db.session.scalar(sa.select(User.territory_id).where(User.email == info['talent_email']))

@@ -41,16 +41,18 @@ from repairlab.projects.models import (
     ProjectMember,
     ProjectStage,
     ProjectStatus,
+    Sector,
+    StageChange,
+)
+from repairlab.projects.prototypes.models import (
     Prototype,
     PrototypeItem,
     PrototypeSkill,
     PrototypeStatus,
     PrototypeVersion,
-    Sector,
-    StageChange,
 )
+from repairlab.skills.catalogue import normalise_name
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
-from repairlab.skills.services import normalise_name
 
 TERRITORIES = [("RBX", "Roubaix-Lille"), ("PAR", "Paris-Montreuil"), ("MRS", "Aix-Marseille")]
 NAMES = [

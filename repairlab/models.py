@@ -23,12 +23,14 @@ from repairlab.projects.models import (  # noqa: F401
     Project,
     ProjectMember,
     ProjectStage,
+    StageChange,
+)
+from repairlab.projects.prototypes.models import (  # noqa: F401
     Prototype,
     PrototypeItem,
     PrototypePhoto,
     PrototypeSkill,
     PrototypeVersion,
-    StageChange,
 )
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
 from repairlab.stocktake.models import StockTake, StockTakeScan  # noqa: F401

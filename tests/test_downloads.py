@@ -21,7 +21,7 @@ from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemKind
 from repairlab.lending.models import MemberCard
 from repairlab.people.models import Role
-from repairlab.skills import services as skills
+from repairlab.skills import catalogue, validations
 from tests.inventory import imaging
 
 
@@ -90,9 +90,9 @@ def test_member_cards_as_png(db, talent, make_user, live_client):
 
 def test_an_open_badge_credential_as_json(db, talent, make_user, live_client):
     admin = make_user(Role.ADMIN)
-    domain = skills.create_domain(admin, name="Électronique")
-    skill = skills.create_skill(admin, domain=domain, name="Soudure à l'étain")
-    validation = skills.validate_skill(make_user(Role.MENTOR), talent, skill, level=2)
+    domain = catalogue.create_domain(admin, name="Électronique")
+    skill = catalogue.create_skill(admin, domain=domain, name="Soudure à l'étain")
+    validation = validations.validate_skill(make_user(Role.MENTOR), talent, skill, level=2)
     db.session.commit()
     response = live_client().get(f"/v/{validation.token}.json")
     assert response.status == 200 and response.headers.get_content_type() == "application/ld+json"

@@ -16,8 +16,11 @@ from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, SkillRequirement
 from repairlab.inventory.services import PATH_SEPARATOR
 from repairlab.people.models import Role, User
+from repairlab.skills.catalogue import check_skill
+from repairlab.skills.levels import check_level
 from repairlab.skills.models import Skill, SkillLevel, SkillValidation, ValidationStatus
-from repairlab.skills.services import HOLDING_COLUMNS, Requirement, UsageDecision, check_level, check_skill, may_use
+from repairlab.skills.queries import HOLDING_COLUMNS
+from repairlab.skills.usage import Requirement, UsageDecision, may_use
 
 # Who sets requirements: lab managers (the items of their territory) and admins. Categories are shared by every
 # territory: what a category requires is a safety rule for every lab, so only admins change it.

@@ -51,7 +51,7 @@ from repairlab.pagination import paginate, query_args
 from repairlab.people.models import Lab, Role
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill, SkillLevel
-from repairlab.skills.services import catalogue_choices, validators_for
+from repairlab.skills.queries import catalogue_choices, validators_for
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
 MANAGERS = (Role.LAB_MANAGER, Role.ADMIN)

@@ -11,16 +11,13 @@ def init_app(app: Flask) -> None:
 
     from repairlab.demo import demo_seeders
     from repairlab.inventory.registry import CodeTarget, code_targets
-    from repairlab.projects import (  # noqa: F401  (routes)
-        board_views,
-        demo,
-        panels,
-        prototype_demo,
-        prototype_panels,
-        prototype_views,
-        views,
-    )
-    from repairlab.projects.services import PROJECT_TARGET, project_names
+    from repairlab.projects import demo, panels, views  # noqa: F401  (routes)
+    from repairlab.projects.board import views as board_views  # noqa: F401  (routes)
+    from repairlab.projects.prototypes import demo as prototype_demo
+    from repairlab.projects.prototypes import panels as prototype_panels
+    from repairlab.projects.prototypes import views as prototype_views  # noqa: F401  (routes)
+    from repairlab.projects.queries import project_names
+    from repairlab.projects.services import PROJECT_TARGET
 
     code_targets.register(
         PROJECT_TARGET, CodeTarget(lambda pid: url_for("projects.project", project_id=pid), project_names)

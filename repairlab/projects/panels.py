@@ -9,7 +9,9 @@ from sqlalchemy.orm import joinedload
 from repairlab.extensions import db
 from repairlab.pages import HomePanel, NavItem, home_panels, nav
 from repairlab.people.models import Role, User
+from repairlab.projects.access import visible_projects
 from repairlab.projects.models import MemberRole, Project, ProjectMember, ProjectStatus
+from repairlab.projects.summary import summaries
 
 HOME_PROJECTS = 5
 # Bounded: the panel looks at the mentor's active projects, at most this many.
@@ -18,9 +20,6 @@ ATTENTION_SCAN = 200
 
 def my_projects_context(user: User) -> dict | None:
     """A talent's projects with their next milestone (three queries); hidden when they have none."""
-    from repairlab.projects.access import visible_projects
-    from repairlab.projects.summary import summaries
-
     projects = list(
         db.session.scalars(
             visible_projects(user).options(joinedload(Project.stage)).order_by(Project.name).limit(HOME_PROJECTS)
@@ -33,8 +32,6 @@ def my_projects_context(user: User) -> dict | None:
 
 def attention_context(user: User) -> dict:
     """A mentor's active projects with an overdue milestone or no recent session (bounded queries)."""
-    from repairlab.projects.summary import summaries
-
     followed = sa.select(ProjectMember.project_id).where(
         ProjectMember.user_id == user.id, ProjectMember.role == MemberRole.MENTOR
     )

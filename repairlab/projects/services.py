@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 
 from repairlab import clock
 from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
+from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import issue_code
-from repairlab.inventory.services import plain_text
 from repairlab.people.models import Cohort, Role, Territory, User
 from repairlab.projects import access
 from repairlab.projects.models import (
@@ -34,10 +34,16 @@ from repairlab.projects.models import (
     Sector,
     StageChange,
 )
+from repairlab.text import clean_name, clean_text, plain_text
 
+MAX_STAGE_NAME = 80
+MAX_NAME = 120
+MAX_TITLE = 200
+MAX_PRICING = 200
 MAX_NOTE = 2000
 MAX_TEXT = 5000
 MAX_FIGURE = Decimal("9999999999.99")
+MAX_FIGURE_NOTE = 200
 MAX_DURATION = 1440
 MAX_ACTIONS = 10
 # Dates typed far in the past are typing mistakes (the programme started in the 2020s).
@@ -53,11 +59,7 @@ def move_project(actor: User, project: Project, stage: ProjectStage, *, note: st
     """
     if not access.can_follow(actor, project):
         raise PermissionDenied(_("Only the project's mentors can change its stage."))
-    note = plain_text(note).strip()
-    if not note:
-        raise ValidationError(_("Say in a few words why the project moves."), field="note")
-    if len(note) > MAX_NOTE:
-        raise ValidationError(_("The note is too long (%(max)d characters at most).", max=MAX_NOTE), field="note")
+    note = clean_text(note, field="note", limit=MAX_NOTE, required=_("Say in a few words why the project moves."))
     if not stage.active:
         raise ValidationError(_("This stage is no longer used."), field="stage")
     if stage.id == project.stage_id:
@@ -77,21 +79,7 @@ def move_project(actor: User, project: Project, stage: ProjectStage, *, note: st
     return change
 
 
-def project_names(ids: list[int]) -> dict[int, str]:
-    """Project names by id, for labels (one query)."""
-    rows = db.session.execute(sa.select(Project.id, Project.name).where(Project.id.in_(ids)))
-    return dict(rows.all())
-
-
 # --- Helpers -------------------------------------------------------------------------------------
-
-
-def _text(value: str | None, limit: int, field: str, label: str | None = None) -> str:
-    """Cleaned text, or a ValidationError naming the field when it is too long."""
-    text = plain_text(value).strip()
-    if len(text) > limit:
-        raise ValidationError(label or _("This text is too long (%(max)d characters at most).", max=limit), field=field)
-    return text
 
 
 def _check_date(value: date | None, field: str, *, past_only: bool = False, today: date | None = None) -> date:
@@ -117,20 +105,6 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def flush_or_conflict(message: str, field: str | None = None, *, new: object | None = None) -> None:
-    """Flush in a savepoint (adding `new` first); a unique constraint hit by a simultaneous change becomes a Conflict.
-
-    The database settles two simultaneous writes (a double click on "Save"): the second is told, not a crash.
-    """
-    try:
-        with db.session.begin_nested():
-            if new is not None:
-                db.session.add(new)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(message, field=field) from None
-
-
 def _audit_label(project: Project) -> str:
     return f"{project.code} {project.name}"
 
@@ -141,11 +115,7 @@ STAGE_FIELDS = ("name", "description", "position", "active")
 
 
 def _stage_name(name: str, stage: ProjectStage | None = None) -> str:
-    name = plain_text(name).strip()
-    if not name:
-        raise ValidationError(_("Enter a name."), field="name")
-    if len(name) > 80:
-        raise ValidationError(_("The name is too long (80 characters at most)."), field="name")
+    name = clean_name(name, limit=MAX_STAGE_NAME, required=_("Enter a name."))
     clash = db.session.scalar(
         sa.select(ProjectStage.id).where(
             sa.func.lower(ProjectStage.name) == name.lower(), ProjectStage.id != (stage.id if stage else -1)
@@ -167,7 +137,10 @@ def create_stage(actor: User | None, name: str, *, description: str = "") -> Pro
     name = _stage_name(name)
     last = db.session.scalar(sa.select(sa.func.max(ProjectStage.position))) or 0
     stage = ProjectStage(
-        name=name, description=_text(description, MAX_TEXT, "description"), position=last + 1, active=True
+        name=name,
+        description=clean_text(description, field="description", limit=MAX_TEXT),
+        position=last + 1,
+        active=True,
     )
     flush_or_conflict(_("A stage is already called “%(name)s”.", name=name), "name", new=stage)
     record(actor, "project_stage.create", stage, after=snapshot(stage, STAGE_FIELDS), territory_id=PROGRAMME_WIDE)
@@ -183,7 +156,7 @@ def update_stage(actor: User, stage: ProjectStage, *, name: str, description: st
     _check_stage_admin(actor)
     before = snapshot(stage, STAGE_FIELDS)
     name = _stage_name(name, stage)
-    description = _text(description, MAX_TEXT, "description")
+    description = clean_text(description, field="description", limit=MAX_TEXT)
     if stage.active and not active:
         held = db.session.scalar(sa.select(sa.func.count()).where(Project.stage_id == stage.id))
         if held:
@@ -295,11 +268,7 @@ PROJECT_FIELDS = (*(f.name for f in fields(ProjectFields)), "status", "stop_reas
 
 def _check_project_fields(data: ProjectFields, territory_id: int) -> ProjectFields:
     """Validate and normalise a project's fields; raise ValidationError naming the field."""
-    name = plain_text(data.name).strip()
-    if not name:
-        raise ValidationError(_("Enter a name."), field="name")
-    if len(name) > 120:
-        raise ValidationError(_("The name is too long (120 characters at most)."), field="name")
+    name = clean_name(data.name, limit=MAX_NAME, required=_("Enter a name."))
     try:
         sector = Sector(data.sector)
     except ValueError:
@@ -312,10 +281,10 @@ def _check_project_fields(data: ProjectFields, territory_id: int) -> ProjectFiel
     return ProjectFields(
         name=name,
         sector=sector,
-        pitch=_text(data.pitch, MAX_TEXT, "pitch"),
-        offer=_text(data.offer, MAX_TEXT, "offer"),
-        customers=_text(data.customers, MAX_TEXT, "customers"),
-        pricing=_text(data.pricing, 200, "pricing", _("The price is too long (200 characters at most).")),
+        pitch=clean_text(data.pitch, field="pitch", limit=MAX_TEXT),
+        offer=clean_text(data.offer, field="offer", limit=MAX_TEXT),
+        customers=clean_text(data.customers, field="customers", limit=MAX_TEXT),
+        pricing=clean_text(data.pricing, field="pricing", limit=MAX_PRICING),
         cohort_id=data.cohort_id,
         start_date=start,
     )
@@ -419,7 +388,7 @@ def set_status(actor: User, project: Project, status: ProjectStatus | str, reaso
         status = ProjectStatus(status)
     except ValueError:
         raise ValidationError(_("Choose a status."), field="status") from None
-    reason = _text(reason, MAX_NOTE, "reason", _("The reason is too long (%(max)d characters at most).", max=MAX_NOTE))
+    reason = clean_text(reason, field="reason", limit=MAX_NOTE)
     if status == project.status:
         raise Conflict(_("The project is already “%(status)s”.", status=status.label), field="status")
     if status == ProjectStatus.STOPPED and not reason:
@@ -522,7 +491,7 @@ def add_figure(
         raise ValidationError(_("Choose a figure."), field="metric") from None
     recorded_on = _check_date(recorded_on, "recorded_on", past_only=True)
     value = _check_value(value)
-    note = _text(note, 200, "note", _("The note is too long (%(max)d characters at most).", max=200))
+    note = clean_text(note, field="note", limit=MAX_FIGURE_NOTE)
     duplicate = _("There is already a value of “%(metric)s” on %(date)s: correct that one instead.") % {
         "metric": METRIC_LABELS[metric],
         "date": format_date(recorded_on),
@@ -556,7 +525,7 @@ def correct_figure(actor: User, project: Project, entry: FigureEntry, value, not
         raise ValidationError(_("This figure belongs to another project."))
     before = snapshot(entry, FIGURE_FIELDS)
     entry.value = _check_value(value)
-    entry.note = _text(note, 200, "note", _("The note is too long (%(max)d characters at most).", max=200))
+    entry.note = clean_text(note, field="note", limit=MAX_FIGURE_NOTE)
     db.session.flush()
     record(
         actor,
@@ -585,12 +554,8 @@ MILESTONE_FIELDS = ("title", "description", "due_on", "done_on")
 
 
 def _milestone_values(title: str, due_on: date | None, description: str) -> tuple[str, date, str]:
-    title = plain_text(title).strip()
-    if not title:
-        raise ValidationError(_("Enter a title."), field="title")
-    if len(title) > 200:
-        raise ValidationError(_("The title is too long (200 characters at most)."), field="title")
-    return title, _check_date(due_on, "due_on"), _text(description, MAX_TEXT, "description")
+    title = clean_text(title, field="title", limit=MAX_TITLE, required=_("Enter a title."))
+    return title, _check_date(due_on, "due_on"), clean_text(description, field="description", limit=MAX_TEXT)
 
 
 def add_milestone(actor: User, project: Project, title: str, due_on: date | None, description: str = "") -> Milestone:
@@ -729,8 +694,8 @@ def record_session(
     _require(_may(access.can_follow, actor, project), _("Only the project's mentors can record a session."))
     held_on = _check_date(held_on, "held_on", past_only=True)
     duration_minutes = _check_duration(duration_minutes)
-    notes = _text(notes, MAX_TEXT, "notes")
-    decisions = _text(decisions, MAX_TEXT, "decisions")
+    notes = clean_text(notes, field="notes", limit=MAX_TEXT)
+    decisions = clean_text(decisions, field="decisions", limit=MAX_TEXT)
     drafts = [a for a in actions if plain_text(a.text).strip()]
     if len(drafts) > MAX_ACTIONS:
         raise ValidationError(_("At most %(max)d new action items at once.", max=MAX_ACTIONS), field="actions")
@@ -808,8 +773,8 @@ def update_session(
     duration_minutes = _check_duration(duration_minutes)
     before = snapshot(session, SESSION_FIELDS)
     session.held_on, session.duration_minutes, session.private = held_on, duration_minutes, bool(private)
-    session.notes = _text(notes, MAX_TEXT, "notes")
-    session.decisions = _text(decisions, MAX_TEXT, "decisions")
+    session.notes = clean_text(notes, field="notes", limit=MAX_TEXT)
+    session.decisions = clean_text(decisions, field="decisions", limit=MAX_TEXT)
     db.session.flush()
     record(
         actor,

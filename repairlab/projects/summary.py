@@ -12,18 +12,10 @@ from flask import current_app
 from repairlab import clock
 from repairlab.extensions import db
 from repairlab.people.models import User
-from repairlab.projects.models import (
-    MemberRole,
-    MentorSession,
-    Milestone,
-    Project,
-    ProjectMember,
-    ProjectStatus,
-    Prototype,
-    PrototypeSkill,
-)
+from repairlab.projects.models import MemberRole, MentorSession, Milestone, Project, ProjectMember, ProjectStatus
+from repairlab.projects.prototypes.models import Prototype, PrototypeSkill
 from repairlab.skills.models import Skill
-from repairlab.skills.services import current_levels
+from repairlab.skills.queries import current_levels
 
 DEFAULT_STALE_DAYS = 30
 

@@ -40,9 +40,9 @@ from repairlab.projects.models import (
     Project,
     ProjectMember,
     ProjectStage,
-    Prototype,
     StageChange,
 )
+from repairlab.projects.prototypes.models import Prototype
 from repairlab.projects.queries import (
     ProjectFilters,
     filter_choices,

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from repairlab.demo import demo_seeders
     from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
-    from repairlab.skills import demo, services, views  # noqa: F401  (views: routes)
+    from repairlab.skills import demo, levels, views  # noqa: F401  (views: routes)
     from repairlab.skills.panels import register_panels
 
     staff = frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
@@ -21,5 +21,5 @@ def init_app(app: Flask) -> None:
     nav.register("skills.match", NavItem(_l("Who can do what"), staff, group=_l("Skills")), order=21)
     register_panels()
     demo_seeders.register("skills", demo.seed_skills, order=20)
-    app.add_template_global(services.level_label, "skill_level_label")
+    app.add_template_global(levels.level_label, "skill_level_label")
     app.register_blueprint(bp)

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 
 from repairlab import clock
 from repairlab.skills.models import MAX_LEVEL, MIN_LEVEL, SkillLevel, SkillValidation
-from repairlab.skills.services import PublicStatus, public_status
+from repairlab.skills.passport import PublicStatus, public_status
 
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",

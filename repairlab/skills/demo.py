@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from repairlab import clock
 from repairlab.demo import DemoContext
 from repairlab.people.models import User
-from repairlab.skills import services
+from repairlab.skills import catalogue, validations
 from repairlab.skills.models import Skill
 
 # (domain, description, [(skill, description, (discovered, practised, autonomous, can teach), validity)]).
@@ -466,9 +466,9 @@ COMMON = [
 def _seed_catalogue(ctx: DemoContext) -> dict[str, Skill]:
     skills = {}
     for position, (domain_name, domain_text, entries) in enumerate(CATALOGUE, start=1):
-        domain = services.create_domain(ctx.admin, name=domain_name, description=domain_text, position=position * 10)
+        domain = catalogue.create_domain(ctx.admin, name=domain_name, description=domain_text, position=position * 10)
         for name, text, meanings, validity in entries:
-            skills[name] = services.create_skill(
+            skills[name] = catalogue.create_skill(
                 ctx.admin,
                 domain=domain,
                 name=name,
@@ -501,7 +501,7 @@ def _evidence_photo() -> io.BytesIO:
 def _seed_talent_one(ctx: DemoContext, skills: dict[str, Skill], talent: User, mentor: User, manager: User) -> None:
     """A full passport: history, evidence, an expired safety skill, a withdrawn one and a declaration."""
     today = clock.today()
-    services.validate_skill(
+    validations.validate_skill(
         mentor,
         talent,
         skills["Soudure à l'étain"],
@@ -509,7 +509,7 @@ def _seed_talent_one(ctx: DemoContext, skills: dict[str, Skill], talent: User, m
         validated_on=today - timedelta(days=150),
         note="Premières soudures sur une carte d'essai.",
     )
-    services.validate_skill(
+    validations.validate_skill(
         mentor,
         talent,
         skills["Soudure à l'étain"],
@@ -518,10 +518,10 @@ def _seed_talent_one(ctx: DemoContext, skills: dict[str, Skill], talent: User, m
         photo=_evidence_photo(),
         note="Soudures propres sur le kit radio, avec un peu d'aide pour les petits composants.",
     )
-    services.validate_skill(
+    validations.validate_skill(
         manager, talent, skills["Utilisation du multimètre"], level=3, validated_on=today - timedelta(days=60)
     )
-    services.validate_skill(
+    validations.validate_skill(
         manager,
         talent,
         skills["Perceuse à colonne"],
@@ -529,19 +529,19 @@ def _seed_talent_one(ctx: DemoContext, skills: dict[str, Skill], talent: User, m
         validated_on=today - timedelta(days=420),
         note="Formation sécurité suivie.",
     )
-    services.validate_skill(
+    validations.validate_skill(
         manager, talent, skills["Sécurité électrique"], level=3, validated_on=today - timedelta(days=90)
     )
-    services.validate_skill(
+    validations.validate_skill(
         mentor, talent, skills["Couture à la machine"], level=2, validated_on=today - timedelta(days=20)
     )
-    grinder = services.validate_skill(
+    grinder = validations.validate_skill(
         manager, talent, skills["Meuleuse d'angle"], level=2, validated_on=today - timedelta(days=30)
     )
-    services.withdraw_validation(
+    validations.withdraw_validation(
         manager, grinder, reason="Validée par erreur : la formation sécurité n'était pas terminée."
     )
-    services.declare_skill(talent, skills["Impression 3D"], level=2, note="J'imprime chez un ami depuis un an.")
+    validations.declare_skill(talent, skills["Impression 3D"], level=2, note="J'imprime chez un ami depuis un an.")
 
 
 def _seed_territory(ctx: DemoContext, code: str, skills: dict[str, Skill]) -> None:
@@ -557,7 +557,7 @@ def _seed_territory(ctx: DemoContext, code: str, skills: dict[str, Skill]) -> No
         picks = ctx.rng.sample(COMMON, ctx.rng.randint(2, 5))
         for i, name in enumerate(picks):
             level = ctx.rng.choice([1, 2, 2, 3, 3]) if n != 7 or i else 4
-            services.validate_skill(
+            validations.validate_skill(
                 validators[(n + i) % len(validators)],
                 talent,
                 skills[name],
@@ -566,7 +566,7 @@ def _seed_territory(ctx: DemoContext, code: str, skills: dict[str, Skill]) -> No
             )
         if n % 3 == 0:
             choices = [s for s in COMMON if s not in picks]
-            services.declare_skill(talent, skills[ctx.rng.choice(choices)], level=ctx.rng.choice([1, 2, 3]))
+            validations.declare_skill(talent, skills[ctx.rng.choice(choices)], level=ctx.rng.choice([1, 2, 3]))
 
 
 def seed_skills(ctx: DemoContext) -> None:

@@ -15,7 +15,8 @@ from repairlab.extensions import db
 from repairlab.images import send_image
 from repairlab.pagination import contains, paginate
 from repairlab.people.models import Role, Territory, User
-from repairlab.skills import badges, bp, services
+from repairlab.skills import access, badges, bp, matching, queries, usage, validations
+from repairlab.skills.catalogue import create_domain, create_skill, update_domain, update_skill
 from repairlab.skills.forms import (
     MATCH_ROWS,
     DeclareForm,
@@ -27,10 +28,12 @@ from repairlab.skills.forms import (
     level_choices,
 )
 from repairlab.skills.models import Skill, SkillDomain, SkillLevel, SkillValidation, ValidationKind
+from repairlab.skills.passport import get_by_token, public_status
+from repairlab.skills.passport import passport as talent_passport
 from repairlab.web import db_id, form_status, submit
 
-# The catalogue is shared by every territory: administrators edit it (services.CATALOGUE_ROLES).
-EDITORS = tuple(services.CATALOGUE_ROLES)
+# The catalogue is shared by every territory: administrators edit it (access.CATALOGUE_ROLES).
+EDITORS = tuple(access.CATALOGUE_ROLES)
 STAFF = (Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
 PASSPORT_ROLES = (Role.PARTICIPANT, *STAFF)
 MAX_MATCH_PEOPLE = 100
@@ -45,7 +48,7 @@ def _talent_or_404(user_id: int) -> User:
     if talent is None or talent.role != Role.PARTICIPANT:
         abort(404)
     ensure_territory(current_user, talent.territory_id)
-    if not services.can_see_passport(current_user, talent):
+    if not access.can_see_passport(current_user, talent):
         abort(404)
     return talent
 
@@ -60,7 +63,7 @@ def _validation_or_404(validation_id: int) -> SkillValidation:
     if validation is None:
         abort(404)
     ensure_territory(current_user, validation.talent.territory_id)
-    if not services.can_see_passport(current_user, validation.talent):
+    if not access.can_see_passport(current_user, validation.talent):
         abort(404)
     return validation
 
@@ -93,7 +96,7 @@ def catalogue():
     """The skills catalogue, by domain, filterable by domain and text."""
     q = (request.args.get("q") or "").strip()
     domain_id = request.args.get("domain", type=db_id)
-    can_edit = services.can_edit_catalogue(current_user)
+    can_edit = access.can_edit_catalogue(current_user)
     show_inactive = can_edit and request.args.get("inactive") == "1"
     stmt = (
         sa.select(Skill)
@@ -154,7 +157,7 @@ def skill_new():
         form.domain_id.data = request.args.get("domain", type=db_id)
     done = submit(
         form,
-        lambda: services.create_skill(current_user, **_skill_values(form)),
+        lambda: create_skill(current_user, **_skill_values(form)),
         lambda skill: _("Skill “%(name)s” added to the catalogue.", name=skill.name),
         lambda skill: url_for("skills.catalogue", domain=skill.domain_id),
     )
@@ -170,7 +173,7 @@ def skill_edit(skill_id: int):
     _domain_choices(form)
     done = submit(
         form,
-        lambda: services.update_skill(current_user, skill, **_skill_values(form)),
+        lambda: update_skill(current_user, skill, **_skill_values(form)),
         _("Changes saved."),
         url_for("skills.catalogue", domain=skill.domain_id),
     )
@@ -184,7 +187,7 @@ def domain_new():
     form = DomainForm()
     done = submit(
         form,
-        lambda: services.create_domain(
+        lambda: create_domain(
             current_user, name=form.name.data, description=form.description.data or "", position=form.position.data
         ),
         lambda domain: _("Domain “%(name)s” added.", name=domain.name),
@@ -201,7 +204,7 @@ def domain_edit(domain_id: int):
     form = DomainForm(obj=domain)
     done = submit(
         form,
-        lambda: services.update_domain(
+        lambda: update_domain(
             current_user,
             domain,
             name=form.name.data,
@@ -218,15 +221,15 @@ def domain_edit(domain_id: int):
 
 
 def _render_passport(talent: User):
-    data = services.passport(talent)
+    data = talent_passport(talent)
     return render_template(
         "skills/passport.html",
         passport=data,
         talent=talent,
         is_self=talent.id == current_user.id,
-        can_validate=services.can_validate(current_user, talent),
+        can_validate=access.can_validate(current_user, talent),
         verify_url=badges.verification_url,
-        public_status=lambda v: services.public_status(v, on=data.on),
+        public_status=lambda v: public_status(v, on=data.on),
     )
 
 
@@ -253,7 +256,7 @@ def validate(user_id: int):
     """Validate one of a talent's skills: skill, level, date, and optional note, photo and link."""
     talent = _talent_or_404(user_id)
     form = ValidateForm()
-    form.skill_id.choices = services.catalogue_choices()
+    form.skill_id.choices = queries.catalogue_choices()
     form.level.choices = level_choices()
     if request.method == "GET":
         form.validated_on.data = clock.today()
@@ -261,7 +264,7 @@ def validate(user_id: int):
         form.level.data = request.args.get("level", type=int)
     done = submit(
         form,
-        lambda: services.validate_skill(
+        lambda: validations.validate_skill(
             current_user,
             talent,
             _skill_or_none(form.skill_id.data),
@@ -291,13 +294,13 @@ def validate(user_id: int):
 def declare():
     """A talent declares a skill; a mentor or lab manager will validate it."""
     form = DeclareForm()
-    form.skill_id.choices = services.catalogue_choices()
+    form.skill_id.choices = queries.catalogue_choices()
     form.level.choices = level_choices()
     if request.method == "GET":
         form.skill_id.data = request.args.get("skill", type=db_id)
     done = submit(
         form,
-        lambda: services.declare_skill(
+        lambda: validations.declare_skill(
             current_user, _skill_or_none(form.skill_id.data), level=form.level.data, note=form.note.data or ""
         ),
         lambda v: _(
@@ -316,12 +319,12 @@ def declare():
 def withdraw(validation_id: int):
     """Withdraw a validation (staff) or one's own declaration (talent), with a reason."""
     validation = _validation_or_404(validation_id)
-    if not services.can_withdraw(current_user, validation):
+    if not access.can_withdraw(current_user, validation):
         abort(403)
     form = WithdrawForm()
     done = submit(
         form,
-        lambda: services.withdraw_validation(current_user, validation, reason=form.reason.data or ""),
+        lambda: validations.withdraw_validation(current_user, validation, reason=form.reason.data or ""),
         lambda v: _("“%(skill)s” at level %(num)d is withdrawn.", skill=v.skill.name, num=v.level),
         _passport_url(validation.talent),
     )
@@ -357,7 +360,7 @@ def _match_territory(form: MatchForm) -> Territory | None:
     return next((t for t in territories if t.id == chosen), None)
 
 
-def _requirements(form: MatchForm) -> list[services.Requirement] | None:
+def _requirements(form: MatchForm) -> list[usage.Requirement] | None:
     """The rows filled in; None when one is incomplete (the error is on the row)."""
     out, complete = [], True
     for entry in form.rows:
@@ -366,7 +369,7 @@ def _requirements(form: MatchForm) -> list[services.Requirement] | None:
             entry.form.level.errors = [_("Choose a level.")]
             complete = False
         elif skill_id:
-            out.append(services.Requirement(skill_id=skill_id, min_level=level))
+            out.append(usage.Requirement(skill_id=skill_id, min_level=level))
     return out if complete else None
 
 
@@ -377,7 +380,7 @@ def match():
     form = MatchForm(formdata=request.args or None)
     while len(form.rows) < MATCH_ROWS:
         form.rows.append_entry()
-    skill_choices = services.catalogue_choices(include_inactive=True)
+    skill_choices = queries.catalogue_choices(include_inactive=True)
     for entry in form.rows:
         entry.form.skill_id.choices = skill_choices
         entry.form.level.choices = level_choices()
@@ -386,9 +389,9 @@ def match():
     requirements = _requirements(form)
     result, team_ids, status = None, [], 200
     if territory is not None and requirements:
-        team_ids = services.team_talent_ids(territory.id, request.args.getlist("team", type=db_id))
+        team_ids = matching.team_talent_ids(territory.id, request.args.getlist("team", type=db_id))
         try:
-            result = services.matching(territory.id, requirements, team_user_ids=team_ids)
+            result = matching.matching(territory.id, requirements, team_user_ids=team_ids)
         except DomainError as error:
             form.rows[0].form.level.errors = [str(error)]
             status = 400
@@ -413,7 +416,7 @@ def match():
 
 
 def _public_validation(token: str) -> SkillValidation:
-    validation = services.get_by_token(token)
+    validation = get_by_token(token)
     if validation is None or validation.kind != ValidationKind.VALIDATED:
         abort(404)
     return validation
@@ -427,7 +430,7 @@ def verify(token: str):
         render_template(
             "skills/verify.html",
             validation=validation,
-            status=services.public_status(validation),
+            status=public_status(validation),
             credential_url=url_for("skills.verify_json", token=token),
         )
     )

@@ -304,10 +304,10 @@ def test_a_missing_skill_says_who_can_validate_it_and_offers_no_reservation(
 
 def _require_a_skill(admin, item) -> None:
     from repairlab.inventory import requirements
-    from repairlab.skills import services as skills
+    from repairlab.skills import catalogue
 
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Ponceuse orbitale", is_safety=True)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Ponceuse orbitale", is_safety=True)
     requirements.add_requirement(admin, item=item, skill=skill, min_level=2)
     _db.session.commit()
 

@@ -69,14 +69,14 @@ def test_a_lab_manager_lends_at_the_desk_by_scanning_two_codes_and_records_the_r
     admin,
 ):
     from repairlab.inventory import requirements
-    from repairlab.skills import services as skills
+    from repairlab.skills import catalogue
 
     make_user(Role.LAB_MANAGER, email="lina@example.org")
     talent = make_user(Role.PARTICIPANT, email="zoe@example.org", name="Zoé Martin")
     card = cards.card_for(talent)
     tool = make_item("Perceuse à colonne")
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
     requirements.add_requirement(admin, item=tool, skill=skill, min_level=2)
     _db.session.commit()
     code, token, tool_id = tool.code, card.token, tool.id

@@ -10,8 +10,8 @@ from PIL import Image
 
 from repairlab.extensions import db as _db
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
-from repairlab.projects.models import PrototypeVersion
+from repairlab.projects.prototypes import services as protos
+from repairlab.projects.prototypes.models import PrototypeVersion
 from tests.conftest import TEST_PASSWORD
 from tests.projects.conftest import make_project, make_stage, mentor, stages  # noqa: F401  (fixtures)
 
@@ -89,14 +89,14 @@ def test_a_mentor_sees_which_skills_a_prototype_lacks_and_who_could_help(
     mentor,  # noqa: F811
     screenshot_dir,
 ):
-    from repairlab.skills import services as skills
+    from repairlab.skills import catalogue, validations
 
     admin = make_user(Role.ADMIN)
-    domain = skills.create_domain(admin, name="Textile")
-    sewing = skills.create_skill(admin, domain=domain, name="Couture à la machine")
+    domain = catalogue.create_domain(admin, name="Textile")
+    sewing = catalogue.create_skill(admin, domain=domain, name="Couture à la machine")
     talent = make_user(Role.PARTICIPANT, name="Zoé Lambert")
     helper = make_user(Role.PARTICIPANT, name="Karim Benali")
-    skills.validate_skill(mentor, helper, sewing, level=3)
+    validations.validate_skill(mentor, helper, sewing, level=3)
     project = make_project(territory, team=[talent], mentors=[mentor], stage=stages[2], name="Sacs du Canal")
     prototype = protos.create_prototype(mentor, project, name="Cabas en bâche")
     _db.session.commit()

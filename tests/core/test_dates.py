@@ -16,7 +16,7 @@ from repairlab.lending.maintenance import services as maintenance
 from repairlab.lending.maintenance.models import MaintenanceRecord
 from repairlab.people import services as people
 from repairlab.people.models import Cohort, Role
-from repairlab.skills import services as skills
+from repairlab.skills import catalogue, validations
 from repairlab.skills.models import SkillValidation
 
 MESSAGE = "Enter a date between the years 1900 and 2100."
@@ -115,10 +115,10 @@ def test_maintenance_refuses_dates_outside_the_span(db, make_lab, make_user):
 
 def test_skill_validations_refuse_dates_outside_the_span(db, talent, make_user):
     admin = make_user(Role.ADMIN)
-    skill = skills.create_skill(admin, domain=skills.create_domain(admin, name="Électronique"), name="Soudure")
+    skill = catalogue.create_skill(admin, domain=catalogue.create_domain(admin, name="Électronique"), name="Soudure")
     db.session.commit()
     mentor = make_user(Role.MENTOR)
-    error = _refused(lambda: skills.validate_skill(mentor, talent, skill, level=2, validated_on=date(1, 1, 1)))
+    error = _refused(lambda: validations.validate_skill(mentor, talent, skill, level=2, validated_on=date(1, 1, 1)))
     assert error.field == "validated_on"
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SkillValidation)) == 0

@@ -7,7 +7,7 @@ from PIL import Image
 from repairlab.extensions import db
 from repairlab.inventory import requirements
 from repairlab.people.models import Role
-from repairlab.skills import services as skills
+from repairlab.skills import catalogue
 from tests.permissions import ALL_ROLES, Route
 
 MANAGERS = frozenset({Role.LAB_MANAGER, Role.ADMIN})
@@ -31,8 +31,8 @@ def _skill(w, name="Perceuse à colonne"):
     if key not in w:
         admin = w["users"][Role.ADMIN]
         if "req_domain" not in w:
-            w["req_domain"] = skills.create_domain(admin, name="Sécurité machines")
-        w[key] = skills.create_skill(admin, domain=w["req_domain"], name=name, is_safety=True)
+            w["req_domain"] = catalogue.create_domain(admin, name="Sécurité machines")
+        w[key] = catalogue.create_skill(admin, domain=w["req_domain"], name=name, is_safety=True)
         db.session.commit()
     return w[key]
 

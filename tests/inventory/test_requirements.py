@@ -16,8 +16,8 @@ from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory import requirements
 from repairlab.inventory.models import SkillRequirement
 from repairlab.people.models import Role
-from repairlab.skills import services as skills
-from repairlab.skills.services import Requirement
+from repairlab.skills import catalogue, validations
+from repairlab.skills.usage import Requirement
 from tests.inventory.conftest import english
 
 
@@ -28,8 +28,8 @@ def make_skill(db, admin):
 
     def make(name: str = "Soudure à l'étain", *, domain: str = "Électronique et électricité", **extra):
         if domain not in domains:
-            domains[domain] = skills.create_domain(admin, name=domain)
-        skill = skills.create_skill(admin, domain=domains[domain], name=name, **extra)
+            domains[domain] = catalogue.create_domain(admin, name=domain)
+        skill = catalogue.create_skill(admin, domain=domains[domain], name=name, **extra)
         db.session.commit()
         return skill
 
@@ -65,7 +65,7 @@ def validate(db, make_user):
     mentor = make_user(Role.MENTOR)
 
     def do(talent, skill, level, on=None):
-        validation = skills.validate_skill(mentor, talent, skill, level=level, validated_on=on)
+        validation = validations.validate_skill(mentor, talent, skill, level=level, validated_on=on)
         db.session.commit()
         return validation
 
@@ -358,7 +358,7 @@ def test_an_expired_safety_validation_gives_its_date(db, talent, make_item, lase
 
 def test_a_declared_skill_never_counts(db, talent, tool, soldering, require):
     require(soldering, 2, item=tool)
-    skills.declare_skill(talent, soldering, level=4)
+    validations.declare_skill(talent, soldering, level=4)
     db.session.commit()
     with force_locale("en"):
         decision = requirements.may_use_item(talent, tool)

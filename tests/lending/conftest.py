@@ -52,10 +52,10 @@ def lend(db):
 @pytest.fixture
 def risky_tool(db, tool, admin):
     """The tool requires a safety skill, "Perceuse à colonne", at level 2."""
-    from repairlab.skills import services as skills
+    from repairlab.skills import catalogue
 
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
     requirements.add_requirement(admin, item=tool, skill=skill, min_level=2)
     db.session.commit()
     return tool

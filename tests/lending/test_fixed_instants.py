@@ -15,7 +15,7 @@ from repairlab.lending import policies, queries, reminders, services
 from repairlab.lending.models import Reminder
 from repairlab.lending.reservations import queries as reservation_queries
 from repairlab.lending.reservations import services as reservations
-from repairlab.skills import services as skills
+from repairlab.skills import catalogue, validations
 from repairlab.skills.models import SkillValidation
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -100,14 +100,16 @@ def test_the_calendar_week_holds_today_and_tomorrow_may_be_next_week(db, at):
 def test_a_safety_skill_expires_on_its_day_in_paris(db, at, admin, make_user, talent):
     from repairlab.people.models import Role
 
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Découpeuse laser", is_safety=True, validity_months=12)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Découpeuse laser", is_safety=True, validity_months=12)
     mentor = make_user(Role.MENTOR)
-    validation = skills.validate_skill(mentor, talent, skill, level=2, validated_on=skills.add_months(at, -12))
+    validation = validations.validate_skill(
+        mentor, talent, skill, level=2, validated_on=validations.add_months(at, -12)
+    )
     db.session.commit()
     expires = validation.expires_on
     # Twelve months on (29 February gives 28 February, or the 29th in a leap year): expired from that day on.
-    assert expires == skills.add_months(skills.add_months(at, -12), 12) and expires <= at
+    assert expires == validations.add_months(validations.add_months(at, -12), 12) and expires <= at
     assert validation.is_expired(clock.today())
     assert not validation.is_expired(expires - timedelta(days=1))
     assert db.session.scalar(sa.select(sa.func.count(SkillValidation.id))) == 1

@@ -582,10 +582,10 @@ def test_the_desk_cannot_reserve_for_an_inactive_talent(db, tool, manager, make_
 
 def test_a_talent_without_the_required_skill_cannot_reserve(db, tool, talent, admin):
     from repairlab.inventory import requirements
-    from repairlab.skills import services as skills
+    from repairlab.skills import catalogue
 
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Scie à onglet", is_safety=True)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Scie à onglet", is_safety=True)
     requirements.add_requirement(admin, item=tool, skill=skill, min_level=2)
     db.session.commit()
     _refused(

@@ -270,10 +270,10 @@ def test_two_concurrent_borrow_posts_make_one_loan(app, db, login, tool, make_us
 
 def _require_a_skill(db, admin, tool):
     from repairlab.inventory import requirements
-    from repairlab.skills import services as skills
+    from repairlab.skills import catalogue
 
-    domain = skills.create_domain(admin, name="Sécurité")
-    skill = skills.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
+    domain = catalogue.create_domain(admin, name="Sécurité")
+    skill = catalogue.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
     requirements.add_requirement(admin, item=tool, skill=skill, min_level=2)
     db.session.commit()
 

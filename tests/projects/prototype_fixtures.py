@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
+from repairlab.projects.prototypes import services as protos
 from tests.inventory.conftest import lab, make_item  # noqa: F401  (fixtures)
 from tests.skills.conftest import admin_actor, make_domain, make_skill, validate  # noqa: F401  (fixtures)
 

@@ -13,10 +13,10 @@ from PIL import Image
 
 from repairlab.extensions import db
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
 from repairlab.projects import services as projects
 from repairlab.projects.models import ProjectStage, Sector
-from repairlab.skills import services as skills
+from repairlab.projects.prototypes import services as protos
+from repairlab.skills import catalogue
 from tests.permissions import Route
 
 VIEWERS = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
@@ -40,8 +40,8 @@ def _skill(admin):
 
     skill = db.session.scalar(sa.select(Skill).where(Skill.name == "Soudure (matrice)"))
     if skill is None:
-        domain = skills.create_domain(admin, name="Électronique (matrice)")
-        skill = skills.create_skill(admin, domain=domain, name="Soudure (matrice)")
+        domain = catalogue.create_domain(admin, name="Électronique (matrice)")
+        skill = catalogue.create_skill(admin, domain=domain, name="Soudure (matrice)")
     return skill
 
 

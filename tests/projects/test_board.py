@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from repairlab.people.models import Role, User
-from repairlab.projects import board as boards
-from repairlab.projects.board import BoardFilters, build_board
+from repairlab.projects.board import queries as boards
+from repairlab.projects.board.queries import BoardFilters, build_board
+from repairlab.projects.board.services import move_from
 from repairlab.projects.models import ProjectStatus, Sector
 
 ON = date(2026, 6, 1)
@@ -256,6 +257,6 @@ def test_with_many_lanes_each_cell_shows_fewer_cards():
 def test_control_characters_are_removed_from_a_move_note(db, mentor, territory, stages, make_project):
     # PostgreSQL refuses a NUL byte in text: a service called by an import or the demo must never send one.
     project = make_project(territory, mentors=[mentor])
-    change = boards.move_from(mentor, project, stages[1], note="Clients\x00 trouvés", from_stage_id=None)
+    change = move_from(mentor, project, stages[1], note="Clients\x00 trouvés", from_stage_id=None)
     db.session.commit()
     assert change.note == "Clients trouvés"

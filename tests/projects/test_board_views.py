@@ -326,7 +326,7 @@ def test_a_move_without_the_csrf_token_is_refused(db, csrf_enabled, client, logi
 def test_a_crowded_column_links_to_all_its_projects(
     monkeypatch, client, login, mentor, territory, stages, make_project
 ):
-    from repairlab.projects import board as boards
+    from repairlab.projects.board import queries as boards
 
     monkeypatch.setattr(boards, "CELL_CAP", 1)
     make_project(territory, stage=stages[0], name="Premier")
@@ -358,7 +358,7 @@ def test_swimlanes_show_each_mentor_and_the_projects_without_one(
 
 
 def test_the_card_names_the_missing_skills(db, client, login, mentor, project, make_skill):
-    from repairlab.projects.models import Prototype, PrototypeSkill
+    from repairlab.projects.prototypes.models import Prototype, PrototypeSkill
 
     prototype = Prototype(project_id=project.id, name="Vélo cargo")
     db.session.add(prototype)

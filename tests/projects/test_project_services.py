@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from repairlab.audit.models import AuditEntry
+from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory.models import Code
 from repairlab.people.models import Role
@@ -168,7 +169,7 @@ def test_a_row_refused_by_a_unique_constraint_becomes_a_conflict_and_is_not_kept
     db.session.commit()
     twin = ProjectMember(project_id=project.id, user_id=talent.id, role=MemberRole.TEAM)
     with pytest.raises(Conflict) as refused:
-        services.flush_or_conflict("Already there.", "user_id", new=twin)
+        flush_or_conflict("Already there.", "user_id", new=twin)
     assert (str(refused.value), refused.value.field) == ("Already there.", "user_id")
     assert twin not in db.session
     db.session.commit()  # the session is still usable: only the savepoint was rolled back

@@ -12,7 +12,16 @@ import sqlalchemy as sa
 from repairlab import clock
 from repairlab.people.models import Role
 from repairlab.projects import services
-from repairlab.projects.models import FigureEntry, MentorSession, Milestone, Project, ProjectStatus, Sector
+from repairlab.projects.models import (
+    ActionItem,
+    FigureEntry,
+    MentorSession,
+    Milestone,
+    Project,
+    ProjectMember,
+    ProjectStatus,
+    Sector,
+)
 
 
 @pytest.fixture
@@ -472,3 +481,54 @@ def test_a_bad_correction_is_refused_and_changes_nothing(db, client, login, proj
     kept = db.session.get(MentorSession, session.id)
     assert (kept.duration_minutes, kept.notes) == (60, "Point sur les prix")
     assert login(talent).post(f"/projects/{project.id}/sessions/{session.id}/edit", data={}).status_code == 403
+
+
+def test_an_admin_posting_a_huge_territory_number_gets_the_form_again(client, login, db, make_user, stages):
+    admin = make_user(Role.ADMIN)
+    response = login(admin).post(
+        "/projects/new",
+        data={"territory_id": "9" * 30, "name": "Atelier", "sector": "other", "start_date": "2026-01-05"},
+    )
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("figures/{figure}/edit", "get"),
+        ("figures/{figure}/delete", "post"),
+        ("milestones/{milestone}/edit", "get"),
+        ("milestones/{milestone}/done", "post"),
+        ("milestones/{milestone}/delete", "post"),
+        ("actions/{action}/done", "post"),
+        ("sessions/{session}/edit", "get"),
+        ("team/{member}/remove", "post"),
+    ],
+)
+def test_a_child_of_another_project_is_not_found_through_ones_own(
+    db, client, login, territory, stages, make_project, make_user, path, method
+):
+    """A mentor of both projects, through their own project's URL, never reaches the other project's things."""
+    mentor = make_user(Role.MENTOR)
+    mine = make_project(territory, mentors=[mentor])
+    theirs = make_project(territory, team=[make_user(Role.PARTICIPANT), make_user(Role.PARTICIPANT)], mentors=[mentor])
+    yesterday = clock.today() - timedelta(days=1)
+    services.add_figure(mentor, theirs, "revenue", yesterday, 10)
+    services.add_milestone(mentor, theirs, "Jalon", clock.today())
+    session = services.record_session(
+        mentor, theirs, held_on=yesterday, duration_minutes=30, actions=[services.ActionDraft(text="Appeler")]
+    )
+    db.session.commit()
+    ids = {
+        "figure": db.session.scalar(sa.select(FigureEntry.id).where(FigureEntry.project_id == theirs.id)),
+        "milestone": db.session.scalar(sa.select(Milestone.id).where(Milestone.project_id == theirs.id)),
+        "action": db.session.scalar(sa.select(ActionItem.id).where(ActionItem.project_id == theirs.id)),
+        "session": session.id,
+        "member": db.session.scalar(
+            sa.select(ProjectMember.id).where(ProjectMember.project_id == theirs.id, ProjectMember.role == "team")
+        ),
+    }
+    url = f"/projects/{mine.id}/" + path.format(**ids)
+    response = getattr(login(mentor), method)(url)
+    assert response.status_code == 404

@@ -7,8 +7,8 @@ import random
 import sqlalchemy as sa
 
 from repairlab.demo import DemoContext
-from repairlab.projects.models import Prototype, PrototypeItem, PrototypeVersion
-from repairlab.projects.prototype_demo import seed_prototypes
+from repairlab.projects.prototypes.demo import seed_prototypes
+from repairlab.projects.prototypes.models import Prototype, PrototypeItem, PrototypeVersion
 from tests.projects.prototype_fixtures import *  # noqa: F403  (fixtures)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
+from repairlab.projects.prototypes import services as protos
 from tests.projects.prototype_fixtures import *  # noqa: F403  (fixtures)
 from tests.projects.prototype_fixtures import english
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from repairlab.projects import prototype_services as protos
-from repairlab.projects.models import PrototypeItem, PrototypePhoto, PrototypeSkill, PrototypeVersion
+from repairlab.projects.prototypes import services as protos
+from repairlab.projects.prototypes.models import PrototypeItem, PrototypePhoto, PrototypeSkill, PrototypeVersion
 from tests.projects.prototype_fixtures import *  # noqa: F403  (fixtures)
 from tests.projects.prototype_fixtures import png
 
@@ -66,3 +66,13 @@ def test_a_long_search_or_odd_characters_are_harmless(client, login, mentor, wor
     login(mentor)
     for q in ("%", "_", "x" * 5000, "\\", "'"):
         assert client.get(f"/projects/prototypes/{world['prototype']}/items", query_string={"q": q}).status_code == 200
+
+
+def test_an_item_id_of_unicode_digits_is_not_found_not_a_crash(client, login, db, mentor, prototype):
+    # "²".isdigit() is true, but int("²") fails: the hidden id is refused like any unknown item.
+    response = login(mentor).post(
+        f"/projects/prototypes/{prototype.id}/items", data={"item_id": "²"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "This item is not in the project&#39;s territory." in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PrototypeItem)) == 0

@@ -11,8 +11,14 @@ import sqlalchemy as sa
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
-from repairlab.projects.models import Prototype, PrototypeItem, PrototypeSkill, PrototypeStatus, PrototypeVersion
+from repairlab.projects.prototypes import services as protos
+from repairlab.projects.prototypes.models import (
+    Prototype,
+    PrototypeItem,
+    PrototypeSkill,
+    PrototypeStatus,
+    PrototypeVersion,
+)
 from tests.projects.prototype_fixtures import *  # noqa: F403  (fixtures)
 
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from PIL import Image
 
 from repairlab.people.models import Role
-from repairlab.projects import prototype_services as protos
-from repairlab.projects.models import (
+from repairlab.projects.prototypes import services as protos
+from repairlab.projects.prototypes.models import (
     Prototype,
     PrototypeItem,
     PrototypePhoto,

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from repairlab.people.models import Role
-from repairlab.projects.models import MentorSession, Milestone, Project, ProjectStatus, Prototype, PrototypeSkill
+from repairlab.projects.models import MentorSession, Milestone, Project, ProjectStatus
+from repairlab.projects.prototypes.models import Prototype, PrototypeSkill
 from repairlab.projects.summary import summaries
 from tests.skills.conftest import admin_actor, make_domain, make_skill  # noqa: F401  (fixtures)
 
@@ -165,7 +166,7 @@ def test_missing_skills_are_those_no_team_talent_holds_at_the_level(
     admin_actor,
     needs,
 ):
-    from repairlab.skills.services import validate_skill
+    from repairlab.skills.validations import validate_skill
 
     zoe = make_user(Role.PARTICIPANT, name="Zoé")
     ali = make_user(Role.PARTICIPANT, name="Ali")
@@ -203,7 +204,7 @@ def test_summaries_of_nothing_run_no_query(query_counter):
 
 
 def _busy_projects(n, territory, make_user, make_project, make_skill, admin_actor, needs, add_milestone, add_session):
-    from repairlab.skills.services import validate_skill
+    from repairlab.skills.validations import validate_skill
 
     skill = make_skill(f"Compétence {n}")
     mentor = make_user(Role.MENTOR)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from repairlab.people.models import Role
-from repairlab.skills import services
+from repairlab.skills import catalogue, validations
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation
 
 
@@ -25,7 +25,7 @@ def make_domain(db, admin_actor):
     """Create a skill domain."""
 
     def make(name: str = "Électronique", position: int = 0) -> SkillDomain:
-        domain = services.create_domain(admin_actor, name=name, position=position)
+        domain = catalogue.create_domain(admin_actor, name=name, position=position)
         db.session.commit()
         return domain
 
@@ -49,7 +49,7 @@ def make_skill(db, admin_actor, make_domain):
         if domain is None:
             domain = domains.get("default") or make_domain()
             domains["default"] = domain
-        skill = services.create_skill(
+        skill = catalogue.create_skill(
             admin_actor,
             domain=domain,
             name=name,
@@ -87,7 +87,7 @@ def validate(db):
     """Validate a skill and commit: validate(actor, talent, skill, level, on=date)."""
 
     def do(actor, talent, skill, level: int = 2, on: date | None = None, **extra) -> SkillValidation:
-        validation = services.validate_skill(actor, talent, skill, level=level, validated_on=on, **extra)
+        validation = validations.validate_skill(actor, talent, skill, level=level, validated_on=on, **extra)
         db.session.commit()
         return validation
 

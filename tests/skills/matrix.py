@@ -8,7 +8,7 @@ from PIL import Image
 
 from repairlab.extensions import db
 from repairlab.people.models import Role
-from repairlab.skills import services
+from repairlab.skills import catalogue, validations
 from tests.permissions import ADMIN, ALL_ROLES, STAFF, Route
 
 # The catalogue is shared by every territory: only admins edit it (issue #16, item 7; lab managers did before).
@@ -28,8 +28,8 @@ def _catalogue(w: dict) -> dict:
     """A domain and a skill, created once per world."""
     if "skill" not in w:
         admin = w["users"][Role.ADMIN]
-        w["skill_domain"] = services.create_domain(admin, name="Électronique")
-        w["skill"] = services.create_skill(admin, domain=w["skill_domain"], name="Soudure à l'étain")
+        w["skill_domain"] = catalogue.create_domain(admin, name="Électronique")
+        w["skill"] = catalogue.create_skill(admin, domain=w["skill_domain"], name="Soudure à l'étain")
         db.session.commit()
     return w
 
@@ -40,9 +40,9 @@ def _records(w: dict, key: str) -> dict:
     if name not in w:
         _catalogue(w)
         admin, talent = w["users"][Role.ADMIN], w[key]
-        other = services.create_skill(admin, domain=w["skill_domain"], name=f"Multimètre {key}")
-        validation = services.validate_skill(admin, talent, w["skill"], level=2, photo=_png())
-        declaration = services.declare_skill(talent, other, level=1)
+        other = catalogue.create_skill(admin, domain=w["skill_domain"], name=f"Multimètre {key}")
+        validation = validations.validate_skill(admin, talent, w["skill"], level=2, photo=_png())
+        declaration = validations.declare_skill(talent, other, level=1)
         db.session.commit()
         w[name] = {"validation": validation.id, "token": validation.token, "declaration": declaration.id}
     return w[name]

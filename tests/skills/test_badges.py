@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import date
 
-from repairlab.skills import badges, services
+from repairlab.skills import badges, passport, validations
 
 ESCO = "http://data.europa.eu/esco/skill/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
@@ -70,7 +70,7 @@ def test_an_esco_skill_is_aligned(db, mentor, talent, make_skill, validate):
 
 def test_a_withdrawn_credential_still_resolves_and_says_revoked(db, mentor, talent, make_skill, validate):
     validation = validate(mentor, talent, make_skill(), 2, on=date(2026, 1, 5))
-    services.withdraw_validation(mentor, validation, reason="Erreur de saisie")
+    validations.withdraw_validation(mentor, validation, reason="Erreur de saisie")
     db.session.commit()
     doc = badges.credential(validation)
     status = doc["credentialStatus"]
@@ -85,6 +85,6 @@ def test_a_superseded_credential_is_marked_superseded(db, mentor, talent, make_s
     first = validate(mentor, talent, skill, 1, on=date(2026, 1, 5))
     validate(mentor, talent, skill, 3, on=date(2026, 2, 5))
     db.session.refresh(first)
-    assert services.public_status(first) == services.PublicStatus.SUPERSEDED_HIGHER
+    assert passport.public_status(first) == passport.PublicStatus.SUPERSEDED_HIGHER
     status = badges.credential(first)["credentialStatus"]
     assert status["status"] == "superseded" and status["revoked"] is False

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.people.models import Role
-from repairlab.skills import services
+from repairlab.skills import catalogue, matching, queries, usage, validations
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
 
 PAST = date(2026, 3, 2)
@@ -32,7 +32,7 @@ def _records(db, talent):
 def test_duplicate_domain_refused_ignoring_case_spaces_and_accents(db, make_domain, admin_actor, count_rows):
     make_domain("Électronique")
     with force_locale("en"), pytest.raises(Conflict, match="A domain with this name already exists"):
-        services.create_domain(admin_actor, name="  ELECTRONIQUE ")
+        catalogue.create_domain(admin_actor, name="  ELECTRONIQUE ")
     db.session.rollback()
     assert count_rows(SkillDomain) == 1
 
@@ -40,7 +40,7 @@ def test_duplicate_domain_refused_ignoring_case_spaces_and_accents(db, make_doma
 def test_duplicate_skill_refused_case_insensitively(db, make_skill, admin_actor, count_rows):
     skill = make_skill("Soudure à l'étain")
     with force_locale("en"), pytest.raises(Conflict, match="already has a skill with this name") as error:
-        services.create_skill(admin_actor, domain=skill.domain, name="SOUDURE  A L'ETAIN")
+        catalogue.create_skill(admin_actor, domain=skill.domain, name="SOUDURE  A L'ETAIN")
     assert error.value.field == "name"
     db.session.rollback()
     assert count_rows(Skill) == 1
@@ -56,7 +56,7 @@ def test_renaming_a_skill_onto_another_is_refused(db, make_skill, admin_actor):
     make_skill("Multimètre")
     skill = make_skill("Soudure")
     with pytest.raises(Conflict):
-        services.update_skill(admin_actor, skill, domain=skill.domain, name="multimètre", description="")
+        catalogue.update_skill(admin_actor, skill, domain=skill.domain, name="multimètre", description="")
     db.session.rollback()
     assert db.session.get(Skill, skill.id).name == "Soudure"
 
@@ -72,7 +72,7 @@ def test_the_database_itself_refuses_duplicate_names(db, make_skill):
 @pytest.mark.parametrize("role", [Role.LAB_MANAGER, Role.MENTOR, Role.PARTICIPANT, Role.RESEARCHER])
 def test_only_admins_edit_the_catalogue(db, make_user, role, count_rows):
     with pytest.raises(PermissionDenied):
-        services.create_domain(make_user(role), name="Textile")
+        catalogue.create_domain(make_user(role), name="Textile")
     db.session.rollback()
     assert count_rows(SkillDomain) == 0
 
@@ -83,13 +83,13 @@ def test_a_lab_manager_changes_no_shared_skill_nor_domain(db, manager, make_skil
     domain = skill.domain
     audited = count_rows(AuditEntry)
     with force_locale("en"), pytest.raises(PermissionDenied, match="only administrators change it"):
-        services.update_skill(manager, skill, domain=domain, name=skill.name, description="", is_safety=False)
+        catalogue.update_skill(manager, skill, domain=domain, name=skill.name, description="", is_safety=False)
     db.session.rollback()
     with pytest.raises(PermissionDenied):
-        services.create_skill(manager, domain=domain, name="Meuleuse")
+        catalogue.create_skill(manager, domain=domain, name="Meuleuse")
     db.session.rollback()
     with pytest.raises(PermissionDenied):
-        services.update_domain(manager, domain, name="Électricité", description="", position=0)
+        catalogue.update_domain(manager, domain, name="Électricité", description="", position=0)
     db.session.rollback()
     skill, domain = db.session.get(Skill, skill.id), db.session.get(SkillDomain, domain.id)
     assert (skill.is_safety, skill.validity_months, domain.name) == (True, 12, "Électronique")
@@ -98,7 +98,7 @@ def test_a_lab_manager_changes_no_shared_skill_nor_domain(db, manager, make_skil
 
 def test_admins_edit_the_catalogue_and_it_is_audited_for_every_territory(db, admin_actor, make_domain):
     domain = make_domain("Textile")
-    skill = services.create_skill(admin_actor, domain=domain, name="Couture à la machine", is_safety=False)
+    skill = catalogue.create_skill(admin_actor, domain=domain, name="Couture à la machine", is_safety=False)
     db.session.commit()
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "skills"))
     assert entry.actor_id == admin_actor.id and entry.after["name"] == skill.name
@@ -116,7 +116,7 @@ def test_admins_edit_the_catalogue_and_it_is_audited_for_every_territory(db, adm
 )
 def test_validity_period_rules(db, make_domain, admin_actor, is_safety, months, message, count_rows):
     with force_locale("en"), pytest.raises(ValidationError, match=message):
-        services.create_skill(
+        catalogue.create_skill(
             admin_actor, domain=make_domain(), name="Perceuse", is_safety=is_safety, validity_months=months
         )
     db.session.rollback()
@@ -128,15 +128,15 @@ def test_esco_uri_is_checked_and_made_canonical(db, make_skill):
     skill = make_skill(esco_uri=f" HTTPS://data.europa.eu/esco/skill/{uuid} ")
     assert skill.esco_uri == f"http://data.europa.eu/esco/skill/{uuid}"
     with pytest.raises(ValidationError) as error:
-        services.clean_esco_uri("https://example.org/skill/soudure")
+        catalogue.clean_esco_uri("https://example.org/skill/soudure")
     assert error.value.field == "esco_uri"
 
 
 def test_a_skill_needs_a_name_and_a_domain(db, make_domain, admin_actor):
     with pytest.raises(ValidationError):
-        services.create_skill(admin_actor, domain=make_domain(), name="   ")
+        catalogue.create_skill(admin_actor, domain=make_domain(), name="   ")
     with pytest.raises(ValidationError):
-        services.create_skill(admin_actor, domain=None, name="Soudure")
+        catalogue.create_skill(admin_actor, domain=None, name="Soudure")
 
 
 # --- Validating ------------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_a_mentor_validates_a_talent_skill(db, mentor, talent, make_skill, valid
 @pytest.mark.parametrize("level", [0, 5, -1, None, "2", 2.5, True])
 def test_levels_outside_the_scale_are_refused(db, mentor, talent, make_skill, level, count_rows):
     with force_locale("en"), pytest.raises(ValidationError, match=r"from 1 \(discovered\) to 4 \(can teach\)"):
-        services.validate_skill(mentor, talent, make_skill(), level=level)
+        validations.validate_skill(mentor, talent, make_skill(), level=level)
     db.session.rollback()
     assert count_rows(SkillValidation) == 0
 
@@ -186,20 +186,20 @@ def test_the_database_refuses_a_level_outside_the_scale(db, mentor, talent, make
 
 def test_nobody_validates_their_own_skills(db, talent, make_skill, count_rows):
     with force_locale("en"), pytest.raises(PermissionDenied, match="You cannot validate your own skills"):
-        services.validate_skill(talent, talent, make_skill(), level=2)
+        validations.validate_skill(talent, talent, make_skill(), level=2)
     db.session.rollback()
     assert count_rows(SkillValidation) == 0
 
 
 def test_not_even_an_admin_validates_their_own_skills(db, admin_actor, make_skill):
     with force_locale("en"), pytest.raises(PermissionDenied, match="your own skills"):
-        services.validate_skill(admin_actor, admin_actor, make_skill(), level=2)
+        validations.validate_skill(admin_actor, admin_actor, make_skill(), level=2)
 
 
 def test_validating_in_another_territory_is_refused(db, make_user, other_territory, talent, make_skill, count_rows):
     outsider = make_user(Role.MENTOR, territory_=other_territory)
     with force_locale("en"), pytest.raises(PermissionDenied, match="talents of your territory"):
-        services.validate_skill(outsider, talent, make_skill(), level=2)
+        validations.validate_skill(outsider, talent, make_skill(), level=2)
     db.session.rollback()
     assert count_rows(SkillValidation) == 0
 
@@ -212,17 +212,17 @@ def test_an_admin_validates_in_every_territory(db, admin_actor, make_user, other
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.RESEARCHER])
 def test_talents_and_researchers_do_not_validate(db, make_user, talent, make_skill, role):
     with pytest.raises(PermissionDenied):
-        services.validate_skill(make_user(role), talent, make_skill(), level=1)
+        validations.validate_skill(make_user(role), talent, make_skill(), level=1)
 
 
 def test_only_talents_have_a_passport(db, mentor, manager, make_skill):
     with pytest.raises(ValidationError):
-        services.validate_skill(manager, mentor, make_skill(), level=1)
+        validations.validate_skill(manager, mentor, make_skill(), level=1)
 
 
 def test_future_dates_are_refused(db, mentor, talent, make_skill, count_rows):
     with force_locale("en"), pytest.raises(ValidationError, match="future") as error:
-        services.validate_skill(mentor, talent, make_skill(), level=1, validated_on=date(2999, 1, 1))
+        validations.validate_skill(mentor, talent, make_skill(), level=1, validated_on=date(2999, 1, 1))
     assert error.value.field == "validated_on"
     db.session.rollback()
     assert count_rows(SkillValidation) == 0
@@ -231,7 +231,7 @@ def test_future_dates_are_refused(db, mentor, talent, make_skill, count_rows):
 def test_a_retired_skill_cannot_be_validated(db, mentor, talent, make_skill):
     skill = make_skill(active=False)
     with pytest.raises(ValidationError):
-        services.validate_skill(mentor, talent, skill, level=1)
+        validations.validate_skill(mentor, talent, skill, level=1)
 
 
 @pytest.mark.parametrize(
@@ -239,7 +239,7 @@ def test_a_retired_skill_cannot_be_validated(db, mentor, talent, make_skill):
 )
 def test_evidence_links_must_be_web_or_local(db, mentor, talent, make_skill, url):
     with pytest.raises(ValidationError) as error:
-        services.validate_skill(mentor, talent, make_skill(), level=1, evidence_url=url)
+        validations.validate_skill(mentor, talent, make_skill(), level=1, evidence_url=url)
     assert error.value.field == "evidence_url"
 
 
@@ -257,7 +257,7 @@ def test_a_new_validation_cannot_be_dated_before_the_current_one(db, mentor, tal
     skill = make_skill()
     validate(mentor, talent, skill, 2, on=date(2026, 2, 10))
     with pytest.raises(ValidationError) as error:
-        services.validate_skill(mentor, talent, skill, level=3, validated_on=date(2026, 1, 1))
+        validations.validate_skill(mentor, talent, skill, level=3, validated_on=date(2026, 1, 1))
     assert error.value.field == "validated_on"
     db.session.rollback()
     assert len(_records(db, talent)) == 1
@@ -290,7 +290,7 @@ def test_the_database_keeps_one_current_validation_per_talent_and_skill(db, ment
 def test_withdrawing_needs_a_reason(db, mentor, talent, make_skill, validate, reason):
     validation = validate(mentor, talent, make_skill(), 2, on=PAST)
     with force_locale("en"), pytest.raises(ValidationError, match="Say why") as error:
-        services.withdraw_validation(mentor, validation, reason=reason)
+        validations.withdraw_validation(mentor, validation, reason=reason)
     assert error.value.field == "reason"
     db.session.rollback()
     assert db.session.get(SkillValidation, validation.id).status == ValidationStatus.ACTIVE
@@ -298,7 +298,7 @@ def test_withdrawing_needs_a_reason(db, mentor, talent, make_skill, validate, re
 
 def test_withdrawing_keeps_the_record_with_its_reason(db, mentor, manager, talent, make_skill, validate):
     validation = validate(mentor, talent, make_skill(), 2, on=PAST)
-    services.withdraw_validation(manager, validation, reason="Validée par erreur")
+    validations.withdraw_validation(manager, validation, reason="Validée par erreur")
     db.session.commit()
     db.session.refresh(validation)
     assert validation.status == ValidationStatus.WITHDRAWN
@@ -311,20 +311,20 @@ def test_withdrawing_the_current_validation_brings_back_the_previous_level(db, m
     skill = make_skill()
     first = validate(mentor, talent, skill, 2, on=date(2026, 1, 5))
     second = validate(mentor, talent, skill, 4, on=date(2026, 1, 6))
-    services.withdraw_validation(mentor, second, reason="Mauvais niveau saisi")
+    validations.withdraw_validation(mentor, second, reason="Mauvais niveau saisi")
     db.session.commit()
     db.session.refresh(first)
     assert first.status == ValidationStatus.ACTIVE and first.superseded_by_id is None
-    held = services.current_levels([talent.id], [skill.id], on=date(2026, 2, 1))
+    held = queries.current_levels([talent.id], [skill.id], on=date(2026, 2, 1))
     assert held[(talent.id, skill.id)].level == 2
 
 
 def test_withdrawing_twice_is_refused(db, mentor, talent, make_skill, validate):
     validation = validate(mentor, talent, make_skill(), 2, on=PAST)
-    services.withdraw_validation(mentor, validation, reason="Erreur")
+    validations.withdraw_validation(mentor, validation, reason="Erreur")
     db.session.commit()
     with pytest.raises(Conflict):
-        services.withdraw_validation(mentor, validation, reason="Encore")
+        validations.withdraw_validation(mentor, validation, reason="Encore")
 
 
 def test_withdrawing_in_another_territory_is_refused(
@@ -332,17 +332,19 @@ def test_withdrawing_in_another_territory_is_refused(
 ):
     validation = validate(mentor, talent, make_skill(), 2, on=PAST)
     with pytest.raises(PermissionDenied):
-        services.withdraw_validation(make_user(Role.LAB_MANAGER, territory_=other_territory), validation, reason="Non")
+        validations.withdraw_validation(
+            make_user(Role.LAB_MANAGER, territory_=other_territory), validation, reason="Non"
+        )
     db.session.rollback()
     assert db.session.get(SkillValidation, validation.id).status == ValidationStatus.ACTIVE
 
 
 def test_a_talent_withdraws_their_declaration_but_not_a_validation(db, mentor, talent, make_skill, validate):
-    declared = services.declare_skill(talent, make_skill("Couture"), level=2)
+    declared = validations.declare_skill(talent, make_skill("Couture"), level=2)
     validated = validate(mentor, talent, make_skill("Soudure"), 2, on=PAST)
     with pytest.raises(PermissionDenied):
-        services.withdraw_validation(talent, validated, reason="Je préfère")
-    services.withdraw_validation(talent, declared, reason="Je me suis trompé")
+        validations.withdraw_validation(talent, validated, reason="Je préfère")
+    validations.withdraw_validation(talent, declared, reason="Je me suis trompé")
     db.session.commit()
     assert db.session.get(SkillValidation, declared.id).status == ValidationStatus.WITHDRAWN
 
@@ -351,18 +353,18 @@ def test_a_talent_withdraws_their_declaration_but_not_a_validation(db, mentor, t
 
 
 def test_add_months_keeps_the_day_or_the_end_of_the_month():
-    assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert services.add_months(date(2026, 3, 3), 12) == date(2027, 3, 3)
-    assert services.add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+    assert validations.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert validations.add_months(date(2026, 3, 3), 12) == date(2027, 3, 3)
+    assert validations.add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
 
 
 def test_a_safety_validation_expires_after_the_skill_period(db, manager, talent, make_skill, validate):
     skill = make_skill("Perceuse à colonne", is_safety=True, validity_months=12)
     validation = validate(manager, talent, skill, 3, on=date(2025, 3, 3))
     assert validation.expires_on == date(2026, 3, 3)
-    req = [services.Requirement(skill.id, 2)]
-    assert services.may_use(talent, req, on=date(2026, 3, 2)).allowed
-    decision = services.may_use(talent, req, on=date(2026, 3, 3))
+    req = [usage.Requirement(skill.id, 2)]
+    assert usage.may_use(talent, req, on=date(2026, 3, 2)).allowed
+    decision = usage.may_use(talent, req, on=date(2026, 3, 3))
     assert not decision.allowed and decision.reasons[0].expired_on == date(2026, 3, 3)
     assert decision.reasons[0].held_level is None
 
@@ -370,13 +372,13 @@ def test_a_safety_validation_expires_after_the_skill_period(db, manager, talent,
 def test_other_skills_never_expire(db, mentor, talent, make_skill, validate):
     skill = make_skill()
     assert validate(mentor, talent, skill, 2, on=date(2000, 1, 1)).expires_on is None
-    assert services.may_use(talent, [services.Requirement(skill.id, 2)], on=date(2090, 1, 1)).allowed
+    assert usage.may_use(talent, [usage.Requirement(skill.id, 2)], on=date(2090, 1, 1)).allowed
 
 
 def test_changing_the_period_keeps_the_expiry_already_given(db, admin_actor, manager, talent, make_skill, validate):
     skill = make_skill("Meuleuse", is_safety=True, validity_months=12)
     validation = validate(manager, talent, skill, 2, on=date(2026, 1, 10))
-    services.update_skill(
+    catalogue.update_skill(
         admin_actor, skill, domain=skill.domain, name=skill.name, description="", is_safety=True, validity_months=24
     )
     db.session.commit()
@@ -388,14 +390,14 @@ def test_renewing_an_expired_safety_skill(db, manager, talent, make_skill, valid
     validate(manager, talent, skill, 3, on=date(2024, 5, 1))
     renewed = validate(manager, talent, skill, 3, on=date(2026, 5, 2))
     assert renewed.expires_on == date(2027, 5, 2)
-    assert services.may_use(talent, [services.Requirement(skill.id, 3)], on=date(2026, 6, 1)).allowed
+    assert usage.may_use(talent, [usage.Requirement(skill.id, 3)], on=date(2026, 6, 1)).allowed
 
 
 # --- Declaring ---------------------------------------------------------------------------------------
 
 
 def test_a_talent_declares_a_skill(db, talent, make_skill):
-    declaration = services.declare_skill(talent, make_skill(), level=2, note="Appris chez moi")
+    declaration = validations.declare_skill(talent, make_skill(), level=2, note="Appris chez moi")
     db.session.commit()
     assert declaration.kind == ValidationKind.DECLARED and declaration.validator_id is None
     assert declaration.token is None and declaration.status == ValidationStatus.ACTIVE
@@ -403,10 +405,10 @@ def test_a_talent_declares_a_skill(db, talent, make_skill):
 
 def test_a_declared_skill_never_counts_for_may_use(db, talent, make_skill):
     skill = make_skill()
-    services.declare_skill(talent, skill, level=4)
+    validations.declare_skill(talent, skill, level=4)
     db.session.commit()
     with force_locale("en"):
-        decision = services.may_use(talent, [services.Requirement(skill.id, 1)])
+        decision = usage.may_use(talent, [usage.Requirement(skill.id, 1)])
     assert not decision.allowed
     reason = decision.reasons[0]
     assert reason.declared_only and reason.held_level is None
@@ -417,24 +419,24 @@ def test_declaring_below_a_validated_level_is_refused(db, mentor, talent, make_s
     skill = make_skill()
     validate(mentor, talent, skill, 3, on=PAST)
     with force_locale("en"), pytest.raises(Conflict, match="already validated for you at level 3"):
-        services.declare_skill(talent, skill, level=2)
+        validations.declare_skill(talent, skill, level=2)
     db.session.rollback()
     assert count_rows(SkillValidation) == 1
 
 
 def test_a_new_declaration_supersedes_the_previous_one(db, talent, make_skill):
     skill = make_skill()
-    first = services.declare_skill(talent, skill, level=1)
-    services.declare_skill(talent, skill, level=2)
+    first = validations.declare_skill(talent, skill, level=1)
+    validations.declare_skill(talent, skill, level=2)
     db.session.commit()
     assert db.session.get(SkillValidation, first.id).status == ValidationStatus.SUPERSEDED
     with pytest.raises(Conflict):
-        services.declare_skill(talent, skill, level=2)
+        validations.declare_skill(talent, skill, level=2)
 
 
 def test_a_validation_answers_the_declaration(db, mentor, talent, make_skill, validate):
     skill = make_skill()
-    declared = services.declare_skill(talent, skill, level=3)
+    declared = validations.declare_skill(talent, skill, level=3)
     db.session.commit()
     validation = validate(mentor, talent, skill, 2, on=PAST)
     db.session.refresh(declared)
@@ -443,7 +445,7 @@ def test_a_validation_answers_the_declaration(db, mentor, talent, make_skill, va
 
 def test_staff_do_not_declare(db, mentor, make_skill):
     with pytest.raises(PermissionDenied):
-        services.declare_skill(mentor, make_skill(), level=1)
+        validations.declare_skill(mentor, make_skill(), level=1)
 
 
 # --- Current levels and "may use" -------------------------------------------------------------------------
@@ -455,11 +457,11 @@ def test_current_levels_in_one_query(db, mentor, talent, make_user, make_skill, 
     for person in [talent, *others]:
         for skill in skills[:4]:
             validate(mentor, person, skill, 2, on=PAST)
-    services.declare_skill(talent, skills[5], level=1)
+    validations.declare_skill(talent, skills[5], level=1)
     db.session.commit()
     user_ids, skill_ids = [p.id for p in [talent, *others]], [s.id for s in skills]
     with query_counter() as count:
-        held = services.current_levels(user_ids, skill_ids, on=PAST)
+        held = queries.current_levels(user_ids, skill_ids, on=PAST)
     assert count.value == 1
     assert len(held) == 21
     assert held[(user_ids[0], skill_ids[5])].declared_level == 1 and held[(user_ids[0], skill_ids[5])].level is None
@@ -474,14 +476,14 @@ def test_may_use_explains_each_requirement(db, mentor, manager, talent, make_ski
     validate(mentor, talent, soldering, 1, on=date(2026, 1, 5))
     validate(mentor, talent, meter, 3, on=date(2026, 1, 5))
     validate(manager, talent, drill, 3, on=date(2025, 3, 3))
-    services.declare_skill(talent, printing, level=2)
+    validations.declare_skill(talent, printing, level=2)
     db.session.commit()
     requirements = [
-        services.Requirement(s.id, level)
+        usage.Requirement(s.id, level)
         for s, level in [(soldering, 2), (meter, 2), (drill, 1), (printing, 2), (sewing, 1)]
     ]
     with force_locale("en"):
-        decision = services.may_use(talent, requirements, on=date(2026, 6, 1))
+        decision = usage.may_use(talent, requirements, on=date(2026, 6, 1))
     assert not decision.allowed
     assert [i.met for i in decision.items] == [False, True, False, False, False]
     assert [r.skill_name for r in decision.reasons] == [
@@ -504,7 +506,7 @@ def test_may_use_explains_each_requirement(db, mentor, manager, talent, make_ski
 def test_may_use_names_what_needs_the_skill(db, talent, make_skill):
     skill = make_skill("Soudure à l'étain")
     with force_locale("en"):
-        decision = services.may_use(talent, [services.Requirement(skill.id, 2, source="Station de soudure")])
+        decision = usage.may_use(talent, [usage.Requirement(skill.id, 2, source="Station de soudure")])
     assert decision.reasons[0].message.startswith("Station de soudure: You need “Soudure à l'étain”")
     assert decision.reasons[0].source == "Station de soudure"
 
@@ -513,7 +515,7 @@ def test_may_use_in_french(db, mentor, talent, make_skill, validate, app):
     skill = make_skill("Soudure à l'étain")
     validate(mentor, talent, skill, 1, on=PAST)
     with force_locale("fr"):
-        decision = services.may_use(talent, [services.Requirement(skill.id, 2)])
+        decision = usage.may_use(talent, [usage.Requirement(skill.id, 2)])
     assert "Soudure à l'étain" in decision.reasons[0].message
 
 
@@ -521,40 +523,40 @@ def test_may_use_allows_when_every_requirement_is_met(db, mentor, talent, make_s
     a, b = make_skill("A"), make_skill("B")
     validate(mentor, talent, a, 2, on=PAST)
     validate(mentor, talent, b, 4, on=PAST)
-    decision = services.may_use(talent, [services.Requirement(a.id, 2), services.Requirement(b.id, 3)])
+    decision = usage.may_use(talent, [usage.Requirement(a.id, 2), usage.Requirement(b.id, 3)])
     assert decision.allowed and decision.reasons == [] and len(decision.items) == 2
-    assert services.may_use(talent, []).allowed
+    assert usage.may_use(talent, []).allowed
 
 
 def test_may_use_refuses_an_unknown_skill_and_a_bad_level(db, talent, make_skill):
-    decision = services.may_use(talent, [services.Requirement(999_999, 1)])
+    decision = usage.may_use(talent, [usage.Requirement(999_999, 1)])
     assert not decision.allowed and decision.reasons[0].skill_id == 999_999
     with pytest.raises(ValidationError):
-        services.may_use(talent, [services.Requirement(make_skill().id, 7)])
+        usage.may_use(talent, [usage.Requirement(make_skill().id, 7)])
 
 
 def test_may_use_runs_two_queries_for_many_requirements(db, mentor, talent, make_skill, validate, query_counter):
     skills = [make_skill(f"Compétence {n}") for n in range(25)]
     for skill in skills[::2]:
         validate(mentor, talent, skill, 2, on=PAST)
-    requirements = [services.Requirement(s.id, 2, source=f"Outil {n}") for n, s in enumerate(skills)]
+    requirements = [usage.Requirement(s.id, 2, source=f"Outil {n}") for n, s in enumerate(skills)]
     db.session.refresh(talent)
     db.session.expire_all()  # skills not in the session: the worst case
     db.session.refresh(talent)
     with query_counter() as count:
-        decision = services.may_use(talent, requirements)
+        decision = usage.may_use(talent, requirements)
     assert count.value == 2
     assert len(decision.reasons) == 12
 
 
 def test_may_use_reuses_skills_already_in_the_session(db, mentor, talent, make_skill, validate, query_counter):
     skills = [make_skill(f"Compétence {n}") for n in range(5)]
-    requirements = [services.Requirement(s.id, 2) for s in skills]
+    requirements = [usage.Requirement(s.id, 2) for s in skills]
     db.session.refresh(talent)
     for skill in skills:
         db.session.refresh(skill)
     with query_counter() as count:
-        services.may_use(talent, requirements)
+        usage.may_use(talent, requirements)
     assert count.value == 1, count.statements  # only the talent's holdings
 
 
@@ -575,12 +577,12 @@ def ranked(db, mentor, make_user, make_skill, validate, other_territory):
     validate(mentor, people["Experte"], solder, 4, on=on)
     validate(mentor, people["Experte"], sew, 4, on=on)
     validate(mentor, people["Déclarée"], solder, 2, on=on)
-    services.declare_skill(people["Déclarée"], sew, level=3)
+    validations.declare_skill(people["Déclarée"], sew, level=3)
     validate(mentor, people["Plus bas"], solder, 1, on=on)
     validate(mentor, people["Plus bas"], sew, 1, on=on)
     validate(mentor, people["Manque"], solder, 3, on=on)
     far = make_user(Role.PARTICIPANT, territory_=other_territory, name="Ailleurs")
-    services.validate_skill(make_user(Role.ADMIN), far, solder, level=4, validated_on=on)
+    validations.validate_skill(make_user(Role.ADMIN), far, solder, level=4, validated_on=on)
     inactive = make_user(Role.PARTICIPANT, name="Partie", active=False)
     validate(mentor, inactive, solder, 4, on=on)
     db.session.commit()
@@ -589,20 +591,20 @@ def ranked(db, mentor, make_user, make_skill, validate, other_territory):
 
 def test_matching_ranks_complete_then_lower_then_missing(db, ranked, talent):
     solder, sew = ranked["skills"]
-    both = [services.Requirement(solder.id, 2), services.Requirement(sew.id, 2)]
-    result = services.matching(talent.territory_id, both)
+    both = [usage.Requirement(solder.id, 2), usage.Requirement(sew.id, 2)]
+    result = matching.matching(talent.territory_id, both)
     names = [p.user.full_name for p in result.people]
     assert names == ["Experte", "Complète", "Déclarée", "Plus bas", "Manque"]
     tiers = [p.tier for p in result.people]
-    assert tiers == [services.MatchTier.COMPLETE] * 3 + [services.MatchTier.LOWER, services.MatchTier.MISSING]
+    assert tiers == [matching.MatchTier.COMPLETE] * 3 + [matching.MatchTier.LOWER, matching.MatchTier.MISSING]
     declared = result.people[2].items[1]
-    assert declared.status == services.MatchStatus.MET_DECLARED and not declared.validated
-    assert result.people[3].items[0].status == services.MatchStatus.LOWER
+    assert declared.status == matching.MatchStatus.MET_DECLARED and not declared.validated
+    assert result.people[3].items[0].status == matching.MatchStatus.LOWER
 
 
 def test_matching_stays_in_the_territory_and_skips_inactive_people(db, ranked, talent):
     solder, _sew = ranked["skills"]
-    result = services.matching(talent.territory_id, [services.Requirement(solder.id, 1)])
+    result = matching.matching(talent.territory_id, [usage.Requirement(solder.id, 1)])
     names = {p.user.full_name for p in result.people}
     assert "Ailleurs" not in names and "Partie" not in names and "Rien" not in names
 
@@ -610,15 +612,13 @@ def test_matching_stays_in_the_territory_and_skips_inactive_people(db, ranked, t
 def test_matching_treats_an_expired_validation_as_missing(db, manager, talent, make_skill, validate):
     drill = make_skill("Perceuse", is_safety=True, validity_months=12)
     validate(manager, talent, drill, 3, on=date(2024, 1, 1))
-    result = services.matching(talent.territory_id, [services.Requirement(drill.id, 1)], on=date(2026, 1, 1))
+    result = matching.matching(talent.territory_id, [usage.Requirement(drill.id, 1)], on=date(2026, 1, 1))
     assert result.people == []
 
 
 def test_matching_uses_the_highest_level_asked_for_a_skill(db, ranked, talent):
     solder, _sew = ranked["skills"]
-    result = services.matching(
-        talent.territory_id, [services.Requirement(solder.id, 1), services.Requirement(solder.id, 4)]
-    )
+    result = matching.matching(talent.territory_id, [usage.Requirement(solder.id, 1), usage.Requirement(solder.id, 4)])
     assert len(result.requirements) == 1 and result.requirements[0].min_level == 4
     assert result.people[0].user.full_name == "Experte"
 
@@ -627,8 +627,8 @@ def test_team_gaps(db, ranked, talent):
     solder, sew = ranked["skills"]
     people = ranked["people"]
     team = [people["Plus bas"].id, people["Manque"].id, people["Déclarée"].id]
-    both = [services.Requirement(solder.id, 2), services.Requirement(sew.id, 2)]
-    result = services.matching(talent.territory_id, both, team_user_ids=team)
+    both = [usage.Requirement(solder.id, 2), usage.Requirement(sew.id, 2)]
+    result = matching.matching(talent.territory_id, both, team_user_ids=team)
     assert [gap.skill_name for gap in result.team_gaps] == ["Couture"]
     gap = result.team_gaps[0]
     assert gap.best_level == 1 and gap.declared_holders == [people["Déclarée"].id]
@@ -638,7 +638,7 @@ def test_team_gaps(db, ranked, talent):
 
 def test_matching_refuses_levels_outside_the_scale(db, make_skill, talent):
     with pytest.raises(ValidationError):
-        services.matching(talent.territory_id, [services.Requirement(make_skill().id, 0)])
+        matching.matching(talent.territory_id, [usage.Requirement(make_skill().id, 0)])
 
 
 @pytest.mark.parametrize("people", [3, 30])
@@ -652,10 +652,10 @@ def test_matching_runs_a_bounded_number_of_queries(
         team.append(person.id)
         for skill in skills:
             validate(mentor, person, skill, 2, on=PAST)
-    territory_id, requirements = talent.territory_id, [services.Requirement(s.id, 2) for s in skills]
+    territory_id, requirements = talent.territory_id, [usage.Requirement(s.id, 2) for s in skills]
     db.session.expunge_all()
     with query_counter() as count:
-        result = services.matching(territory_id, requirements, team_user_ids=team)
+        result = matching.matching(territory_id, requirements, team_user_ids=team)
         assert all(p.user.full_name for p in result.people)
     assert len(result.people) == people
     assert count.value <= 4
@@ -667,9 +667,9 @@ def test_two_validations_at_once_keep_one_current_record(
     """The second of two simultaneous validations read "no current one" too late: the database refuses it."""
     skill = make_skill()
     validate(mentor, talent, skill, 2, on=PAST)
-    monkeypatch.setattr(services, "_current", lambda *args: None)  # a stale read, as in a race
+    monkeypatch.setattr(validations, "_current", lambda *args: None)  # a stale read, as in a race
     with force_locale("en"), pytest.raises(Conflict, match="Someone else has just changed this skill"):
-        services.validate_skill(manager, talent, skill, level=3, validated_on=PAST)
+        validations.validate_skill(manager, talent, skill, level=3, validated_on=PAST)
     db.session.rollback()
     assert count_rows(SkillValidation) == 1
 
@@ -685,13 +685,13 @@ def test_validators_are_the_lab_managers_then_mentors_of_the_talents_territory(
     make_user(Role.PARTICIPANT, name="Autre Talent")
     make_user(Role.RESEARCHER, name="Rita Recherche", territory_=None)
     second = make_user(Role.LAB_MANAGER, name="Bruno Atelier")
-    assert services.validators_for(talent) == [second, manager, mentor]
+    assert queries.validators_for(talent) == [second, manager, mentor]
 
 
 def test_validators_are_limited_and_none_without_a_territory(make_user, talent):
     for n in range(4):
         make_user(Role.MENTOR, name=f"Mentor {n}")
-    assert [u.full_name for u in services.validators_for(talent, limit=2)] == ["Mentor 0", "Mentor 1"]
+    assert [u.full_name for u in queries.validators_for(talent, limit=2)] == ["Mentor 0", "Mentor 1"]
     from repairlab.people.models import User
 
-    assert services.validators_for(User(role=Role.PARTICIPANT, territory_id=None)) == []
+    assert queries.validators_for(User(role=Role.PARTICIPANT, territory_id=None)) == []

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from repairlab import clock
 from repairlab.people.models import Role
-from repairlab.skills import services
+from repairlab.skills import validations
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
 from tests.skills.conftest import png_bytes
 
@@ -183,8 +183,8 @@ def full_passport(db, mentor, manager, talent, make_skill, validate):
     )
     validate(manager, talent, drill, 3, on=date(2024, 2, 1))
     withdrawn = validate(manager, talent, grinder, 2, on=date(2026, 2, 1))
-    services.withdraw_validation(manager, withdrawn, reason="Formation pas terminée")
-    services.declare_skill(talent, printing, level=2)
+    validations.withdraw_validation(manager, withdrawn, reason="Formation pas terminée")
+    validations.declare_skill(talent, printing, level=2)
     db.session.commit()
     return {"current": current, "withdrawn": withdrawn, "printing": printing}
 
@@ -247,7 +247,7 @@ def test_the_passport_runs_the_same_number_of_queries_for_3_or_30_validations(
         for n in range(start, stop):
             validate(mentor, talent, make_skill(f"Compétence {n}"), 1 + n % 4, on=date(2026, 1, 1 + n % 28))
             if n % 3 == 0:
-                services.declare_skill(talent, make_skill(f"Déclarée {n}"), level=2)
+                validations.declare_skill(talent, make_skill(f"Déclarée {n}"), level=2)
         db.session.commit()
         with query_counter() as count:
             assert client.get(f"/passport/{talent.id}").status_code == 200
@@ -432,7 +432,7 @@ def matching_world(db, mentor, make_user, make_skill, validate):
     validate(mentor, people["Bruno Plus-bas"], solder, 1, on=date(2026, 1, 5))
     validate(mentor, people["Bruno Plus-bas"], sew, 1, on=date(2026, 1, 5))
     validate(mentor, people["Chloé Déclarée"], solder, 2, on=date(2026, 1, 5))
-    services.declare_skill(people["Chloé Déclarée"], sew, level=2)
+    validations.declare_skill(people["Chloé Déclarée"], sew, level=2)
     db.session.commit()
     return {"skills": (solder, sew), "people": people}
 

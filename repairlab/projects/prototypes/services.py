@@ -14,18 +14,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab import images
 from repairlab.audit.services import record
+from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.codes import code_readings
 from repairlab.inventory.models import Item, ItemStatus
-from repairlab.inventory.services import plain_text
 from repairlab.pagination import contains
 from repairlab.people.models import User
 from repairlab.projects import access
-from repairlab.projects.models import (
-    MemberRole,
-    Project,
-    ProjectMember,
+from repairlab.projects.models import MemberRole, Project, ProjectMember
+from repairlab.projects.prototypes.models import (
     Prototype,
     PrototypeItem,
     PrototypePhoto,
@@ -33,9 +31,11 @@ from repairlab.projects.models import (
     PrototypeStatus,
     PrototypeVersion,
 )
-from repairlab.projects.services import flush_or_conflict
-from repairlab.skills import services as skills
+from repairlab.skills.levels import check_level
+from repairlab.skills.matching import MatchStatus, matching
 from repairlab.skills.models import Skill
+from repairlab.skills.usage import Requirement
+from repairlab.text import clean_name, clean_text
 
 MAX_NAME = 120
 _SPACES = re.compile(r"\s+")  # also the no-break spaces of French numbers (1 234,50)
@@ -60,22 +60,6 @@ def _check_edit(actor: User, project: Project) -> None:
 # --- Prototypes -------------------------------------------------------------------------------------
 
 
-def _clean_name(name: str | None) -> str:
-    name = " ".join(plain_text(name).split())
-    if not name:
-        raise ValidationError(_("Give the prototype a name."), field="name")
-    if len(name) > MAX_NAME:
-        raise ValidationError(_("The name is too long (%(max)d characters at most).", max=MAX_NAME), field="name")
-    return name
-
-
-def _clean_text(text: str | None, field: str, limit: int = MAX_TEXT) -> str:
-    text = plain_text(text).strip()
-    if len(text) > limit:
-        raise ValidationError(_("This text is too long (%(max)d characters at most).", max=limit), field=field)
-    return text
-
-
 def _check_unique_name(project_id: int, name: str, exclude_id: int | None = None) -> None:
     """Names are unique per project whatever the case ("Lampe" and "lampe" are the same prototype).
 
@@ -96,8 +80,8 @@ def _check_unique_name(project_id: int, name: str, exclude_id: int | None = None
 def create_prototype(actor: User, project: Project, *, name: str, description: str = "") -> Prototype:
     """Add a prototype to a project; its name is unique in the project, whatever the case."""
     _check_edit(actor, project)
-    name = _clean_name(name)
-    description = _clean_text(description, "description")
+    name = clean_name(name, limit=MAX_NAME, required=_("Give the prototype a name."))
+    description = clean_text(description, field="description", limit=MAX_TEXT)
     _check_unique_name(project.id, name)
     prototype = Prototype(project_id=project.id, name=name, description=description, created_by_id=actor.id)
     prototype.project = project
@@ -111,8 +95,8 @@ def update_prototype(actor: User, prototype: Prototype, *, name: str, descriptio
     """Rename a prototype or change its description."""
     project = prototype.project
     _check_edit(actor, project)
-    name = _clean_name(name)
-    description = _clean_text(description, "description")
+    name = clean_name(name, limit=MAX_NAME, required=_("Give the prototype a name."))
+    description = clean_text(description, field="description", limit=MAX_TEXT)
     _check_unique_name(project.id, name, exclude_id=prototype.id)
     before = {"name": prototype.name, "description": prototype.description}
     prototype.name, prototype.description = name, description
@@ -176,9 +160,9 @@ class VersionFields:
 
 def _clean_version(fields: VersionFields) -> dict:
     values = {
-        "description": _clean_text(fields.description, "description"),
+        "description": clean_text(fields.description, field="description", limit=MAX_TEXT),
         "status": _clean_status(fields.status),
-        "feedback": _clean_text(fields.feedback, "feedback"),
+        "feedback": clean_text(fields.feedback, field="feedback", limit=MAX_TEXT),
         "materials_cost": clean_cost(fields.materials_cost),
     }
     if not values["description"]:
@@ -367,7 +351,7 @@ def link_item(actor: User, prototype: Prototype, item: Item | None, note: str = 
     _check_edit(actor, project)
     if item is None or item.territory_id != project.territory_id:
         raise NotFound(_("This item is not in the project's territory."), field="code")
-    note = _clean_text(note, "note", MAX_NOTE)
+    note = clean_text(note, field="note", limit=MAX_NOTE)
     exists = db.session.scalar(
         sa.select(PrototypeItem.id).where(PrototypeItem.prototype_id == prototype.id, PrototypeItem.item_id == item.id)
     )
@@ -413,7 +397,7 @@ def add_skill(actor: User, prototype: Prototype, skill: Skill | None, min_level:
     _check_edit(actor, project)
     if skill is None or not skill.active:
         raise ValidationError(_("Choose a skill from the catalogue."), field="skill_id")
-    level = skills.check_level(min_level, field="min_level")
+    level = check_level(min_level, field="min_level")
     message = _("“%(skill)s” is already needed. Change its level instead.", skill=skill.name)
     exists = db.session.scalar(
         sa.select(PrototypeSkill.id).where(
@@ -441,7 +425,7 @@ def set_skill_level(actor: User, need: PrototypeSkill, min_level: object) -> Pro
     prototype = need.prototype
     project = prototype.project
     _check_edit(actor, project)
-    level = skills.check_level(min_level, field="min_level")
+    level = check_level(min_level, field="min_level")
     before = {"skill": need.skill.name, "min_level": need.min_level}
     need.min_level = level
     db.session.flush()
@@ -550,9 +534,9 @@ def prototype_matching(prototype: Prototype, viewer: User) -> PrototypeMatching:
     team = team_of(project)
     team_ids = {u.id for u in team}
     by_id = {u.id: u for u in team}
-    result = skills.matching(
+    result = matching(
         project.territory_id,
-        [skills.Requirement(n.skill_id, n.min_level, source=prototype.name) for n in needs],
+        [Requirement(n.skill_id, n.min_level, source=prototype.name) for n in needs],
         team_user_ids=sorted(team_ids),
     )
     coverage = {t.requirement.skill_id: t for t in result.team}
@@ -561,7 +545,7 @@ def prototype_matching(prototype: Prototype, viewer: User) -> PrototypeMatching:
         if person.user.id in team_ids:
             continue
         for match in person.items:
-            if match.status in (skills.MatchStatus.MET, skills.MatchStatus.MET_DECLARED):
+            if match.status in (MatchStatus.MET, MatchStatus.MET_DECLARED):
                 helpers.setdefault(match.requirement.skill_id, []).append(person.user)
     out = []
     for need in needs:

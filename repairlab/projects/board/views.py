@@ -13,8 +13,9 @@ from repairlab.errors import ValidationError
 from repairlab.extensions import db
 from repairlab.people.models import Role
 from repairlab.projects import access, bp
-from repairlab.projects import board as boards
-from repairlab.projects.board_forms import MoveForm
+from repairlab.projects.board import queries as boards
+from repairlab.projects.board.forms import MoveForm
+from repairlab.projects.board.services import move_from
 from repairlab.projects.models import PROJECT_STATUS_LABELS, SECTOR_LABELS, Project, ProjectStage
 from repairlab.projects.queries import active_stages
 from repairlab.web import db_id, form_status, safe_next, submit
@@ -80,9 +81,7 @@ def move(project_id: int):
         stage = db.session.get(ProjectStage, form.stage.data) if form.stage.data is not None else None
         if stage is None:
             raise ValidationError(_("Choose the stage to move the project to."), field="stage")
-        return boards.move_from(
-            current_user, project, stage, note=form.note.data or "", from_stage_id=form.from_stage.data
-        )
+        return move_from(current_user, project, stage, note=form.note.data or "", from_stage_id=form.from_stage.data)
 
     def done(change) -> str:
         return _("%(project)s moved to the stage “%(stage)s”.", project=project.name, stage=change.to_stage.name)

@@ -1,4 +1,5 @@
-"""The mentors' board: one column per active stage, a card per project, filters and swimlanes, in bounded queries."""
+"""The mentors' board as read: one column per active stage, a card per project, filters and swimlanes, in bounded
+queries."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from repairlab.auth import sees_all_territories
-from repairlab.errors import Conflict
 from repairlab.extensions import db
 from repairlab.people.models import User
 from repairlab.projects import access
@@ -20,10 +20,8 @@ from repairlab.projects.models import (
     ProjectStage,
     ProjectStatus,
     Sector,
-    StageChange,
 )
 from repairlab.projects.queries import Choices, filter_choices
-from repairlab.projects.services import move_project
 from repairlab.projects.summary import ProjectSummary, summaries
 from repairlab.web import db_id
 
@@ -278,24 +276,3 @@ def _lanes(filters: BoardFilters, projects: list[Project], choices: Choices) -> 
             lanes.append(("mentor-none", _("No mentor"), alone))
         return lanes
     return [("all", "", projects)]
-
-
-def move_from(
-    actor: User, project: Project, stage: ProjectStage, *, note: str, from_stage_id: int | None
-) -> StageChange:
-    """Move a project as seen on a card or a form: refused when someone moved it since the page was shown.
-
-    from_stage_id is the stage the actor saw the project at (None: not checked); then move_project applies the move.
-    """
-    if from_stage_id is not None:
-        db.session.refresh(project, ["stage_id"], with_for_update=True)
-        if project.stage_id != from_stage_id:
-            current = db.session.get(ProjectStage, project.stage_id)
-            raise Conflict(
-                _(
-                    "Someone else moved this project meanwhile: it is now at the stage “%(stage)s”. "
-                    "Check the board again.",
-                    stage=current.name if current else "?",
-                )
-            )
-    return move_project(actor, project, stage, note=note)

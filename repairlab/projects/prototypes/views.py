@@ -19,17 +19,9 @@ from repairlab.extensions import db
 from repairlab.inventory.models import Item
 from repairlab.people.models import Role
 from repairlab.projects import access, bp
-from repairlab.projects import prototype_services as services
-from repairlab.projects.models import (
-    Project,
-    Prototype,
-    PrototypeItem,
-    PrototypePhoto,
-    PrototypeSkill,
-    PrototypeStatus,
-    PrototypeVersion,
-)
-from repairlab.projects.prototype_forms import (
+from repairlab.projects.models import Project
+from repairlab.projects.prototypes import services
+from repairlab.projects.prototypes.forms import (
     ItemLinkForm,
     PhotoForm,
     PrototypeForm,
@@ -37,9 +29,17 @@ from repairlab.projects.prototype_forms import (
     SkillNeedForm,
     VersionForm,
 )
+from repairlab.projects.prototypes.models import (
+    Prototype,
+    PrototypeItem,
+    PrototypePhoto,
+    PrototypeSkill,
+    PrototypeStatus,
+    PrototypeVersion,
+)
 from repairlab.skills.forms import level_choices
 from repairlab.skills.models import Skill
-from repairlab.skills.services import catalogue_choices
+from repairlab.skills.queries import catalogue_choices
 from repairlab.web import MAX_ID, db_id, form_status, submit, submit_and_return
 
 # Who may open prototype pages (each one still checks the project) and who may change them.

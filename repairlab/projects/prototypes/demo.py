@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 from repairlab.demo import DemoContext
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Item
-from repairlab.projects import prototype_services as services
-from repairlab.projects.models import MemberRole, Project, ProjectStage, PrototypeStatus, Sector
+from repairlab.projects.models import MemberRole, Project, ProjectStage, Sector
+from repairlab.projects.prototypes import services
+from repairlab.projects.prototypes.models import PrototypeStatus
 from repairlab.skills.models import Skill
 
 S = PrototypeStatus

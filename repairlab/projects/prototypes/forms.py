@@ -8,8 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from repairlab.projects.models import PROTOTYPE_STATUS_LABELS
-from repairlab.projects.prototype_services import MAX_NOTE, MAX_TEXT
+from repairlab.projects.prototypes.models import PROTOTYPE_STATUS_LABELS
+from repairlab.projects.prototypes.services import MAX_NOTE, MAX_TEXT
 from repairlab.skills.forms import LevelField, SkillField
 
 # A phone opens its camera straight away; any image type is accepted here and checked on the server.

@@ -10,7 +10,8 @@ from repairlab.inventory.models import Item
 from repairlab.inventory.registry import ItemPanel, item_panels
 from repairlab.people.models import Role, User
 from repairlab.projects.access import READERS
-from repairlab.projects.models import MemberRole, Project, ProjectMember, Prototype, PrototypeItem
+from repairlab.projects.models import MemberRole, Project, ProjectMember
+from repairlab.projects.prototypes.models import Prototype, PrototypeItem
 
 # A tool used by more prototypes than this shows the first ones and a count.
 MAX_SHOWN = 20
