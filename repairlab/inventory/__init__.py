@@ -14,13 +14,8 @@ def init_app(app: Flask) -> None:
     from repairlab.inventory import demo, views  # noqa: F401
     from repairlab.inventory.codes import register_code_target
     from repairlab.inventory.panels import register_panels
-    from repairlab.inventory.services import (
-        ITEM_TARGET,
-        LOCATION_TARGET,
-        follow_lab_change,
-        item_names,
-        location_names,
-    )
+    from repairlab.inventory.queries import item_names, location_names
+    from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, follow_lab_change
     from repairlab.people.models import Role
     from repairlab.people.services import lab_change_hooks
 

@@ -15,6 +15,9 @@ from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str
 from repairlab.people.models import Lab, Territory, User
 from repairlab.skills.models import Skill
 
+# Between the parts of a category's or a place's path: "Électronique > Soudure".
+PATH_SEPARATOR = " > "
+
 
 class ItemKind(LabelledEnum):
     """What a thing is to the lab."""
