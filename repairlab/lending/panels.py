@@ -7,7 +7,6 @@ from datetime import timedelta
 from repairlab import clock
 from repairlab.auth import has_role, territory_scope
 from repairlab.core.registry import HomePanel, home_panels
-from repairlab.extensions import db
 from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.registry import ItemPanel, item_panels
 from repairlab.people.models import Role, User
@@ -145,6 +144,3 @@ def register_panels() -> None:
             order=15,
         )
     )
-
-
-__all__ = ["db", "register_panels"]
