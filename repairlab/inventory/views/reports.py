@@ -50,7 +50,12 @@ def reports():
     scope = territory_scope(current_user)
     if scope is not None:
         stmt = stmt.where(ProblemReport.territory_id == scope)
-    return render_template("inventory/reports.html", page=paginate(stmt), status=status, close_form=CloseReportForm())
+    return render_template(
+        "inventory/reports.html",
+        page=paginate(stmt),
+        showing_open=status == ReportStatus.OPEN,
+        close_form=CloseReportForm(),
+    )
 
 
 @bp.route("/reports/<int:report_id>/close", methods=["POST"])
