@@ -8,23 +8,30 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import ensure_territory, roles_required
+from repairlab.errors import ValidationError
 from repairlab.extensions import db
 from repairlab.inventory import bp, services
 from repairlab.inventory.codes import find_code
 from repairlab.inventory.forms import AttachCodeForm, ItemForm
-from repairlab.inventory.models import Item
+from repairlab.inventory.models import Code, Item
 from repairlab.inventory.views.common import MANAGERS, chosen_lab, fill_item_choices, item_fields
 from repairlab.web import form_status, submit
+
+
+def _code_or_404(code: str) -> Code:
+    """The scanned code of a URL, or 404; 403 outside the user's territory."""
+    found = find_code(code)
+    if found is None:
+        abort(404)
+    ensure_territory(current_user, found.territory_id)
+    return found
 
 
 @bp.route("/attach/<code>", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def attach_code(code: str):
     """A pre-printed label was scanned: create the item it goes on, or attach it to an existing item."""
-    found = find_code(code)
-    if found is None:
-        abort(404)
-    ensure_territory(current_user, found.territory_id)
+    found = _code_or_404(code)
     if found.target_type is not None:
         flash(_("This label is already in use."), "info")
         return redirect(url_for("labels.resolve", raw=found.code))
@@ -38,7 +45,7 @@ def attach_code(code: str):
             else None
         )
         if item is None:
-            raise services.ValidationError(_("No item of this territory has this code."), field="item_code")
+            raise ValidationError(_("No item of this territory has this code."), field="item_code")
         services.attach_code(current_user, found, item)
         return item
 
@@ -57,10 +64,7 @@ def attach_code(code: str):
 @roles_required(*MANAGERS)
 def attach_code_new(code: str):
     """Create a new item that carries a pre-printed label."""
-    found = find_code(code)
-    if found is None:
-        abort(404)
-    ensure_territory(current_user, found.territory_id)
+    found = _code_or_404(code)
     form = ItemForm()
     fill_item_choices(form, None)
 

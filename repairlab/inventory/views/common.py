@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
 from repairlab.auth import can_access_territory, ensure_territory, has_role, territory_scope
+from repairlab.errors import ValidationError
 from repairlab.extensions import db
 from repairlab.inventory import services
 from repairlab.inventory.forms import ItemForm, RequirementForm
@@ -99,7 +100,7 @@ def chosen_lab(form: ItemForm) -> Lab:
     """The lab chosen in the item form, if the user may add to it; else a ValidationError on the field."""
     lab = db.session.get(Lab, form.lab_id.data) if form.lab_id.data else None
     if lab is None or not can_access_territory(current_user, lab.territory_id):
-        raise services.ValidationError(_("Choose a lab."), field="lab_id")
+        raise ValidationError(_("Choose a lab."), field="lab_id")
     return lab
 
 

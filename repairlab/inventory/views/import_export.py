@@ -9,9 +9,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from repairlab.auth import ensure_territory, roles_required, territory_scope
-from repairlab.errors import DomainError
+from repairlab.errors import DomainError, ValidationError
 from repairlab.extensions import db
-from repairlab.inventory import bp, csv_io, services
+from repairlab.inventory import bp, csv_io
 from repairlab.inventory.forms import ImportForm
 from repairlab.inventory.queries import ItemFilters, item_query
 from repairlab.inventory.views.common import MANAGERS, lab_choices, labs_in_scope
@@ -31,7 +31,7 @@ def import_items():
         lab = next((lab for lab in labs if lab.id == form.lab_id.data), None)
         try:
             if lab is None:
-                raise services.ValidationError(_("Choose a lab."), field="lab_id")
+                raise ValidationError(_("Choose a lab."), field="lab_id")
             data = form.file.data.read(csv_io.MAX_BYTES + 1)
             preview = csv_io.parse(data, lab)
             if not preview.errors:

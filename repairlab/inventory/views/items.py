@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from repairlab import images
 from repairlab.auth import can_access_territory, ensure_territory, has_role, roles_required, territory_scope
-from repairlab.errors import DomainError
+from repairlab.errors import DomainError, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory import bp, services
 from repairlab.inventory import requirements as reqs
@@ -106,7 +106,7 @@ def bulk():
         elif action == "status":
             status = request.form.get("status", "")
             if status not in {s.value for s in services.MANUAL_STATUSES}:
-                raise services.ValidationError(_("Choose a status."))
+                raise ValidationError(_("Choose a status."))
             count = services.set_status(current_user, selected, ItemStatus(status))
             message = ngettext("%(num)d item changed.", "%(num)d items changed.", count)
         else:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.auth import can_access_territory, ensure_territory, has_role, roles_required
+from repairlab.errors import ValidationError
 from repairlab.extensions import db
 from repairlab.inventory import bp, services
 from repairlab.inventory.forms import LocationForm
@@ -76,7 +77,7 @@ def _fill_location_choices(form: LocationForm, exclude: Location | None = None) 
 def _location_values(form: LocationForm):
     lab = db.session.get(Lab, form.lab_id.data) if form.lab_id.data else None
     if lab is None or not can_access_territory(current_user, lab.territory_id):
-        raise services.ValidationError(_("Choose a lab."), field="lab_id")
+        raise ValidationError(_("Choose a lab."), field="lab_id")
     parent = db.session.get(Location, form.parent_id.data) if form.parent_id.data else None
     return lab, parent
 
