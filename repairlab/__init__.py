@@ -6,15 +6,27 @@ import os
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask import Flask, abort, current_app, g, request, session, url_for
+from flask_babel import format_date, format_decimal, get_locale, get_translations
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+import repairlab.models  # noqa: F401  (the full schema, for Alembic)
+from repairlab import audit, core, inventory, labels, lending, people, projects, skills
+from repairlab.cli import register_cli
 from repairlab.config import load_config
+from repairlab.errors import register_error_handlers
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
+from repairlab.forms import render_field
+from repairlab.pages import nav, wide_menu
+from repairlab.pagination import fold, page_url, query_args
+from repairlab.people.models import User
 from repairlab.timefmt import local_datetime
+from repairlab.web import MAX_ID
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -38,8 +50,6 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     load_config(app, test_config)
 
     if app.config["TRUST_PROXY_HEADERS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _register_converters(app)
@@ -47,10 +57,6 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_security_headers(app)
-
-    from repairlab.cli import register_cli
-    from repairlab.errors import register_error_handlers
-
     register_cli(app)
     register_error_handlers(app)
     return app
@@ -58,9 +64,6 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
 
 def _register_converters(app: Flask) -> None:
     """Ids in URLs fit the database's integer columns: a larger number is simply not found (404)."""
-    from werkzeug.routing import IntegerConverter
-
-    from repairlab.web import MAX_ID
 
     class BoundedIntegerConverter(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
@@ -72,8 +75,6 @@ def _register_converters(app: Flask) -> None:
     @app.before_request
     def _refuse_nul_characters():
         # A NUL byte is never meaningful input, and PostgreSQL refuses it in text: answer 400, change nothing.
-        from flask import abort
-
         # Only form bodies are parsed into request.form: other requests need not build it to find it empty.
         forms = (request.form,) if request.mimetype in _FORM_TYPES else ()
         for values in (request.args, *forms):
@@ -83,8 +84,6 @@ def _register_converters(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    import repairlab.models  # noqa: F401  (the full schema, for Alembic)
-
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -102,8 +101,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "people.login"
     login_manager.login_message_category = "info"
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
@@ -134,15 +131,11 @@ def _unicode_lower(value):
 
 def _fold(value):
     """rl_fold() for SQLite: repairlab.pagination.fold; NULL stays NULL."""
-    from repairlab.pagination import fold
-
     return fold(value) if isinstance(value, str) else value
 
 
 def _load_user(identity: str):
     """Load the user of a session; a stale session token (password changed, deactivated) logs out."""
-    from repairlab.people.models import User
-
     user_id, _, token = (identity or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
@@ -168,32 +161,17 @@ def _select_locale() -> str:
     return lang
 
 
-# Each domain package exposes init_app(app): its views, panels, navigation and demo data.
-DOMAINS = (
-    "repairlab.core",
-    "repairlab.people",
-    "repairlab.audit",
-    "repairlab.skills",
-    "repairlab.inventory",
-    "repairlab.labels",
-    "repairlab.lending",
-    "repairlab.projects",
-)
+# The domains in dependency order (docs/ARCHITECTURE.md): each one's init_app(app) registers its blueprint and all it
+# adds to the pages and commands of the ones before it; core's pages, which show what every domain added, come last.
+DOMAINS = (audit, people, skills, inventory, lending, labels, projects, core)
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
-
-    from repairlab.nav import register_navigation
-
-    for name in DOMAINS:
-        importlib.import_module(name).init_app(app)
-    register_navigation()
+    for domain in DOMAINS:
+        domain.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from repairlab.core.registry import nav, wide_menu
-
     @app.context_processor
     def _globals():
         user = current_user._get_current_object()
@@ -208,8 +186,6 @@ def _register_template_helpers(app: Flask) -> None:
 
     # Templates call gettext dozens of times a page: look the translations up once per locale, not per call. Keyed
     # on Flask-Babel's own cached locale, so that force_locale() and refresh() switch language as they should.
-    from flask_babel import get_translations
-
     def _translations():
         locale = get_locale()
         cached = g.get("_translations")
@@ -235,9 +211,6 @@ def _register_template_helpers(app: Flask) -> None:
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
-
-    from repairlab.forms import render_field
-    from repairlab.pagination import page_url, query_args
 
     app.jinja_env.globals.update(
         gettext=_gettext,

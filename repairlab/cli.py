@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from repairlab.demo import seed
 from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.people.models import Role, Territory, User
+from repairlab.people.services import create_user, purge_login_attempts
 
 DEMO_ACCOUNTS_FILE = "demo-accounts.txt"
 
@@ -38,8 +40,6 @@ def _demo_file() -> Path:
 @with_appcontext
 def create_user_command(email, role, territory_code, full_name, locale, password):  # noqa: PLR0917 (click)
     """Create an account."""
-    from repairlab.people.services import create_user
-
     territory = None
     if territory_code:
         territory = db.session.scalar(sa.select(Territory).where(Territory.code == territory_code.strip().upper()))
@@ -79,8 +79,6 @@ def _print_accounts(path: Path) -> None:
 @with_appcontext
 def seed_demo_command(if_empty, password):
     """Load the French demo data and print the demo accounts."""
-    from repairlab.demo import seed
-
     if current_app.config["REPAIRLAB_ENV"] == "production" and not os.environ.get("REPAIRLAB_ALLOW_DEMO"):
         raise click.ClickException("Refusing to load demo data in production (set REPAIRLAB_ALLOW_DEMO=1 to force).")
     has_users = db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
@@ -106,8 +104,6 @@ def seed_demo_command(if_empty, password):
 @with_appcontext
 def purge_login_attempts_command():
     """Forget the login throttling of pairs (e-mail, address) quiet for a day (for a daily timer)."""
-    from repairlab.people.services import purge_login_attempts
-
     n = purge_login_attempts()
     db.session.commit()
     click.echo(f"Deleted {n} old login attempts.")

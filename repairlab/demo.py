@@ -1,4 +1,4 @@
-"""Realistic French demo data; each domain adds its own part through register_seeder()."""
+"""Realistic French demo data: each domain registers its part (a seeder) in demo_seeders, run in order."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from typing import Any
 
 from repairlab.extensions import db
-from repairlab.people import services as people
-from repairlab.people.models import Role, Territory, Track, User
+from repairlab.registry import Registry
 
 # Words for a readable demo password (no ambiguous letters).
 _WORDS = ("tournevis", "soudure", "atelier", "velo", "rabot", "fil", "vis", "ecrou", "pince", "boulon", "etabli")
@@ -18,27 +17,18 @@ _WORDS = ("tournevis", "soudure", "atelier", "velo", "rabot", "fil", "vis", "ecr
 
 @dataclass
 class DemoContext:
-    """What the people seeder created, handed to the later domains' seeders."""
+    """What the people seeder created, handed to the later domains' seeders (people's models)."""
 
     password: str
     rng: random.Random
-    admin: User | None = None
-    territories: dict[str, Territory] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)  # by e-mail
+    admin: Any = None  # the administrator (a User)
+    territories: dict[str, Any] = field(default_factory=dict)  # Territory by code
+    users: dict[str, Any] = field(default_factory=dict)  # User by e-mail
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, e-mail, territory)
 
 
-_SEEDERS: list[tuple[int, Callable[[DemoContext], None]]] = []
-
-
-def register_seeder(order: int) -> Callable[[Callable[[DemoContext], None]], Callable[[DemoContext], None]]:
-    """Decorator: add a domain's demo-data function, run after the ones with a lower order."""
-
-    def decorator(func: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
-        _SEEDERS.append((order, func))
-        return func
-
-    return decorator
+# The domains' demo-data functions, by key, run in order (people first).
+demo_seeders: Registry[Callable[[DemoContext], None]] = Registry("demo seeders")
 
 
 def demo_password() -> str:
@@ -46,156 +36,10 @@ def demo_password() -> str:
     return f"{secrets.choice(_WORDS)}-{secrets.choice(_WORDS)}-{secrets.randbelow(9000) + 1000}"
 
 
-TERRITORIES = [
-    (
-        "RBX",
-        "Roubaix-Lille",
-        [
-            ("Atelier de la Condition Publique", "14 place Faidherbe, 59100 Roubaix"),
-            ("Repair Café de Fives", "18 rue Pierre Legrand, 59800 Lille"),
-        ],
-    ),
-    (
-        "PAR",
-        "Paris-Montreuil",
-        [
-            ("La Fabrique de Montreuil", "10 rue de Paris, 93100 Montreuil"),
-            ("Atelier des Vignoles", "41 rue des Vignoles, 75020 Paris"),
-        ],
-    ),
-    (
-        "MRS",
-        "Aix-Marseille",
-        [
-            ("Atelier de la Belle de Mai", "41 rue Jobin, 13003 Marseille"),
-            ("Ressourcerie du Pays d'Aix", "5 avenue Jean Monnet, 13090 Aix-en-Provence"),
-        ],
-    ),
-]
-
-FIRST_NAMES = [
-    "Amina",
-    "Karim",
-    "Sophie",
-    "Mehdi",
-    "Julie",
-    "Moussa",
-    "Léa",
-    "Yanis",
-    "Fatou",
-    "Thomas",
-    "Inès",
-    "Rachid",
-    "Camille",
-    "Ibrahima",
-    "Chloé",
-    "Nadia",
-    "Lucas",
-    "Aïcha",
-    "Hugo",
-    "Samia",
-]
-LAST_NAMES = [
-    "Benali",
-    "Dubois",
-    "Traoré",
-    "Martin",
-    "Haddad",
-    "Lefebvre",
-    "Diallo",
-    "Moreau",
-    "Cherif",
-    "Petit",
-    "Nguyen",
-    "Bernard",
-    "Mansouri",
-    "Roux",
-    "Camara",
-    "Girard",
-    "Ait-Ali",
-    "Fontaine",
-]
-
-
-def _person(ctx: DemoContext) -> str:
-    return f"{ctx.rng.choice(FIRST_NAMES)} {ctx.rng.choice(LAST_NAMES)}"
-
-
-def _seed_people(ctx: DemoContext) -> None:
-    pw = ctx.password
-    ctx.admin = people.create_user(
-        None, email="admin@repairlab.demo", full_name="Claire Vasseur", password=pw, role=Role.ADMIN
-    )
-    ctx.accounts.append((Role.ADMIN.value, ctx.admin.email, "—"))
-    researcher = people.create_user(
-        ctx.admin, email="recherche@repairlab.demo", full_name="Paul Mercier", password=pw, role=Role.RESEARCHER
-    )
-    ctx.accounts.append((Role.RESEARCHER.value, researcher.email, "—"))
-    for code, name, labs in TERRITORIES:
-        territory = people.create_territory(ctx.admin, code=code, name=name)
-        ctx.territories[code] = territory
-        for lab_name, address in labs:
-            people.create_lab(ctx.admin, territory=territory, name=lab_name, address=address)
-        first = people.create_cohort(
-            ctx.admin,
-            territory=territory,
-            name="Promotion 2026",
-            start_date=date(2026, 1, 12),
-            end_date=date(2026, 12, 18),
-            target_talents=250,
-        )
-        people.create_cohort(
-            ctx.admin,
-            territory=territory,
-            name="Promotion 2027",
-            start_date=date(2027, 1, 11),
-            end_date=date(2027, 12, 17),
-            target_talents=250,
-        )
-        prefix = code.lower()
-        staff = [
-            (Role.LAB_MANAGER, f"atelier.{prefix}@repairlab.demo"),
-            (Role.MENTOR, f"mentor.{prefix}@repairlab.demo"),
-            (Role.MENTOR, f"mentor2.{prefix}@repairlab.demo"),
-        ]
-        for role, email in staff:
-            user = people.create_user(
-                ctx.admin,
-                email=email,
-                full_name=_person(ctx),
-                password=pw,
-                role=role,
-                territory=territory,
-                phone=f"06 {ctx.rng.randint(10, 99)} "
-                f"{ctx.rng.randint(10, 99)} {ctx.rng.randint(10, 99)} {ctx.rng.randint(10, 99)}",
-            )
-            ctx.users[email] = user
-            if not email.startswith("mentor2"):
-                ctx.accounts.append((role.value, email, code))
-        for n in range(1, 13):
-            email = f"talent{n}.{prefix}@repairlab.demo"
-            user = people.create_user(
-                ctx.admin,
-                email=email,
-                full_name=_person(ctx),
-                password=pw,
-                role=Role.PARTICIPANT,
-                territory=territory,
-                cohort=first,
-                track=Track.EMPLOYMENT if n % 3 else Track.ENTREPRENEURSHIP,
-                locale="en" if n == 12 else "fr",
-            )
-            ctx.users[email] = user
-            if n == 1:
-                ctx.accounts.append((Role.PARTICIPANT.value, email, code))
-
-
 def seed(password: str | None = None, seed_value: int = 2026) -> DemoContext:
     """Load the demo data into an empty database; return what was created (committed by the caller)."""
     ctx = DemoContext(password=password or demo_password(), rng=random.Random(seed_value))
-    _seed_people(ctx)
-    db.session.flush()
-    for _order, func in sorted(_SEEDERS, key=lambda item: item[0]):
+    for func in demo_seeders:
         func(ctx)
         db.session.flush()
     return ctx

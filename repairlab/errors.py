@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from repairlab.extensions import db
+
 
 class DomainError(Exception):
     """A business rule said no; the message is translatable and shown to the user."""
@@ -77,7 +79,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from repairlab.extensions import db
-
         db.session.rollback()
         return render_error(500)

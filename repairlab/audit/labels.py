@@ -239,6 +239,14 @@ VALUES = {
     ("status", "withdrawn"): _l("withdrawn"),
     ("locale", "fr"): _l("French"),
     ("locale", "en"): _l("English"),
+    ("condition", "new"): _l("New"),
+    ("condition", "good"): _l("Good"),
+    ("condition", "fair"): _l("Fair"),
+    ("condition", "poor"): _l("Poor"),
+    ("condition", "broken"): _l("Broken"),
+    ("kind", "overdue"): _l("late return"),
+    ("channel", "in_app"): _l("in the app"),
+    ("channel", "email"): _l("by e-mail"),
 }
 
 

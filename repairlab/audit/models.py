@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairlab.audit.labels import action_label
 from repairlab.extensions import UTCDateTime, db, utcnow
-from repairlab.people.models import Territory, User
 
 
 class AuditEntry(db.Model):
@@ -35,9 +34,11 @@ class AuditEntry(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
-    actor: Mapped[User | None] = relationship()
+    # The audit log sits below the people domain: it knows its users and territories only as the rows its entries
+    # point to (the ORM finds the classes by name), never by importing them.
+    actor: Mapped[User | None] = relationship("User")  # noqa: F821
     # None: a change to a setting shared by every territory (or to the programme itself).
-    territory: Mapped[Territory | None] = relationship()
+    territory: Mapped[Territory | None] = relationship("Territory")  # noqa: F821
 
     @property
     def action_label(self) -> str:

@@ -6,11 +6,10 @@ import datetime as dt
 import decimal
 import enum
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from repairlab.audit.models import AuditEntry
 from repairlab.extensions import db
-from repairlab.people.models import User
 
 # Never copied into the log, whatever the model.
 SENSITIVE_FIELDS = frozenset({"password_hash", "session_token"})
@@ -18,6 +17,13 @@ SENSITIVE_FIELDS = frozenset({"password_hash", "session_token"})
 # territory_id=PROGRAMME_WIDE: the change affects every territory (a shared setting such as a skill or a category).
 PROGRAMME_WIDE = None
 _FROM_OBJECT: Any = object()
+
+
+class Actor(Protocol):
+    """Who makes a change (people's User): the log keeps the id and the name at the time."""
+
+    id: int
+    full_name: str
 
 
 def _jsonable(value: Any) -> Any:
@@ -38,7 +44,7 @@ def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def record(
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     obj: Any,
     *,

@@ -14,10 +14,9 @@ from repairlab.audit import bp
 from repairlab.audit.display import present
 from repairlab.audit.labels import object_label
 from repairlab.audit.models import AuditEntry
-from repairlab.auth import admin_required, has_role
+from repairlab.auth import Role, admin_required, has_role
 from repairlab.extensions import db
 from repairlab.pagination import paginate
-from repairlab.people.models import Role, Territory, User
 from repairlab.web import db_id
 
 # The territory filter's value for changes to settings shared by every territory (entries without a territory).
@@ -60,6 +59,8 @@ def browse():
     object_types = db.session.scalars(
         sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     ).all()
+    # The audit log sits below the people domain: it reaches users and territories through its entries' relations.
+    User, Territory = AuditEntry.actor.property.mapper.class_, AuditEntry.territory.property.mapper.class_
     actors = db.session.execute(
         sa.select(User.id, User.full_name)
         .where(User.id.in_(sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()))

@@ -10,29 +10,32 @@ def init_app(app: Flask) -> None:
     from flask import url_for
     from flask_babel import lazy_gettext as _l
 
-    from repairlab.core.registry import NavItem, nav
-    from repairlab.inventory import demo, views  # noqa: F401
-    from repairlab.inventory.codes import register_code_target
+    from repairlab.demo import demo_seeders
+    from repairlab.inventory import demo, views  # noqa: F401  (views: routes)
     from repairlab.inventory.panels import register_panels
     from repairlab.inventory.queries import item_names, location_names
+    from repairlab.inventory.registry import CodeTarget, code_targets
     from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, follow_lab_change
+    from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
-    from repairlab.people.services import lab_change_hooks
+    from repairlab.people.registry import lab_change_hooks
 
-    register_code_target(ITEM_TARGET, lambda item_id: url_for("inventory.item", item_id=item_id), item_names)
-    register_code_target(
-        LOCATION_TARGET, lambda loc_id: url_for("inventory.location", location_id=loc_id), location_names
+    code_targets.register(
+        ITEM_TARGET, CodeTarget(lambda item_id: url_for("inventory.item", item_id=item_id), item_names)
+    )
+    code_targets.register(
+        LOCATION_TARGET, CodeTarget(lambda loc_id: url_for("inventory.location", location_id=loc_id), location_names)
     )
     territory_roles = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
-    nav.register(NavItem("labels.scan", _l("Scan"), territory_roles, order=5))
     inventory = _l("Inventory")
-    nav.register(NavItem("inventory.items", _l("Inventory"), territory_roles, order=10, group=inventory))
+    nav.register("inventory.items", NavItem(_l("Inventory"), territory_roles, group=inventory), order=10)
     nav.register(
-        NavItem(
-            "inventory.reports", _l("Problems"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), order=12, group=inventory
-        )
+        "inventory.reports",
+        NavItem(_l("Problems"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), group=inventory),
+        order=12,
     )
     register_panels()
-    if follow_lab_change not in lab_change_hooks:
-        lab_change_hooks.append(follow_lab_change)
+    lab_change_hooks.register("inventory.places", follow_lab_change)
+    demo_seeders.register("inventory", demo.seed_inventory, order=10)
+    demo_seeders.register("inventory.requirements", demo.seed_requirements, order=30)
     app.register_blueprint(bp)

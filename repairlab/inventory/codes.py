@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,32 +10,12 @@ from flask_babel import gettext as _
 from repairlab.errors import Conflict
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Code, CodeCounter
+from repairlab.inventory.registry import code_targets
 from repairlab.people.models import Territory
 
 # Typed by hand or read aloud: accept lower case, spaces, a missing dash, and O/I/L for 0/1 in the number.
 _CODE_RE = re.compile(r"^([A-Z]{2,5})[\s_-]*([0-9OIL]{1,9})$")
 _DIGIT_FIXES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-
-
-@dataclass(frozen=True)
-class CodeTarget:
-    """How a domain opens the things its codes point to, and names them on labels."""
-
-    target_type: str
-    url_for: Callable[[int], str]
-    # ids -> {id: short name printed on the label}, in one query for a whole sheet.
-    names: Callable[[list[int]], dict[int, str]] | None = None
-
-
-# Domains register the kinds of things that carry codes (items, locations, projects, …).
-_TARGETS: dict[str, CodeTarget] = {}
-
-
-def register_code_target(
-    target_type: str, url_for: Callable[[int], str], names: Callable[[list[int]], dict[int, str]] | None = None
-) -> None:
-    """Declare that codes may point to things of this type, opened at url_for(id)."""
-    _TARGETS[target_type] = CodeTarget(target_type, url_for, names)
 
 
 def label_names(codes: list[Code]) -> dict[str, str]:
@@ -48,7 +26,7 @@ def label_names(codes: list[Code]) -> dict[str, str]:
             by_type.setdefault(code.target_type, []).append(code)
     out = {code.code: "" for code in codes}
     for target_type, group in by_type.items():
-        target = _TARGETS.get(target_type)
+        target = code_targets.get(target_type)
         if target is None or target.names is None:
             continue
         names = target.names([c.target_id for c in group])
@@ -61,7 +39,7 @@ def target_url(code: Code) -> str | None:
     """The page of the thing a code points to, or None for an unassigned code."""
     if code.target_type is None or code.target_id is None:
         return None
-    target = _TARGETS.get(code.target_type)
+    target = code_targets.get(code.target_type)
     return target.url_for(code.target_id) if target else None
 
 

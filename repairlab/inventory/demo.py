@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from repairlab import clock
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.extensions import db
 from repairlab.inventory import requirements, services
 from repairlab.inventory.models import Category, Condition, Item, ItemKind, LocationKind, Source
@@ -190,7 +190,6 @@ def _seed_categories(ctx: DemoContext) -> dict[str, Category]:
     return out
 
 
-@register_seeder(10)
 def seed_inventory(ctx: DemoContext) -> None:
     """Load the demo inventory."""
     categories = _seed_categories(ctx)
@@ -282,7 +281,6 @@ def seed_inventory(ctx: DemoContext) -> None:
             services.report_problem(talent, items[3], "La batterie ne tient plus la charge.")
 
 
-@register_seeder(30)
 def seed_requirements(ctx: DemoContext) -> None:
     """Skills that some demo tools and categories require (after the skills catalogue exists)."""
     skills = {s.name: s for s in db.session.scalars(sa.select(Skill))}

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from repairlab.auth import territory_scope
-from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
 from repairlab.inventory.models import Item, ItemKind, ItemStatus, ProblemReport, ReportStatus
+from repairlab.pages import HomePanel, home_panels
 from repairlab.people.models import Role, User
 
 
@@ -48,16 +48,12 @@ def lab_today_context(user: User) -> dict:
 def register_panels() -> None:
     """Register the inventory's home panels: a talent's big scan button first, a lab manager's day."""
     home_panels.register(
-        HomePanel(
-            "inventory.scan", frozenset({Role.PARTICIPANT}), "inventory/panels/scan.html", lambda user: {}, order=1
-        )
+        "inventory.scan",
+        HomePanel(frozenset({Role.PARTICIPANT}), "inventory/panels/scan.html", lambda user: {}),
+        order=1,
     )
     home_panels.register(
-        HomePanel(
-            "inventory.today",
-            frozenset({Role.LAB_MANAGER, Role.ADMIN}),
-            "inventory/panels/today.html",
-            lab_today_context,
-            order=20,
-        )
+        "inventory.today",
+        HomePanel(frozenset({Role.LAB_MANAGER, Role.ADMIN}), "inventory/panels/today.html", lab_today_context),
+        order=20,
     )

@@ -1,13 +1,15 @@
-"""Sections that later domains add to the item page (current loan, prototypes using it, …)."""
+"""What later domains add to the inventory: sections of the item page (current loan, prototypes using it, …) and
+the kinds of things that carry codes (projects)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from repairlab.inventory.models import Item
 from repairlab.people.models import User
+from repairlab.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -19,31 +21,34 @@ class ItemPanel:
     rest further down the page.
     """
 
-    key: str
     template: str
     context: Callable[[Item, User | None], dict[str, Any] | None]
-    order: int = 100
     action_template: str | None = None
 
 
-@dataclass
-class ItemPanelRegistry:
-    """Panels registered by domains that build on the inventory."""
-
-    panels: dict[str, ItemPanel] = field(default_factory=dict)
-
-    def register(self, panel: ItemPanel) -> None:
-        """Add (or replace) a panel."""
-        self.panels[panel.key] = panel
-
-    def for_item(self, item: Item, viewer: User | None) -> list[tuple[ItemPanel, dict[str, Any]]]:
-        """The panels to show on this item's page to this viewer, with their contexts."""
-        out = []
-        for panel in sorted(self.panels.values(), key=lambda p: (p.order, p.key)):
-            ctx = panel.context(item, viewer)
-            if ctx is not None:
-                out.append((panel, ctx))
-        return out
+# The item page's sections, by key ("lending.loan").
+item_panels: Registry[ItemPanel] = Registry("item panels")
 
 
-item_panels = ItemPanelRegistry()
+def item_panels_for(item: Item, viewer: User | None) -> list[tuple[ItemPanel, dict[str, Any]]]:
+    """The panels to show on this item's page to this viewer, with their contexts."""
+    out = []
+    for panel in item_panels:
+        ctx = panel.context(item, viewer)
+        if ctx is not None:
+            out.append((panel, ctx))
+    return out
+
+
+@dataclass(frozen=True)
+class CodeTarget:
+    """How a domain opens the things its codes point to, and names them on labels."""
+
+    url_for: Callable[[int], str]
+    # ids -> {id: short name printed on the label}, in one query for a whole sheet.
+    names: Callable[[list[int]], dict[int, str]] | None = None
+
+
+# The kinds of things that carry codes (items, locations, projects, …), by target type: /q/<code> opens
+# url_for(id).
+code_targets: Registry[CodeTarget] = Registry("code targets")

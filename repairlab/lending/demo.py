@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from repairlab import clock
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
 from repairlab.lending.models import Loan, LoanKind, MemberCard
@@ -15,7 +15,6 @@ from repairlab.lending.services import new_token
 from repairlab.people.models import Role, User
 
 
-@register_seeder(40)
 def seed_lending(ctx: DemoContext) -> None:
     """Past-dated loans built directly (the services only lend from today)."""
     now = utcnow()
@@ -66,7 +65,6 @@ def seed_lending(ctx: DemoContext) -> None:
     db.session.flush()
 
 
-@register_seeder(45)
 def seed_maintenance(ctx: DemoContext) -> None:
     """A few maintenance records and plans per territory, one plan overdue."""
     from decimal import Decimal

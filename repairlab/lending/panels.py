@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from repairlab import clock
 from repairlab.auth import has_role, territory_scope
-from repairlab.core.registry import HomePanel, home_panels
 from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.registry import ItemPanel, item_panels
+from repairlab.pages import HomePanel, home_panels
 from repairlab.people.models import Role, User
 
 HOME_LOANS = 5
@@ -103,44 +103,28 @@ def register_panels() -> None:
     from repairlab.lending import maintenance_views, reminders
 
     item_panels.register(
-        ItemPanel(
-            "lending.loan",
-            "lending/item_panel.html",
-            item_context,
-            order=10,
-            action_template="lending/item_action.html",
-        )
+        "lending.loan",
+        ItemPanel("lending/item_panel.html", item_context, action_template="lending/item_action.html"),
+        order=10,
     )
     item_panels.register(
-        ItemPanel("lending.maintenance", "lending/maintenance_panel.html", maintenance_views.item_context, order=11)
+        "lending.maintenance", ItemPanel("lending/maintenance_panel.html", maintenance_views.item_context), order=11
     )
     home_panels.register(
-        HomePanel(
-            "lending.late",
-            frozenset({Role.PARTICIPANT}),
-            "lending/panels/late.html",
-            reminders.late_notice_context,
-            order=14,
-        )
+        "lending.late",
+        HomePanel(frozenset({Role.PARTICIPANT}), "lending/panels/late.html", reminders.late_notice_context),
+        order=14,
     )
     home_panels.register(
-        HomePanel("lending.mine", frozenset({Role.PARTICIPANT}), "lending/panels/mine.html", my_loans_context, order=15)
+        "lending.mine", HomePanel(frozenset({Role.PARTICIPANT}), "lending/panels/mine.html", my_loans_context), order=15
     )
     home_panels.register(
-        HomePanel(
-            "lending.reservations",
-            frozenset({Role.PARTICIPANT}),
-            "lending/panels/reservations.html",
-            my_reservations_context,
-            order=16,
-        )
+        "lending.reservations",
+        HomePanel(frozenset({Role.PARTICIPANT}), "lending/panels/reservations.html", my_reservations_context),
+        order=16,
     )
     home_panels.register(
-        HomePanel(
-            "lending.desk",
-            frozenset({Role.LAB_MANAGER, Role.ADMIN}),
-            "lending/panels/desk.html",
-            desk_context,
-            order=15,
-        )
+        "lending.desk",
+        HomePanel(frozenset({Role.LAB_MANAGER, Role.ADMIN}), "lending/panels/desk.html", desk_context),
+        order=15,
     )

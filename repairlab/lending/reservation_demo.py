@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from repairlab import clock
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus
 from repairlab.lending import policies, reservations
@@ -30,7 +30,6 @@ RESERVATIONS = [
 ]
 
 
-@register_seeder(47)
 def seed_reservations(ctx: DemoContext) -> None:
     """Through the services, as the territory's lab manager (every date is from today on)."""
     categories = {c.path: c for c in db.session.scalars(sa.select(Category))}

@@ -6,14 +6,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Item, ItemStatus, Location, LocationKind
 from repairlab.lending.stocktake_models import StockTake, StockTakeScan, StockTakeStatus
 from repairlab.people.models import Lab, Role, User
 
 
-@register_seeder(46)
 def seed_stocktakes(ctx: DemoContext) -> None:
     """Built directly with past dates (the services count today); every item of the shelf was found."""
     started = utcnow() - timedelta(days=21)

@@ -9,34 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from repairlab.auth import ROLE_LABELS, Role  # noqa: F401  (the roles belong to the foundation; re-exported)
 from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
-
-
-class Role(LabelledEnum):
-    """The five roles of DESIGN.md."""
-
-    PARTICIPANT = "participant"
-    MENTOR = "mentor"
-    LAB_MANAGER = "lab_manager"
-    RESEARCHER = "researcher"
-    ADMIN = "admin"
-
-    @property
-    def needs_territory(self) -> bool:
-        """Whether users with this role belong to one territory."""
-        return self not in (Role.ADMIN, Role.RESEARCHER)
-
-
-ROLE_LABELS = enum_labels(
-    Role,
-    {
-        Role.PARTICIPANT: _l("Talent"),
-        Role.MENTOR: _l("Mentor"),
-        Role.LAB_MANAGER: _l("Lab manager"),
-        Role.RESEARCHER: _l("Researcher"),
-        Role.ADMIN: _l("Administrator"),
-    },
-)
 
 
 class Track(LabelledEnum):

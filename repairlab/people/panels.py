@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
+from repairlab.pages import HomePanel, home_panels
 from repairlab.people.models import Cohort, Lab, Role, Territory, User
 
 
@@ -72,25 +72,17 @@ def my_path_context(user: User) -> dict:
 def register_panels() -> None:
     """Register the people domain's home panels."""
     home_panels.register(
-        HomePanel(
-            "people.programme",
-            frozenset({Role.ADMIN, Role.RESEARCHER}),
-            "people/panels/programme.html",
-            programme_context,
-            order=900,
-        )
+        "people.programme",
+        HomePanel(frozenset({Role.ADMIN, Role.RESEARCHER}), "people/panels/programme.html", programme_context),
+        order=900,
     )
     home_panels.register(
-        HomePanel(
-            "people.territory",
-            frozenset({Role.LAB_MANAGER, Role.MENTOR}),
-            "people/panels/territory.html",
-            territory_context,
-            order=900,
-        )
+        "people.territory",
+        HomePanel(frozenset({Role.LAB_MANAGER, Role.MENTOR}), "people/panels/territory.html", territory_context),
+        order=900,
     )
     home_panels.register(
-        HomePanel(
-            "people.my_path", frozenset({Role.PARTICIPANT}), "people/panels/my_path.html", my_path_context, order=900
-        )
+        "people.my_path",
+        HomePanel(frozenset({Role.PARTICIPANT}), "people/panels/my_path.html", my_path_context),
+        order=900,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +20,7 @@ from repairlab.audit.services import record, snapshot
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.people.models import Cohort, Lab, LoginThrottle, Role, Territory, Track, User
+from repairlab.people.registry import lab_change_hooks
 
 MIN_PASSWORD_LENGTH = 10
 USER_FIELDS = ("email", "full_name", "role", "territory_id", "cohort_id", "track", "locale", "phone", "active")
@@ -28,11 +28,6 @@ TERRITORY_FIELDS = ("code", "name", "active")
 LAB_FIELDS = ("name", "territory_id", "address", "active")
 COHORT_FIELDS = ("name", "territory_id", "start_date", "end_date", "target_talents")
 TERRITORY_CODE_RE = re.compile(r"^[A-Z]{2,5}$")
-
-# Later domains follow or veto a lab's change, called with (lab already changed, old name, old territory id):
-# the inventory rewrites its places' paths, and refuses to move a lab that holds things to another territory.
-LabChangeHook = Callable[[Lab, str, int], None]
-lab_change_hooks: list[LabChangeHook] = []
 
 # A valid hash to check against when the e-mail is unknown, so timing does not reveal accounts.
 _DUMMY_HASH: str | None = None

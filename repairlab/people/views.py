@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from repairlab.auth import STAFF_ROLES, admin_required, ensure_territory, roles_required, territory_scope
-from repairlab.core.registry import person_actions
+from repairlab.errors import DomainError
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people import bp, services
@@ -24,11 +24,33 @@ from repairlab.people.forms import (
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.queries import user_query
+from repairlab.people.registry import person_actions_for
 from repairlab.web import db_id, form_status, safe_next, submit, submit_and_return
 
 
 def _client_address() -> str:
     return request.remote_addr or "unknown"
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language: remembered on the account, or in the session when anonymous."""
+    form = FlaskForm()
+    lang = request.form.get("lang", "")
+    back = safe_next(request.form.get("next")) or url_for("core.home")
+    if not form.validate_on_submit() or lang not in current_app.config["LANGUAGES"]:
+        flash(_("Unknown language."), "error")
+        return redirect(back)
+    if current_user.is_authenticated:
+        try:
+            services.set_locale(current_user, lang)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(back)
+        db.session.commit()
+    session["lang"] = lang
+    return redirect(back)
 
 
 # --- Logging in and out ---------------------------------------------------------------------------
@@ -138,7 +160,7 @@ def person(user_id: int):
         abort(404)
     if user.territory_id is not None:
         ensure_territory(current_user, user.territory_id)
-    return render_template("people/person.html", person=user, actions=person_actions.for_person(current_user, user))
+    return render_template("people/person.html", person=user, actions=person_actions_for(current_user, user))
 
 
 # --- Admin: users ---------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ def init_app(app: Flask) -> None:
     """Register the views, code target, panels, navigation, demo data and the blueprint."""
     from flask import url_for
 
-    from repairlab.inventory.codes import register_code_target
-    from repairlab.projects import (  # noqa: F401  (routes and seeders)
+    from repairlab.demo import demo_seeders
+    from repairlab.inventory.registry import CodeTarget, code_targets
+    from repairlab.projects import (  # noqa: F401  (routes)
         board_views,
         demo,
         panels,
@@ -21,7 +22,11 @@ def init_app(app: Flask) -> None:
     )
     from repairlab.projects.services import PROJECT_TARGET, project_names
 
-    register_code_target(PROJECT_TARGET, lambda pid: url_for("projects.project", project_id=pid), project_names)
+    code_targets.register(
+        PROJECT_TARGET, CodeTarget(lambda pid: url_for("projects.project", project_id=pid), project_names)
+    )
     panels.register_panels()
     prototype_panels.register_panels()
+    demo_seeders.register("projects", demo.seed_projects, order=60)
+    demo_seeders.register("projects.prototypes", prototype_demo.seed_prototypes, order=70)
     app.register_blueprint(bp)

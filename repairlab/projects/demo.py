@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from repairlab import clock
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.extensions import db
 from repairlab.people.models import Cohort
 from repairlab.projects import services
@@ -343,7 +343,6 @@ def _seed_project(ctx: DemoContext, code: str, index: int, idea: tuple, stages: 
         services.set_status(mentor, project, ProjectStatus.PAUSED, "Pause de deux mois (formation qualifiante).")
 
 
-@register_seeder(60)
 def seed_projects(ctx: DemoContext) -> None:
     """The six stages, and five or six projects per territory spread over them."""
     stages = _stages()

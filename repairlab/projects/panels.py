@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from repairlab.core.registry import HomePanel, NavItem, home_panels, nav
 from repairlab.extensions import db
+from repairlab.pages import HomePanel, NavItem, home_panels, nav
 from repairlab.people.models import Role, User
 from repairlab.projects.models import MemberRole, Project, ProjectMember, ProjectStatus
 
@@ -64,34 +64,30 @@ def attention_context(user: User) -> dict:
 def register_panels() -> None:
     """Add the projects and board links to the navigation, and the projects panels to the home page."""
     nav.register(
+        "projects.index",
         NavItem(
-            "projects.index",
             _l("Projects"),
             frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
-            order=30,
             group=_l("Projects"),
-        )
+        ),
+        order=30,
     )
     nav.register(
+        "projects.board",
         NavItem(
-            "projects.board",
             _l("Project board"),
             frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN}),
-            order=31,
             group=_l("Projects"),
-        )
+        ),
+        order=31,
     )
     home_panels.register(
-        HomePanel(
-            "projects.mine", frozenset({Role.PARTICIPANT}), "projects/panels/mine.html", my_projects_context, order=20
-        )
+        "projects.mine",
+        HomePanel(frozenset({Role.PARTICIPANT}), "projects/panels/mine.html", my_projects_context),
+        order=20,
     )
     home_panels.register(
-        HomePanel(
-            "projects.attention",
-            frozenset({Role.MENTOR}),
-            "projects/panels/attention.html",
-            attention_context,
-            order=10,
-        )
+        "projects.attention",
+        HomePanel(frozenset({Role.MENTOR}), "projects/panels/attention.html", attention_context),
+        order=10,
     )

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import selectinload
 
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Item
 from repairlab.projects import prototype_services as services
@@ -243,7 +243,6 @@ def _threshold() -> int | None:
     return (found or stages[min(2, len(stages) - 1)]).position
 
 
-@register_seeder(70)
 def seed_prototypes(ctx: DemoContext) -> None:
     """Add 1-3 prototypes to each demo project at the prototyping stage or later (nothing without projects)."""
     threshold = _threshold()

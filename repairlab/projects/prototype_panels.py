@@ -78,5 +78,5 @@ def used_by_context(item: Item, viewer: User | None) -> dict | None:
 def register_panels() -> None:
     """Add the "used by" section to the item page."""
     item_panels.register(
-        ItemPanel("projects.prototypes", "projects/prototype_item_panel.html", used_by_context, order=40)
+        "projects.prototypes", ItemPanel("projects/prototype_item_panel.html", used_by_context), order=40
     )

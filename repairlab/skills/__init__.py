@@ -9,15 +9,17 @@ def init_app(app: Flask) -> None:
     """Register the views, home panels, navigation, demo data and the blueprint."""
     from flask_babel import lazy_gettext as _l
 
-    from repairlab.core.registry import NavItem, nav
+    from repairlab.demo import demo_seeders
+    from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
-    from repairlab.skills import demo, services, views  # noqa: F401  (demo registers its seeder)
+    from repairlab.skills import demo, services, views  # noqa: F401  (views: routes)
     from repairlab.skills.panels import register_panels
 
     staff = frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
-    nav.register(NavItem("skills.my_passport", _l("My skills"), frozenset({Role.PARTICIPANT}), order=20))
-    nav.register(NavItem("skills.catalogue", _l("Catalogue of skills"), staff, order=20, group=_l("Skills")))
-    nav.register(NavItem("skills.match", _l("Who can do what"), staff, order=21, group=_l("Skills")))
+    nav.register("skills.my_passport", NavItem(_l("My skills"), frozenset({Role.PARTICIPANT})), order=20)
+    nav.register("skills.catalogue", NavItem(_l("Catalogue of skills"), staff, group=_l("Skills")), order=20)
+    nav.register("skills.match", NavItem(_l("Who can do what"), staff, group=_l("Skills")), order=21)
     register_panels()
+    demo_seeders.register("skills", demo.seed_skills, order=20)
     app.add_template_global(services.level_label, "skill_level_label")
     app.register_blueprint(bp)

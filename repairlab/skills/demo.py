@@ -8,7 +8,7 @@ from datetime import timedelta
 from PIL import Image, ImageDraw
 
 from repairlab import clock
-from repairlab.demo import DemoContext, register_seeder
+from repairlab.demo import DemoContext
 from repairlab.people.models import User
 from repairlab.skills import services
 from repairlab.skills.models import Skill
@@ -569,7 +569,6 @@ def _seed_territory(ctx: DemoContext, code: str, skills: dict[str, Skill]) -> No
             services.declare_skill(talent, skills[ctx.rng.choice(choices)], level=ctx.rng.choice([1, 2, 3]))
 
 
-@register_seeder(20)
 def seed_skills(ctx: DemoContext) -> None:
     """The French skills catalogue, then passports for the demo talents of every territory."""
     skills = _seed_catalogue(ctx)

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
 from repairlab import clock
-from repairlab.core.registry import HomePanel, home_panels
 from repairlab.extensions import db
+from repairlab.pages import HomePanel, home_panels
 from repairlab.people.models import Role, User
 from repairlab.skills.models import SkillValidation, ValidationKind, ValidationStatus
 
@@ -89,14 +89,10 @@ def territory_skills_context(user: User) -> dict | None:
 def register_panels() -> None:
     """Register the skills domain's home panels."""
     home_panels.register(
-        HomePanel("skills.mine", frozenset({Role.PARTICIPANT}), "skills/panels/mine.html", my_skills_context, order=30)
+        "skills.mine", HomePanel(frozenset({Role.PARTICIPANT}), "skills/panels/mine.html", my_skills_context), order=30
     )
     home_panels.register(
-        HomePanel(
-            "skills.territory",
-            frozenset({Role.MENTOR, Role.LAB_MANAGER}),
-            "skills/panels/territory.html",
-            territory_skills_context,
-            order=30,
-        )
+        "skills.territory",
+        HomePanel(frozenset({Role.MENTOR, Role.LAB_MANAGER}), "skills/panels/territory.html", territory_skills_context),
+        order=30,
     )

@@ -10,7 +10,7 @@ MATRIX = [
     Route("core.home", lambda w: "/", ALL_ROLES),
     Route("core.healthz", lambda w: "/healthz", ALL_ROLES, anonymous=True),
     Route(
-        "core.set_language",
+        "people.set_language",
         lambda w: "/language",
         ALL_ROLES,
         method="POST",

@@ -149,15 +149,14 @@ def panel(app, monkeypatch):
         "loader",
         ChoiceLoader([DictLoader({"test/panel.html": "<p>PANEL {{ ctx.code }}</p>"}), app.jinja_env.loader]),
     )
-    monkeypatch.setitem(
-        item_panels.panels,
+    item_panels.register(
         "test",
         ItemPanel(
-            "test",
-            "test/panel.html",
-            lambda item, viewer: None if item.kind == ItemKind.OBJECT else {"code": item.code},
+            "test/panel.html", lambda item, viewer: None if item.kind == ItemKind.OBJECT else {"code": item.code}
         ),
     )
+    yield
+    item_panels.unregister("test")
 
 
 def test_panels_are_shown_to_members(client, login, talent, make_item, panel):

@@ -21,7 +21,7 @@ from repairlab.inventory import requirements as reqs
 from repairlab.inventory.forms import ItemForm, PhotoForm, QuantityForm, RetireForm, StatusForm
 from repairlab.inventory.models import Item, ItemKind, ItemPhoto, ItemStatus, Location, ProblemReport, ReportStatus
 from repairlab.inventory.queries import ItemFilters, item_query
-from repairlab.inventory.registry import item_panels
+from repairlab.inventory.registry import item_panels_for
 from repairlab.inventory.views.common import (
     MANAGERS,
     MEMBERS,
@@ -173,7 +173,7 @@ def item(item_id: int):
         "required": required,
         "verdict": verdict,
         "validators": validators,
-        "panels": item_panels.for_item(item, viewer) if member else [],
+        "panels": item_panels_for(item, viewer) if member else [],
     }
     if manager:
         # The management forms and open reports are only built for those who see them (the scan path stays lean).
