@@ -34,6 +34,7 @@ FOUNDATION = frozenset(
         "images",
         "pages",  # the navigation and the home page's sections, which every domain extends
         "pagination",
+        "qr",  # the QR encoder: label sheets and member cards (labels and lending are siblings)
         "registry",
         "text",
         "timefmt",

@@ -13,14 +13,9 @@ def init_app(app: Flask) -> None:
     from repairlab.demo import demo_seeders
     from repairlab.inventory import demo, views  # noqa: F401  (views: routes)
     from repairlab.inventory.panels import register_panels
+    from repairlab.inventory.queries import item_names, location_names
     from repairlab.inventory.registry import CodeTarget, code_targets
-    from repairlab.inventory.services import (
-        ITEM_TARGET,
-        LOCATION_TARGET,
-        follow_lab_change,
-        item_names,
-        location_names,
-    )
+    from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, follow_lab_change
     from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
     from repairlab.people.registry import lab_change_hooks

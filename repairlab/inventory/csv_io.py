@@ -33,6 +33,7 @@ from repairlab.inventory.models import (
     Location,
     Source,
 )
+from repairlab.inventory.queries import category_finder
 from repairlab.people.models import Lab, User
 
 EXPORT_BATCH = 500  # items read from the database at a time while the export streams
@@ -129,7 +130,7 @@ def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
         preview.errors.append(
             RowError(1, unknown[0], _("Unknown column. Allowed: %(columns)s.", columns=", ".join(COLUMNS)))
         )
-    categories = {c.path.lower(): c for c in db.session.scalars(sa.select(services.Category))}
+    find_category = category_finder()
     locations = {loc.code: loc for loc in db.session.scalars(sa.select(Location).where(Location.lab_id == lab.id))}
     seen_serials: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
@@ -159,8 +160,7 @@ def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
                 fail("source", _("Write bought, donated or recovered."))
         category = None
         if row.get("category"):
-            key = " > ".join(p.strip() for p in row["category"].split(">")).lower()
-            category = categories.get(key)
+            category = find_category(row["category"])
             if category is None:
                 fail("category", _("Unknown category “%(name)s”.", name=row["category"][:80]))
         location = None
@@ -216,7 +216,7 @@ def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
             low_stock_threshold=ints.get("low_stock_threshold"),
         )
         try:
-            preview.rows.append(services._check_item_fields(fields_, lab))
+            preview.rows.append(services.check_item_fields(fields_, lab))
         except DomainError as error:
             fail(error.field or "", str(error))
     if not preview.rows and not preview.errors:

@@ -15,6 +15,9 @@ from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str
 from repairlab.people.models import Lab, Territory, User
 from repairlab.skills.models import Skill
 
+# Between the parts of a category's or a place's path: "Électronique > Soudure".
+PATH_SEPARATOR = " > "
+
 
 class ItemKind(LabelledEnum):
     """What a thing is to the lab."""
@@ -204,6 +207,11 @@ class Location(db.Model):
     parent: Mapped[Location | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Location]] = relationship(back_populates="parent", order_by="Location.name")
 
+    @property
+    def holds_places(self) -> bool:
+        """Whether other places can go inside it (anything but a bin)."""
+        return self.kind != LocationKind.BIN
+
     def __str__(self) -> str:
         return self.path
 
@@ -267,6 +275,21 @@ class Item(db.Model):
     reports: Mapped[list[ProblemReport]] = relationship(back_populates="item", order_by="ProblemReport.id.desc()")
 
     @property
+    def is_part(self) -> bool:
+        """Whether it is a part or consumable (counted by quantity)."""
+        return self.kind == ItemKind.PART
+
+    @property
+    def is_available(self) -> bool:
+        """Whether it is available (in the lab, not lent, not under repair)."""
+        return self.status == ItemStatus.AVAILABLE
+
+    @property
+    def is_retired(self) -> bool:
+        """Whether it has left the active inventory."""
+        return self.status == ItemStatus.RETIRED
+
+    @property
     def status_settable(self) -> bool:
         """Whether a lab manager may set the status by hand or retire it (not while on loan or retired)."""
         return self.status not in (ItemStatus.RETIRED, ItemStatus.ON_LOAN)
@@ -321,6 +344,11 @@ class ProblemReport(db.Model):
     item: Mapped[Item] = relationship(back_populates="reports")
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Whether it still waits for a lab manager."""
+        return self.status == ReportStatus.OPEN
 
 
 class SkillRequirement(db.Model):

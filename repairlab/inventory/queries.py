@@ -1,16 +1,18 @@
-"""Read-side queries of the inventory: the filtered item list, shared by the list page and the CSV export."""
+"""Read-side queries of the inventory, for its own pages and for other domains: the filtered item list (the list page
+and the CSV export), categories found by path, the names printed on labels, a category's ancestors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.extensions import db
-from repairlab.inventory.models import Category, Item, ItemKind, ItemStatus, Location
-from repairlab.inventory.services import PATH_SEPARATOR, plain_text
+from repairlab.inventory.models import PATH_SEPARATOR, Category, Item, ItemKind, ItemStatus, Location
 from repairlab.pagination import contains
+from repairlab.text import plain_text
 from repairlab.web import db_id
 
 # Ids are INTEGER columns: a larger number typed in a URL would make the database (or SQLite's driver) fail.
@@ -106,3 +108,52 @@ def item_query(territory_id: int | None, filters: ItemFilters) -> sa.Select:
     if filters.low_stock:
         stmt = stmt.where(Item.kind == ItemKind.PART, Item.quantity <= Item.low_stock_threshold)
     return stmt.order_by(*SORTS[filters.sort])
+
+
+# --- Categories -----------------------------------------------------------------------------------
+
+
+def _path_key(path: str | None) -> str:
+    """A typed category path as compared: parts trimmed, empty parts dropped, case folded."""
+    return PATH_SEPARATOR.join(p.strip() for p in (path or "").split(">") if p.strip()).casefold()
+
+
+def category_finder() -> Callable[[str | None], Category | None]:
+    """A lookup of categories by their full path as typed (any case, any spaces around ">"); the tree is read once,
+    so a CSV import looks up each of its rows without a query."""
+    # Compared in Python: SQLite's lower() ignores accents' case (É); the tree is small.
+    by_key = {_path_key(c.path): c for c in db.session.scalars(sa.select(Category))}
+    return lambda path: by_key.get(_path_key(path))
+
+
+def category_by_path(path: str | None) -> Category | None:
+    """The category of a full path as typed, or None."""
+    return category_finder()(path)
+
+
+def category_and_ancestors(category_id):
+    """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary): a
+    subquery, for `.in_()`."""
+    categories = Category.__table__
+    own = categories.alias("own")
+    # substr/length rather than LIKE: a category name may hold % or _, which LIKE would read as wildcards.
+    prefix = sa.func.substr(own.c.path, 1, sa.func.length(categories.c.path) + len(PATH_SEPARATOR))
+    return (
+        sa.select(categories.c.id)
+        .join(own, sa.or_(own.c.id == categories.c.id, prefix == categories.c.path + PATH_SEPARATOR))
+        .where(own.c.id == category_id)
+    )
+
+
+# --- Names on labels ------------------------------------------------------------------------------
+
+
+def item_names(ids: list[int]) -> dict[int, str]:
+    """Item names by id, for label sheets."""
+    return dict(db.session.execute(sa.select(Item.id, Item.name).where(Item.id.in_(ids))).all())
+
+
+def location_names(ids: list[int]) -> dict[int, str]:
+    """Place names by id (the end of their path, which fits a label), for label sheets."""
+    rows = db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(ids))).all()
+    return {i: PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[-2:]) for i, path in rows}

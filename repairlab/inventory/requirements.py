@@ -7,14 +7,14 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from repairlab.audit.services import record, snapshot
 from repairlab.auth import can_access_territory, has_role
+from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
-from repairlab.inventory.models import Category, Item, SkillRequirement
-from repairlab.inventory.services import PATH_SEPARATOR
+from repairlab.inventory.models import PATH_SEPARATOR, Category, Item, SkillRequirement
+from repairlab.inventory.queries import category_and_ancestors
 from repairlab.people.models import Role, User
 from repairlab.skills.catalogue import check_skill
 from repairlab.skills.levels import check_level
@@ -108,20 +108,6 @@ def _source(required: RequiredSkill, item_name: str) -> str:
     if required.inherited:
         return _("Category %(path)s", path=required.category_path)
     return item_name
-
-
-def category_and_ancestors(category_id):
-    """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary): a
-    subquery, for `.in_()`."""
-    categories = Category.__table__
-    own = categories.alias("own")
-    # substr/length rather than LIKE: a category name may hold % or _, which LIKE would read as wildcards.
-    prefix = sa.func.substr(own.c.path, 1, sa.func.length(categories.c.path) + len(PATH_SEPARATOR))
-    return (
-        sa.select(categories.c.id)
-        .join(own, sa.or_(own.c.id == categories.c.id, prefix == categories.c.path + PATH_SEPARATOR))
-        .where(own.c.id == category_id)
-    )
 
 
 def _requirements_statement() -> sa.Select:
@@ -317,12 +303,8 @@ def add_requirement(
     already = _("“%(skill)s” is already required here. Reload the page to see it.", skill=skill.name)
     requirement = SkillRequirement(item=item, category=category, skill=skill, min_level=level)
     db.session.add(requirement)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Someone added the same skill at the same moment: the unique constraint has the last word.
-        db.session.rollback()
-        raise Conflict(already, field="skill_id") from None
+    # Someone adding the same skill at the same moment: the unique constraint has the last word.
+    flush_or_conflict(already, "skill_id")
     record(
         actor,
         "create",

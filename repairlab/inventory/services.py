@@ -14,11 +14,13 @@ from flask_babel import ngettext
 
 from repairlab import clock, dates, images
 from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
+from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, ValidationError
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.codes import attach_code as _attach_code
 from repairlab.inventory.codes import issue_code
 from repairlab.inventory.models import (
+    PATH_SEPARATOR,
     Category,
     Code,
     Condition,
@@ -33,11 +35,11 @@ from repairlab.inventory.models import (
     Source,
 )
 from repairlab.people.models import Lab, Territory, User
+from repairlab.text import clean_name, clean_text
 
 ITEM_TARGET = "item"
 LOCATION_TARGET = "location"
 MAX_BLANK_CODES = 1000
-PATH_SEPARATOR = " > "
 # Statuses a lab manager sets by hand; "on loan" belongs to lending, "retired" to retire_item.
 MANUAL_STATUSES = (ItemStatus.AVAILABLE, ItemStatus.UNDER_REPAIR, ItemStatus.OUT_OF_SERVICE)
 # What the columns hold: Numeric(10, 2) for values; quantities stay far below a 32-bit integer.
@@ -71,26 +73,9 @@ class ItemFields:
 ITEM_FIELDS = ("code", "lab_id", "status", *(f.name for f in fields(ItemFields)))
 
 
-# NUL and the other control characters (but tab and line breaks): PostgreSQL refuses NUL, none belongs in a field.
-_CONTROL_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-
-
-def plain_text(value: str | None) -> str:
-    """Typed or imported text without control characters."""
-    return (value or "").translate(_CONTROL_CHARS)
-
-
-def _clean_text(value: str | None, limit: int) -> str:
-    return plain_text(value).strip()[:limit]
-
-
-def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) -> ItemFields:
+def check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) -> ItemFields:
     """Validate and normalise item fields; raise ValidationError naming the field."""
-    name = plain_text(data.name).strip()
-    if not name:
-        raise ValidationError(_("Enter a name."), field="name")
-    if len(name) > 120:
-        raise ValidationError(_("The name is too long (120 characters at most)."), field="name")
+    name = clean_name(data.name, limit=120, required=_("Enter a name."))
     if data.category_id is not None and db.session.get(Category, data.category_id) is None:
         raise ValidationError(_("Unknown category."), field="category_id")
     if data.location_id is not None:
@@ -106,7 +91,7 @@ def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) ->
     if data.acquired_on is not None and data.acquired_on > (today or clock.today()):
         raise ValidationError(_("The acquisition date cannot be in the future."), field="acquired_on")
     dates.check_day(data.acquired_on, "acquired_on")
-    url = plain_text(data.manual_url).strip()
+    url = clean_text(data.manual_url, field="manual_url", limit=500)
     if url:
         try:
             parts = urlsplit(url)
@@ -130,11 +115,11 @@ def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) ->
         data.quantity = None
         data.low_stock_threshold = None
     data.name = name
-    data.manual_url = url[:500]
+    data.manual_url = url
     for attr, limit in (("brand", 80), ("model", 80), ("serial_number", 80)):
-        setattr(data, attr, _clean_text(getattr(data, attr), limit))
+        setattr(data, attr, clean_text(getattr(data, attr), field=attr, limit=limit))
     for attr in ("description", "safety_notes", "notes"):
-        setattr(data, attr, _clean_text(getattr(data, attr), 5000))
+        setattr(data, attr, clean_text(getattr(data, attr), field=attr, limit=5000))
     return data
 
 
@@ -143,7 +128,7 @@ def _check_item_fields(data: ItemFields, lab: Lab, today: date | None = None) ->
 
 def create_item(actor: User | None, lab: Lab, data: ItemFields, *, code: Code | None = None) -> Item:
     """Add an item to a lab with a new code, or with a pre-printed code that was waiting."""
-    data = _check_item_fields(data, lab)
+    data = check_item_fields(data, lab)
     if code is not None and (code.territory_id != lab.territory_id or code.target_type is not None):
         raise Conflict(_("This label cannot be used here: it belongs to another territory or is already attached."))
     if code is None:
@@ -169,7 +154,7 @@ def update_item(actor: User, item: Item, data: ItemFields) -> Item:
     """Change an item's details (its code never changes)."""
     if item.status == ItemStatus.RETIRED:
         raise ValidationError(_("This item is retired: put it back in service before changing it."))
-    data = _check_item_fields(data, item.lab)
+    data = check_item_fields(data, item.lab)
     before = snapshot(item, ITEM_FIELDS)
     for f in fields(ItemFields):
         setattr(item, f.name, getattr(data, f.name))
@@ -216,9 +201,7 @@ def set_status(actor: User, items: Sequence[Item], status: ItemStatus) -> int:
 
 def retire_item(actor: User, item: Item, reason: str) -> Item:
     """Retire an item: it leaves the active inventory, its history and code are kept."""
-    reason = plain_text(reason).strip()
-    if not reason:
-        raise ValidationError(_("Say why the item is retired."), field="reason")
+    reason = clean_text(reason, field="reason", limit=500, required=_("Say why the item is retired."))
     if item.status == ItemStatus.ON_LOAN:
         raise ValidationError(_("%(code)s is on loan: record its return first.", code=item.code))
     if item.status == ItemStatus.RETIRED:
@@ -227,7 +210,7 @@ def retire_item(actor: User, item: Item, reason: str) -> Item:
     item.status = ItemStatus.RETIRED
     item.retired_at = utcnow()
     after = snapshot(item, ("status", "retired_at"))
-    after["reason"] = reason[:500]
+    after["reason"] = reason
     record(actor, "retire", item, before=before, after=after)
     return item
 
@@ -270,12 +253,10 @@ def remove_photo(actor: User, photo: ItemPhoto) -> None:
 
 def report_problem(actor: User, item: Item, description: str, photo_stream=None) -> ProblemReport:
     """Anyone logged in says what is wrong with an item, with an optional photo."""
-    description = plain_text(description).strip()
+    description = clean_text(description, field="description", limit=2000)
     if len(description) < 3:
         raise ValidationError(_("Say in a few words what is wrong."), field="description")
-    report = ProblemReport(
-        item=item, territory_id=item.territory_id, reporter_id=actor.id, description=description[:2000]
-    )
+    report = ProblemReport(item=item, territory_id=item.territory_id, reporter_id=actor.id, description=description)
     if photo_stream is not None:
         stored = images.save_image(photo_stream)
         report.photo_key, report.photo_thumb_key = stored.key, stored.thumb_key
@@ -295,13 +276,11 @@ def close_report(actor: User, report: ProblemReport, resolution: str) -> Problem
     """A lab manager closes a report, saying what was done."""
     if report.status == ReportStatus.CLOSED:
         raise Conflict(_("This report is already closed."))
-    resolution = plain_text(resolution).strip()
-    if not resolution:
-        raise ValidationError(_("Say what was done."), field="resolution")
+    resolution = clean_text(resolution, field="resolution", limit=2000, required=_("Say what was done."))
     report.status = ReportStatus.CLOSED
     report.closed_at = utcnow()
     report.closed_by_id = actor.id
-    report.resolution = resolution[:2000]
+    report.resolution = resolution
     record(
         actor,
         "close",
@@ -316,28 +295,16 @@ def close_report(actor: User, report: ProblemReport, resolution: str) -> Problem
 # --- Categories -----------------------------------------------------------------------------------
 
 
-def _flush_unique(message: str) -> None:
-    """Flush a new row; when the database refuses it as a duplicate created at the same moment, say so."""
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        # The check before the write saw nothing: someone else's twin was committed meanwhile. A failed flush
-        # leaves nothing usable in the transaction, so end it here, as every refused change does.
-        db.session.rollback()
-        raise Conflict(message, field="name") from None
-
-
 def _category_path(name: str, parent: Category | None) -> str:
     return f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
 
 
-def _clean_name(name: str, limit: int = 80) -> str:
-    name = plain_text(name).strip()
-    if not name:
-        raise ValidationError(_("Enter a name."), field="name")
+def _node_name(name: str) -> str:
+    """The name of a category or a place: a clean name without the ">" that separates the parts of a path."""
+    name = clean_name(name, limit=80, required=_("Enter a name."))
     if PATH_SEPARATOR.strip() in name:
         raise ValidationError(_("A name cannot contain “>”."), field="name")
-    return name[:limit]
+    return name
 
 
 def _sibling(model: type[Category | Location], name: str, parent, *where) -> int | None:
@@ -369,20 +336,21 @@ def _repath(node: Category | Location, path: str, *where) -> None:
 
 def create_category(actor: User | None, name: str, parent: Category | None = None) -> Category:
     """Add a category to the tree; names are unique among siblings."""
-    name = _clean_name(name)
+    name = _node_name(name)
     path = _category_path(name, parent)
     if _sibling(Category, name, parent) is not None:
         raise Conflict(_("This category already exists."), field="name")
-    category = Category(name=name, parent=parent, path=path)
-    db.session.add(category)
-    _flush_unique(_("This category already exists."))
+    # parent_id, not parent: the parent's children must not hold it before it is in the session (the savepoint
+    # below flushes first). A twin committed since the check above is refused by the database.
+    category = Category(name=name, parent_id=parent.id if parent else None, path=path)
+    flush_or_conflict(_("This category already exists."), "name", new=category)
     record(actor, "create", category, after={"path": path}, territory_id=PROGRAMME_WIDE)
     return category
 
 
 def update_category(actor: User, category: Category, name: str, parent: Category | None) -> Category:
     """Rename or move a category; the paths of its sub-categories follow."""
-    name = _clean_name(name)
+    name = _node_name(name)
     _check_not_under(category, parent, _("A category cannot be placed under itself."))
     path = _category_path(name, parent)
     clash = _sibling(Category, name, parent)
@@ -394,15 +362,6 @@ def update_category(actor: User, category: Category, name: str, parent: Category
     db.session.flush()
     record(actor, "update", category, before=before, after={"path": path}, territory_id=PROGRAMME_WIDE)
     return category
-
-
-def category_by_path(path: str) -> Category | None:
-    """Find a category from its full path, case-insensitively (CSV import)."""
-    normal = PATH_SEPARATOR.join(p.strip() for p in (path or "").split(">") if p.strip())
-    if not normal:
-        return None
-    # Compared in Python: SQLite's lower() ignores accents' case; the tree is small.
-    return next((c for c in db.session.scalars(sa.select(Category)) if c.path.casefold() == normal.casefold()), None)
 
 
 # --- Locations ------------------------------------------------------------------------------------
@@ -433,7 +392,7 @@ def create_location(
     actor: User | None, lab: Lab, name: str, kind: LocationKind, parent: Location | None = None
 ) -> Location:
     """Add a zone, shelf or bin to a lab, with its own code and label."""
-    name = _clean_name(name)
+    name = _node_name(name)
     if parent is not None and parent.lab_id != lab.id:
         raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
     if parent is not None and parent.kind == LocationKind.BIN:
@@ -443,10 +402,15 @@ def create_location(
         raise Conflict(_("This place already exists in this lab."), field="name")
     code = issue_code(lab.territory, LOCATION_TARGET)
     location = Location(
-        territory_id=lab.territory_id, lab=lab, name=name, kind=kind, parent=parent, path=path, code=code.code
+        territory_id=lab.territory_id,
+        lab=lab,
+        name=name,
+        kind=kind,
+        parent_id=parent.id if parent else None,  # as for categories
+        path=path,
+        code=code.code,
     )
-    db.session.add(location)
-    _flush_unique(_("This place already exists in this lab."))
+    flush_or_conflict(_("This place already exists in this lab."), "name", new=location)
     code.target_id = location.id
     db.session.flush()
     record(actor, "create", location, after={"code": location.code, "path": path, "kind": kind.value})
@@ -457,7 +421,7 @@ def update_location(
     actor: User, location: Location, name: str, kind: LocationKind, parent: Location | None
 ) -> Location:
     """Rename or move a place within its lab; the paths of what is inside follow."""
-    name = _clean_name(name)
+    name = _node_name(name)
     _check_not_under(location, parent, _("A place cannot be placed inside itself."))
     if parent is not None and parent.lab_id != location.lab_id:
         raise ValidationError(_("The parent place must be in the same lab."), field="parent_id")
@@ -499,17 +463,6 @@ def issue_blank_codes(actor: User, territory: Territory, count: int) -> list[Cod
         territory_id=territory.id,
     )
     return codes
-
-
-def item_names(ids: list[int]) -> dict[int, str]:
-    """Item names by id, for label sheets."""
-    return dict(db.session.execute(sa.select(Item.id, Item.name).where(Item.id.in_(ids))).all())
-
-
-def location_names(ids: list[int]) -> dict[int, str]:
-    """Place names by id (the end of their path, which fits a label), for label sheets."""
-    rows = db.session.execute(sa.select(Location.id, Location.path).where(Location.id.in_(ids))).all()
-    return {i: PATH_SEPARATOR.join(path.split(PATH_SEPARATOR)[-2:]) for i, path in rows}
 
 
 def attach_code(actor: User, code: Code, item: Item) -> Code:

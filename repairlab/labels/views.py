@@ -13,6 +13,7 @@ from repairlab.auth import can_access_territory, has_role, roles_required, terri
 from repairlab.extensions import db
 from repairlab.inventory.codes import find_code, label_names, normalise_code, target_url
 from repairlab.inventory.models import Code
+from repairlab.inventory.services import issue_blank_codes
 from repairlab.labels import bp
 from repairlab.labels.forms import LAYOUT_LABELS, BlankCodesForm
 from repairlab.labels.render import LAYOUTS, LabelData, get_layout, label_png, label_svg, sheet_pdf
@@ -158,8 +159,6 @@ def label_vector(code_text: str):
 @roles_required(*PRINT_ROLES)
 def blank_codes():
     """Issue a batch of pre-numbered codes for labels to attach later, then print them."""
-    from repairlab.inventory.services import issue_blank_codes
-
     form = BlankCodesForm()
     territories = db.session.scalars(
         sa.select(Territory).where(Territory.active.is_(True)).order_by(Territory.code)

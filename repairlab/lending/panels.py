@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from repairlab import clock
 from repairlab.auth import has_role, territory_scope
-from repairlab.extensions import db
 from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.registry import ItemPanel, item_panels
 from repairlab.lending import policies, queries, reminders
@@ -125,6 +124,3 @@ def register_panels() -> None:
         HomePanel(frozenset({Role.LAB_MANAGER, Role.ADMIN}), "lending/panels/desk.html", desk_context),
         order=15,
     )
-
-
-__all__ = ["db", "register_panels"]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 
-import qrcode
 from flask import abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from qrcode.constants import ERROR_CORRECT_M
 
 from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required, territory_scope
@@ -21,6 +19,7 @@ from repairlab.lending.maintenance.services import maintenance_due
 from repairlab.lending.reservations import queries as reservations
 from repairlab.people.models import Lab, Role, User
 from repairlab.people.queries import search_talents
+from repairlab.qr import qr_png
 from repairlab.timefmt import local_datetime
 from repairlab.web import db_id, form_status, submit, submit_and_return
 
@@ -307,16 +306,6 @@ def _card_url(token: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/m/{token}"
 
 
-def _qr_png(data: str) -> bytes:
-    # Error correction M, whole-pixel modules and the 4-module quiet zone: sharp when printed, read by any phone.
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4)
-    qr.add_data(data)
-    qr.make(fit=True)
-    out = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
-    return out.getvalue()
-
-
 def _talent_or_404(user_id: int) -> User:
     talent = db.session.get(User, user_id)
     if talent is None or talent.role != Role.PARTICIPANT:
@@ -344,7 +333,7 @@ def my_card_png():
 
 
 def _png_response(token: str):
-    response = send_file(io.BytesIO(_qr_png(_card_url(token))), mimetype="image/png")
+    response = send_file(io.BytesIO(qr_png(_card_url(token))), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 

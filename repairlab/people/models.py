@@ -132,6 +132,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    @property
+    def is_admin(self) -> bool:
+        """Whether they are a programme administrator."""
+        return self.role == Role.ADMIN
+
     def __str__(self) -> str:
         return self.full_name
 

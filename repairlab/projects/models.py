@@ -146,6 +146,16 @@ class Project(db.Model):
     stage: Mapped[ProjectStage] = relationship()
     members: Mapped[list[ProjectMember]] = relationship(back_populates="project", cascade="all, delete-orphan")
 
+    @property
+    def is_stopped(self) -> bool:
+        """Whether the project stopped (with a reason)."""
+        return self.status == ProjectStatus.STOPPED
+
+    @property
+    def is_launched(self) -> bool:
+        """Whether the activity is launched."""
+        return self.status == ProjectStatus.LAUNCHED
+
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 

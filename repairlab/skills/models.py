@@ -232,6 +232,16 @@ class SkillValidation(db.Model):
         """Whether staff validated it (not only declared by the talent)."""
         return self.kind == ValidationKind.VALIDATED
 
+    @property
+    def is_superseded(self) -> bool:
+        """Whether a newer record replaced it."""
+        return self.status == ValidationStatus.SUPERSEDED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Whether it was withdrawn."""
+        return self.status == ValidationStatus.WITHDRAWN
+
     def is_expired(self, on: date) -> bool:
         """Whether it has expired on that day (it is valid until, not including, expires_on)."""
         return self.expires_on is not None and on >= self.expires_on

@@ -211,6 +211,25 @@ def test_one_bad_row_imports_nothing_and_names_the_line_and_reason(as_manager, d
     assert (_count(db, Item), _count(db, Code), _count(db, AuditEntry)) == before
 
 
+@pytest.mark.parametrize(
+    "column, limit, message",
+    [
+        ("brand", 80, "This text is too long (80 characters at most)."),
+        ("notes", 5000, "This text is too long (5000 characters at most)."),
+        ("name", 120, "The name is too long (120 characters at most)."),
+    ],
+)
+def test_a_text_over_its_limit_is_refused_not_cut(as_manager, db, lab, column, limit, message):
+    row = {"name": "Scie", "kind": "tool", column: "a" * (limit + 1)}
+    header = ",".join(row)
+    response = _preview(as_manager, lab, f"{header}\n{','.join(row.values())}\n".encode())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    [found] = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", html)
+    assert found == ("2", column, message)
+    assert _count(db, Item) == 0
+
+
 def test_an_unknown_place_code_is_reported(as_manager, db, lab, catalogue, other_lab, make_place):
     theirs = make_place("Zone Paris", lab_=other_lab)
     text = f"name,kind,location\nPerceuse,tool,RBX-0002\nScie,tool,RBX-9999\nMarteau,tool,{theirs.code}\n"

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, ValidationError
-from repairlab.inventory import codes, services
+from repairlab.inventory import codes, queries, services
 from repairlab.inventory.models import Category, ItemKind, Location, LocationKind
 from repairlab.people.models import Role
 from tests.inventory.conftest import english
@@ -295,7 +295,7 @@ def test_nested_categories_have_paths(db, make_category):
     electronics = make_category("Électronique")
     soldering = make_category("Soudure", electronics)
     assert soldering.path == "Électronique > Soudure"
-    assert services.category_by_path(" électronique>soudure ") == soldering
+    assert queries.category_by_path(" électronique>soudure ") == soldering
 
 
 def test_renaming_a_category_updates_its_sub_categories(db, make_category, manager):

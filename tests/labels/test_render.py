@@ -10,14 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import qrcode
 import zxingcpp
 from PIL import Image, ImageFont
 from pypdf import PdfReader
-from qrcode.util import MODE_8BIT_BYTE, QRData
 
 from repairlab.labels import render
-from repairlab.labels.render import LAYOUTS, LabelData, label_png, label_svg, qr_matrix, sheet_pdf
+from repairlab.labels.render import LAYOUTS, LabelData, label_png, label_svg, sheet_pdf
+from repairlab.qr import qr_matrix
 
 BASE = "https://repairlab.example.org/q/"
 SVG_NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -103,37 +102,6 @@ def svg_run_matrix(svg: str, size: int) -> list[list[bool]]:
         for col in range(int(x), int(x) + int(w)):
             matrix[int(y)][col] = True
     return matrix
-
-
-# --- QR encoding ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("length", [1, 12, 40, 90, 130, 200, 300])
-def test_qr_matrix_is_identical_to_qrcode_level_m(length):
-    # Versions 1 to 15: 8- and 16-bit length fields, with and without version information.
-    url = "https://x.io/" + ("Aé-z0" * 80)[:length]
-    reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    reference.add_data(QRData(url.encode("utf-8"), mode=MODE_8BIT_BYTE))
-    reference.make(fit=True)
-
-    assert qr_matrix(url) == reference.get_matrix()
-
-
-def test_qr_matrix_keeps_a_four_module_quiet_zone():
-    matrix = qr_matrix(BASE + "RBX-0042")
-    size = len(matrix)
-
-    assert all(len(row) == size for row in matrix)
-    border = [matrix[r][c] for r in range(size) for c in range(size) if min(r, c) < 4 or max(r, c) >= size - 4]
-    assert not any(border)
-    assert matrix[4][4] and matrix[4][size - 5] and matrix[size - 5][4]  # finder corners
-
-
-def test_qr_matrix_rejects_empty_and_oversized_urls():
-    with pytest.raises(ValueError, match="non-empty URL"):
-        qr_matrix("")
-    with pytest.raises(ValueError, match="too long"):
-        qr_matrix(BASE + "x" * 3000)
 
 
 # --- PNG -------------------------------------------------------------------------------------

@@ -73,6 +73,16 @@ class Reservation(db.Model):
         return self.borrower_id is None
 
     @property
+    def is_active(self) -> bool:
+        """Whether it still waits to be picked up."""
+        return self.status == ReservationStatus.ACTIVE
+
+    @property
+    def is_fulfilled(self) -> bool:
+        """Whether it was picked up (lent to its holder)."""
+        return self.status == ReservationStatus.FULFILLED
+
+    @property
     def days(self) -> int:
         """How many days it covers."""
         return (self.ends_on - self.starts_on).days + 1

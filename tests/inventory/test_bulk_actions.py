@@ -1,4 +1,4 @@
-"""Final review before release: odd input to the inventory that answered 500."""
+"""Bulk actions on a selection of the item list: odd ids posted with the selection."""
 
 from __future__ import annotations
 
