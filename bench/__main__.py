@@ -68,7 +68,7 @@ def wait_up(url: str, timeout: float = 30) -> None:
         try:
             urllib.request.urlopen(url, timeout=2)
             return
-        except Exception:  # noqa: BLE001 - the server is still starting
+        except Exception:
             time.sleep(0.2)
     raise RuntimeError(f"server did not start: {url}")
 
@@ -117,7 +117,7 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
         value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
-    pct = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
+    pct = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.MULTILINE)}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -129,7 +129,7 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -310,7 +310,7 @@ def _line(label: str, r: dict, baseline: dict) -> str:
     )
 
 
-def main() -> None:  # noqa: PLR0915 - one linear script
+def main() -> None:
     """Run the whole bench and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(

@@ -551,7 +551,7 @@ def _projects(w: World, skill_ids: list[int], count: int) -> dict:
             "validations",
         )
     }
-    ids = {k: 0 for k in rows}
+    ids = dict.fromkeys(rows, 0)
 
     def new_id(kind: str) -> int:
         ids[kind] += 1

@@ -38,6 +38,7 @@ class UTCDateTime(sa.types.TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """Store a timezone-aware value in UTC (naive on SQLite); refuse a naive one."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -47,6 +48,7 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
+        """Read a value back timezone-aware, in UTC."""
         if value is None:
             return None
         if value.tzinfo is None:

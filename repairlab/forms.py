@@ -41,6 +41,7 @@ class OptionalIdSelectField(SelectField):
         super().__init__(*args, **kwargs)
 
     def pre_validate(self, form) -> None:
+        """Nothing chosen is left to the field's own validators (DataRequired, Optional)."""
         if self.data is None:
             return
         super().pre_validate(form)

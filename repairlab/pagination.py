@@ -45,7 +45,7 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-class folded(sa.sql.functions.FunctionElement):  # noqa: N801  (used like a SQL function)
+class folded(sa.sql.functions.FunctionElement):
     """fold() in SQL: a Python function registered on SQLite connections, translate() on PostgreSQL."""
 
     type = sa.String()

@@ -160,7 +160,7 @@ def _template(version: int) -> _Template:
         while 0 <= row < n:
             for c in (right, right - 1):
                 if grid[row][c] is None:
-                    order.append((row, c, 1 << (n - 1 - c), 1 << (n - 1 - row)))
+                    order.append((row, c, 1 << (n - 1 - c), 1 << (n - 1 - row)))  # noqa: PERF401  (zigzag walk)
             row += step
         row -= step
         step = -step
@@ -203,7 +203,7 @@ def _rs_generator(degree: int) -> tuple[int, ...]:
     """Logarithms of the Reed-Solomon generator coefficients (leading 1 omitted)."""
     poly = [1]
     for i in range(degree):
-        product = poly + [0]
+        product = [*poly, 0]
         for j, coef in enumerate(poly):
             if coef:
                 product[j + 1] ^= _GF_EXP[_GF_LOG[coef] + i]
@@ -216,7 +216,7 @@ def _rs_remainder(data: Sequence[int], generator: tuple[int, ...]) -> list[int]:
     ec = [0] * len(generator)
     for byte in data:
         factor = byte ^ ec[0]
-        ec = ec[1:] + [0]
+        ec = [*ec[1:], 0]
         if factor:
             lf = _GF_LOG[factor]
             ec = [e ^ _GF_EXP[lf + g] for e, g in zip(ec, generator, strict=True)]

@@ -150,7 +150,7 @@ def present(entries: Sequence[AuditEntry]) -> list[EntryView]:
             )
             for key, old, new in entry.changed_fields
             # A creation (or a deletion) lists only the fields that hold something.
-            if not (entry.before is None and new in ("", []) or entry.after is None and old in ("", []))
+            if not ((entry.before is None and new in ("", [])) or (entry.after is None and old in ("", [])))
         ]
         views.append(
             EntryView(

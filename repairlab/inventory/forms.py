@@ -24,6 +24,7 @@ class FiniteDecimalField(DecimalField):
     """A decimal field that refuses NaN and infinities (a signalling NaN even breaks NumberRange)."""
 
     def process_formdata(self, valuelist) -> None:
+        """Parse the number, then refuse what is not finite."""
         super().process_formdata(valuelist)
         if self.data is not None and not self.data.is_finite():
             self.data = None

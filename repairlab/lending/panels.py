@@ -52,7 +52,7 @@ def item_context(item: Item, viewer: User | None) -> dict | None:
         "reserve_form": None,
         "cancel_form": None,
         "today": today,
-        "late_loans": lambda: [],
+        "late_loans": list,
     }
     if ctx["mine"] or (loan and desk):
         ctx["return_form"] = ReturnForm(formdata=None)

@@ -129,7 +129,8 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+    def is_active(self) -> bool:
+        """Whether the account may log in (Flask-Login refuses inactive users)."""
         return self.active
 
     @property

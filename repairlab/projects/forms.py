@@ -113,6 +113,8 @@ class ActionRowForm(FlaskForm):
     """
 
     class Meta:
+        """A GET form: nothing changes, so no CSRF token."""
+
         csrf = False
 
     text = StringField(_l("Action item"), validators=[Optional(), Length(max=300)])

@@ -26,6 +26,7 @@ class GroupedSelect(Select):
     """A select with option groups (skills by domain) and an empty first choice, so nothing is picked by chance."""
 
     def __call__(self, field, **kwargs):
+        """Render the select with its empty first option."""
         html = str(super().__call__(field, **kwargs))
         if field.has_groups():
             blank = self.render_option("", "—", field.data is None)
@@ -167,6 +168,8 @@ class MatchForm(FlaskForm):
     """Find the people of a territory who hold some skills (a GET form: nothing changes)."""
 
     class Meta:
+        """A GET form: nothing changes, so no CSRF token."""
+
         csrf = False
 
     territory_id = OptionalIdSelectField(_l("Territory"))

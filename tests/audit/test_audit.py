@@ -105,12 +105,12 @@ def _lend_a_drill(db, admin, make_lab, make_user):
 
 
 def test_the_log_speaks_french_words_names_and_local_dates(client, login, admin, db, make_lab, make_user):
-    drill, talent, loan = _lend_a_drill(db, admin, make_lab, make_user)
+    drill, _talent, loan = _lend_a_drill(db, admin, make_lab, make_user)
     login(admin)
     html = client.get("/admin/audit", query_string={"object_type": "loans"}).get_data(as_text=True)
     row = html[html.index("<tbody>") : html.index("</tbody>")]
     # What a reader sees: the text of the row, without the administrators' disclosure of recorded values.
-    visible = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<details.*?</details>", "", row, flags=re.S)).split())
+    visible = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<details.*?</details>", "", row, flags=re.DOTALL)).split())
     assert "prêté" in visible and "Prêt" in visible  # the action and the kind of object in words
     assert f"{drill.code} Perceuse" in visible and f"loans #{loan.id}" not in visible
     assert "Emprunteur Awa Diallo" in visible and "borrower" not in visible  # a name for the id
@@ -122,7 +122,7 @@ def test_the_log_speaks_french_words_names_and_local_dates(client, login, admin,
 
 
 def test_admins_find_the_recorded_codes_behind_a_disclosure(client, login, admin, db, make_lab, make_user):
-    drill, talent, loan = _lend_a_drill(db, admin, make_lab, make_user)
+    _drill, talent, loan = _lend_a_drill(db, admin, make_lab, make_user)
     login(admin)
     html = client.get("/admin/audit", query_string={"object_type": "loans"}).get_data(as_text=True)
     raw = html[html.index('<details class="raw"') :]

@@ -39,7 +39,7 @@ def test_normalise_accepts_case_spaces_and_a_missing_dash(typed):
 
 
 @pytest.mark.parametrize(
-    "typed, expected",
+    ("typed", "expected"),
     [
         ("RBX-OO42", "RBX-0042"),
         ("rbx-oo42", "RBX-0042"),
@@ -175,7 +175,7 @@ def _run_together(app, count: int, work) -> list:
             barrier.wait()
             try:
                 results[i] = work(i)
-            except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            except Exception as error:
                 _db.session.rollback()
                 results[i] = error
 

@@ -123,7 +123,7 @@ def test_a_good_file_imports_every_row_with_new_codes(as_manager, db, lab, catal
 
 
 @pytest.mark.parametrize(
-    "text, encoding",
+    ("text", "encoding"),
     [
         ("name,kind,brand,value\nPerceuse à colonne,tool,Bosch,329.00\nCâble réparé,object,,\n", "utf-8"),
         ("name,kind,brand,value\nPerceuse à colonne,tool,Bosch,329.00\nCâble réparé,object,,\n", "utf-8-sig"),
@@ -156,7 +156,7 @@ def test_blank_lines_are_skipped(as_manager, db, lab):
 
 
 @pytest.mark.parametrize(
-    "bad_row, column, reason",
+    ("bad_row", "column", "reason"),
     [
         ("Scie,tool,Jardinage,,,,", "category", "Unknown category “Jardinage”."),
         ("Scie,tool,,,14/03/2025,,", "acquired_on", "Write the date as YYYY-MM-DD, e.g. 2026-03-14."),
@@ -212,7 +212,7 @@ def test_one_bad_row_imports_nothing_and_names_the_line_and_reason(as_manager, d
 
 
 @pytest.mark.parametrize(
-    "column, limit, message",
+    ("column", "limit", "message"),
     [
         ("brand", 80, "This text is too long (80 characters at most)."),
         ("notes", 5000, "This text is too long (5000 characters at most)."),

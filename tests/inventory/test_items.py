@@ -116,7 +116,7 @@ def test_a_lab_manager_with_one_lab_gets_it_preselected(as_manager, lab):
 
 
 @pytest.mark.parametrize(
-    "overrides, message",
+    ("overrides", "message"),
     [
         ({"name": ""}, "This field is required."),
         ({"name": "   "}, "This field is required."),
@@ -169,7 +169,7 @@ def test_without_csrf_token_nothing_is_created(as_manager, db, lab, csrf_enabled
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("value", Decimal("-0.01")),
         ("acquired_on", clock.today() + timedelta(days=1)),
@@ -178,7 +178,7 @@ def test_without_csrf_token_nothing_is_created(as_manager, db, lab, csrf_enabled
         ("low_stock_threshold", -1),
         ("value", Decimal("NaN")),
         ("value", Decimal("Infinity")),
-        ("value", Decimal("100000000")),
+        ("value", Decimal(100000000)),
         ("quantity", 10_000_001),
         ("low_stock_threshold", 2**40),
     ],
@@ -217,7 +217,7 @@ def test_the_database_refuses_a_quantity_on_a_tool(db, make_item):
 
 def test_the_database_refuses_a_negative_value(db, make_item):
     item = make_item()
-    item.value = Decimal("-5")
+    item.value = Decimal(-5)
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()

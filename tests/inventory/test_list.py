@@ -47,7 +47,7 @@ def test_search_by_name_code_brand_model_or_serial(as_manager, make_item, query)
 
 
 @pytest.mark.parametrize(
-    "query, expected",
+    ("query", "expected"),
     [("100%", ["Vis 100%"]), ("c_ble", ["c_ble usb"]), ("%", ["Vis 100%"]), ("_", ["c_ble usb"]), ("\\", [])],
 )
 def test_percent_and_underscore_typed_by_a_user_are_plain_characters(as_manager, make_item, query, expected):
@@ -296,7 +296,7 @@ def test_filtered_list_query_count_does_not_grow_with_the_items(as_manager, quer
 
 
 @pytest.mark.parametrize(
-    "table, columns",
+    ("table", "columns"),
     [
         ("items", ["territory_id", "status"]),
         ("items", ["territory_id", "kind"]),

@@ -74,7 +74,7 @@ def test_the_photo_shows_on_the_item_page_and_anyone_can_open_it(as_manager, cli
 
 
 @pytest.mark.parametrize(
-    "data, filename, message",
+    ("data", "filename", "message"),
     [
         (b"Just some text, renamed .jpg\n" * 10, "photo.jpg", "This file is not a photo we can read."),
         (b"%PDF-1.4 not a photo", "scan.jpg", "This file is not a photo we can read."),

@@ -447,7 +447,7 @@ def _together(app, count: int, work) -> list:
             try:
                 results[i] = work()
                 _db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            except Exception as error:
                 _db.session.rollback()
                 results[i] = error
 

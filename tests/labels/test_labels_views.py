@@ -227,7 +227,7 @@ def many(db, territory, manager):
 
 
 @pytest.mark.parametrize(
-    "layout, skip, pages",
+    ("layout", "skip", "pages"),
     [
         ("a4-3x7", 0, 2),
         ("a4-3x7", 17, 2),

@@ -75,7 +75,7 @@ def run_together(app, count: int, work) -> list:
             barrier.wait()
             try:
                 results[i] = work(i)
-            except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            except Exception as error:
                 _db.session.rollback()
                 results[i] = error
             finally:

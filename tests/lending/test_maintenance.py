@@ -47,7 +47,7 @@ def test_a_negative_or_unreadable_cost_is_refused(db, tool, manager, cost):
 
 
 def test_the_database_refuses_a_negative_cost(db, tool, manager):
-    db.session.add(MaintenanceRecord(item_id=tool.id, done_on=_today(), description="x", cost=Decimal("-1")))
+    db.session.add(MaintenanceRecord(item_id=tool.id, done_on=_today(), description="x", cost=Decimal(-1)))
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()

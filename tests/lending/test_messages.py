@@ -52,7 +52,7 @@ def test_the_desk_reads_a_skills_refusal_about_the_talent_by_name(db, risky_tool
 
 
 def test_the_talent_still_reads_the_skills_refusal_in_their_own_words(db, risky_tool, talent):
-    with pytest.raises(PermissionDenied, match="Perceuse à colonne.*level 2"):
+    with pytest.raises(PermissionDenied, match=r"Perceuse à colonne.*level 2"):
         services.check_out_item(talent, risky_tool, talent, kind="in_lab")
 
 

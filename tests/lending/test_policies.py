@@ -133,7 +133,7 @@ def test_the_database_keeps_default_within_max(db, lab, tree):
 
 def test_a_talent_cannot_borrow_a_desk_only_tool_by_themselves(db, lab, manager, talent, tree, saw):
     _set(db, manager, lab, tree["power"])
-    with pytest.raises(PermissionDenied, match="Ask at the desk: .*Outillage électroportatif"):
+    with pytest.raises(PermissionDenied, match=r"Ask at the desk: .*Outillage électroportatif"):
         services.check_out_item(talent, saw, talent, kind="in_lab")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Loan.id))) == 0
@@ -152,7 +152,7 @@ def test_the_category_default_duration_is_used(db, lab, manager, talent, tree, s
 
 def test_beyond_the_category_maximum_is_refused_with_the_latest_date(db, lab, manager, talent, tree, saw):
     _set(db, manager, lab, tree["power"], self_service=True, default_days=2, max_days=5)
-    with pytest.raises(ValidationError, match="5 days at most. Bring it back by") as info:
+    with pytest.raises(ValidationError, match=r"5 days at most\. Bring it back by") as info:
         services.check_out_item(talent, saw, talent, kind="take_home", due_at=clock.today() + timedelta(days=6))
     assert info.value.field == "due_on"
 

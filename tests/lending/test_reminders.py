@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -20,8 +21,8 @@ from tests.inventory.conftest import english
 class FakeSMTP:
     """Records what would have been sent."""
 
-    sent: list = []
-    logins: list = []
+    sent: ClassVar[list] = []
+    logins: ClassVar[list] = []
 
     def __init__(self, host, port=25, timeout=None):
         self.host, self.port = host, port

@@ -59,7 +59,7 @@ def test_a_talent_locked_by_a_loan_does_not_block_a_reservation_made_for_them(ap
                 _db.session.flush()
                 results["reservation"] = "ok"
                 _db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the test reads what happened
+            except Exception as error:
                 _db.session.rollback()
                 results["reservation"] = error
             finally:

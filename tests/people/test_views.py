@@ -44,7 +44,7 @@ def test_login_page_does_not_reveal_accounts(client, make_user):
     unknown = _login_form(client, "unknown@example.org", "wrong password").get_data(as_text=True)
 
     def alert(html):
-        return re.search(r'role="alert">(.*?)</p>', html, re.S).group(1)
+        return re.search(r'role="alert">(.*?)</p>', html, re.DOTALL).group(1)
 
     assert alert(known) == alert(unknown)
 

@@ -42,7 +42,7 @@ def test_the_chart_writes_its_first_and_last_dates_and_its_axis_from_zero(db, cl
         services.add_figure(talent, project, "revenue", date(2026, month, 28), value)
     db.session.commit()
     page = login(talent).get(f"/projects/{project.id}").text
-    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    svg = re.search(r"<svg.*?</svg>", page, re.DOTALL).group(0)
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "28 Jan 2026" in texts and "28 Mar 2026" in texts
     assert "0" in texts and "400" in texts

@@ -20,7 +20,7 @@ def test_the_demo_has_projects_at_every_stage_with_their_follow_up(db):
     demo.seed(password="demo password 42")
     db.session.commit()
     stages = db.session.scalars(sa.select(ProjectStage).order_by(ProjectStage.position)).all()
-    assert [s.name for s in stages][0] == "Idée" and len(stages) == 6
+    assert next(s.name for s in stages) == "Idée" and len(stages) == 6
     projects = db.session.scalars(sa.select(Project)).all()
     assert {p.stage_id for p in projects} == {s.id for s in stages}
     assert {len({p.territory_id for p in projects})} == {3}

@@ -144,7 +144,7 @@ def test_a_number_taken_meanwhile_is_skipped_not_duplicated(db, prototype, mento
 
 
 @pytest.mark.parametrize(
-    "cost, message",
+    ("cost", "message"),
     [
         ("-1", "A cost cannot be negative."),
         ("100000.01", "That cost looks wrong"),
@@ -165,7 +165,7 @@ def test_a_bad_cost_is_refused_with_a_clear_message(db, prototype, mentor, cost,
 
 
 @pytest.mark.parametrize(
-    "cost, stored",
+    ("cost", "stored"),
     [
         ("0", Decimal("0.00")),
         ("12,5", Decimal("12.50")),
@@ -318,7 +318,7 @@ def test_two_threads_adding_versions_get_distinct_numbers(app, db, prototype, me
                 barrier.wait(timeout=5)
                 protos.add_version(actor, proto, protos.VersionFields(description="En même temps"))
                 db_.session.commit()
-            except Exception as error:  # noqa: BLE001  (reported below)
+            except Exception as error:
                 errors.append(error)
             finally:
                 db_.session.remove()

@@ -38,7 +38,7 @@ def test_a_session_is_recorded_with_its_action_items(db, project, mentor, talent
 
 def test_open_action_items_are_carried_to_the_next_session_until_ticked(db, project, mentor):
     first = _session(mentor, project, actions=[services.ActionDraft("Devis"), services.ActionDraft("Flyer")])
-    devis, flyer = first.actions
+    devis, _flyer = first.actions
     assert [a.text for a in services.open_actions(project, include_private=True)] == ["Devis", "Flyer"]
     second = _session(mentor, project, held_on=date(2026, 4, 16), closed_action_ids=[devis.id])
     db.session.commit()

@@ -64,7 +64,7 @@ def test_two_mentors_removing_the_last_two_talents_at_once_leave_one(
                 services.remove_member(actor, proj, member)
                 db_.session.commit()
                 outcomes.append("removed")
-            except Exception as error:  # noqa: BLE001  (reported below)
+            except Exception as error:
                 db_.session.rollback()
                 outcomes.append(type(error).__name__)
             finally:

@@ -1,7 +1,5 @@
 """The rules of the skills passport, as services: catalogue, validation, history, expiry, declarations."""
 
-# ruff: noqa: PLR0917  (pytest fixtures arrive as arguments)
-
 from __future__ import annotations
 
 from datetime import date

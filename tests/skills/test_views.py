@@ -1,8 +1,6 @@
 """The skills pages as people use them: catalogue, passport, validating, declaring, withdrawing, matching,
 public verification and the Open Badges export."""
 
-# ruff: noqa: PLR0917  (pytest fixtures arrive as arguments)
-
 from __future__ import annotations
 
 import html as html_lib

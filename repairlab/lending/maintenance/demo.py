@@ -32,7 +32,7 @@ def seed_maintenance(ctx: DemoContext) -> None:
             continue
         records = [
             (tools[0], 40, "Lame changée et carter nettoyé.", Decimal("18.90"), "Lame 24 dents"),
-            (tools[0], 10, "Contrôle du câble et de la prise.", Decimal("0"), ""),
+            (tools[0], 10, "Contrôle du câble et de la prise.", Decimal(0), ""),
             (tools[1], 25, "Charbons du moteur remplacés.", Decimal("12.50"), "2 charbons"),
         ]
         for tool, days_ago, description, cost, parts in records:

@@ -53,7 +53,7 @@ class MaintenanceRecord(db.Model):
     done_on: Mapped[date] = mapped_column(sa.Date)
     done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     description: Mapped[str] = mapped_column(sa.Text)
-    cost: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal("0"))
+    cost: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2), default=Decimal(0))
     parts: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -42,7 +42,7 @@ _SPACES = re.compile(r"\s+")  # also the no-break spaces of French numbers (1 23
 MAX_TEXT = 5000
 MAX_NOTE = 200
 # Materials of a workshop prototype: a few euros to a few thousand; more is a typing mistake.
-MAX_COST = Decimal("100000")
+MAX_COST = Decimal(100000)
 MAX_PHOTOS = 12  # per version
 MAX_SEARCH = 20
 NUMBER_RETRIES = 5
