@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from repairlab import clock
 from repairlab.demo import DemoContext
 from repairlab.extensions import db, utcnow
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
@@ -50,7 +51,7 @@ def seed_lending(ctx: DemoContext) -> None:
                 lent_by_id=manager.id,
                 kind=LoanKind.TAKE_HOME,
                 started_at=now - timedelta(days=started),
-                due_at=now + timedelta(days=due),
+                due_at=clock.end_of_day(clock.today() + timedelta(days=due)),  # as the desk lends: end of a day
                 created_at=now - timedelta(days=started),
             )
             if returned is None:
