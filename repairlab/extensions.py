@@ -13,8 +13,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
-from repairlab.clock import utcnow  # noqa: F401  (the column defaults' clock, re-exported for the models)
-
 # Stable constraint names, so that Alembic migrations are reproducible on every engine.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

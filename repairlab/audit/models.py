@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairlab.audit.labels import action_label
-from repairlab.extensions import UTCDateTime, db, utcnow
+from repairlab.clock import utcnow
+from repairlab.extensions import UTCDateTime, db
 
 
 class AuditEntry(db.Model):

@@ -7,8 +7,9 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from repairlab.clock import utcnow
 from repairlab.errors import Conflict
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.models import Code, CodeCounter
 from repairlab.inventory.registry import code_targets
 from repairlab.people.models import Territory

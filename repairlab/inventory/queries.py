@@ -126,11 +126,6 @@ def category_finder() -> Callable[[str | None], Category | None]:
     return lambda path: by_key.get(_path_key(path))
 
 
-def category_by_path(path: str | None) -> Category | None:
-    """The category of a full path as typed, or None."""
-    return category_finder()(path)
-
-
 def category_and_ancestors(category_id):
     """The ids of a category and of every category above it (whose path is a prefix at a " > " boundary): a
     subquery, for `.in_()`."""

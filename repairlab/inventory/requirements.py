@@ -234,11 +234,6 @@ def item_requirements(item: Item, *, holder: User | None = None) -> ItemRequirem
     )
 
 
-def requirements_for(item: Item) -> list[Requirement]:
-    """The skills needed to use an item (one query): its own and its categories', the highest level winning."""
-    return item_requirements(item).requirements()
-
-
 def category_requirements(category: Category) -> tuple[list[RequiredSkill], list[RequiredSkill]]:
     """A category's own requirements and those it inherits from the categories above it (one query)."""
     rows = _rows(item_id=None, category_id=category.id)

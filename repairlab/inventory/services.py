@@ -14,9 +14,10 @@ from flask_babel import ngettext
 
 from repairlab import clock, dates, images
 from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
+from repairlab.clock import utcnow
 from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, ValidationError
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.codes import attach_code as _attach_code
 from repairlab.inventory.codes import issue_code
 from repairlab.inventory.models import (

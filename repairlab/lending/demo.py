@@ -7,8 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from repairlab import clock
+from repairlab.clock import utcnow
 from repairlab.demo import DemoContext
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
 from repairlab.lending.cards import new_token
 from repairlab.lending.models import Loan, LoanKind, MemberCard

@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.auth import can_access_territory, has_role
+from repairlab.clock import utcnow
 from repairlab.database import flush_or_conflict, lock_row
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.codes import find_code
 from repairlab.inventory.models import Condition, Item, ItemKind, ItemStatus
 from repairlab.inventory.requirements import may_use_item

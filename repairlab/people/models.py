@@ -10,7 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairlab.auth import ROLE_LABELS, Role  # noqa: F401  (the roles belong to the foundation; re-exported)
-from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
+from repairlab.clock import utcnow
+from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum
 
 
 class Track(LabelledEnum):

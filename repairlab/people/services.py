@@ -89,12 +89,14 @@ def _lock_throttle_row(email: str, address: str) -> LoginThrottle:
     for _attempt in range(3):
         if db.session.execute(touch).rowcount:
             break
-        db.session.add(LoginThrottle(email=email, address=address, failures=0, last_failure_at=clock.utcnow()))
         try:
-            db.session.flush()
+            with db.session.begin_nested():  # only this insert is undone if it loses the race
+                db.session.add(
+                    LoginThrottle(email=email, address=address, failures=0, last_failure_at=clock.utcnow())
+                )
             break
         except IntegrityError:  # another request created the pair meanwhile: lock its row instead
-            db.session.rollback()
+            continue
     return db.session.scalars(sa.select(LoginThrottle).where(pair).execution_options(populate_existing=True)).one()
 
 

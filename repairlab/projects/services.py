@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 
 from repairlab import clock
 from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
+from repairlab.clock import utcnow
 from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.codes import issue_code
 from repairlab.people.models import Cohort, Role, Territory, User
 from repairlab.projects import access

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum, utcnow
+from repairlab.clock import utcnow
+from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum
 from repairlab.people.models import Territory, User
 
 

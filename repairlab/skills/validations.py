@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 
 from repairlab import clock, dates
 from repairlab.audit.services import record, snapshot
+from repairlab.clock import utcnow
 from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.images import delete_image, save_image
 from repairlab.people.models import Role, User
 from repairlab.skills.access import VALIDATOR_ROLES, can_validate, can_withdraw

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from repairlab.clock import utcnow
 from repairlab.demo import DemoContext
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.models import Item, ItemStatus, Location, LocationKind
 from repairlab.people.models import Lab, Role, User
 from repairlab.stocktake.models import StockTake, StockTakeScan, StockTakeStatus

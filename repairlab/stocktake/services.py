@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from repairlab.audit.services import record
 from repairlab.auth import can_access_territory, has_role
+from repairlab.clock import utcnow
 from repairlab.errors import Conflict, PermissionDenied
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.codes import find_code
 from repairlab.inventory.models import Item, ItemStatus, Location
 from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, move_items, report_problem

@@ -295,7 +295,7 @@ def test_nested_categories_have_paths(db, make_category):
     electronics = make_category("Électronique")
     soldering = make_category("Soudure", electronics)
     assert soldering.path == "Électronique > Soudure"
-    assert queries.category_by_path(" électronique>soudure ") == soldering
+    assert queries.category_finder()(" électronique>soudure ") == soldering
 
 
 def test_renaming_a_category_updates_its_sub_categories(db, make_category, manager):

@@ -195,7 +195,7 @@ def test_a_lab_manager_changes_no_shared_categorys_requirements(db, request, too
     assert [(r.skill_id, r.category_id) for r in db.session.scalars(sa.select(SkillRequirement))] == [
         (laser.id, tool.category.parent_id)
     ]
-    assert [r.skill_id for r in requirements.requirements_for(tool)] == [laser.id]
+    assert [r.skill_id for r in requirements.item_requirements(tool).requirements()] == [laser.id]
 
 
 def test_shared_and_territory_requirements_are_audited_with_the_territory_they_affect(
@@ -276,7 +276,7 @@ def test_requirements_come_from_the_item_its_category_and_every_ancestor(
     require(s["Fraisage"], 2, category=sibling)
     require(s["Lunettes"], 1, item=lathe)
     with force_locale("en"):
-        found = requirements.requirements_for(lathe)
+        found = requirements.item_requirements(lathe).requirements()
     assert sorted(found, key=lambda r: r.skill_id) == sorted(
         [
             Requirement(s["Sécurité atelier"].id, 1, "Category Fabrication"),
@@ -294,15 +294,15 @@ def test_requirements_for_runs_one_query(db, tool, soldering, make_skill, requir
     db.session.expire_all()
     assert tool.category_id is not None  # the item itself is loaded, as every caller has it
     with query_counter() as count:
-        assert len(requirements.requirements_for(tool)) == 2
+        assert len(requirements.item_requirements(tool).requirements()) == 2
     assert count.value == 1, count.statements
 
 
 def test_an_item_without_category_has_only_its_own_requirements(db, make_item, soldering, require):
     item = make_item("Fer à souder")
-    assert requirements.requirements_for(item) == []
+    assert requirements.item_requirements(item).requirements() == []
     require(soldering, 2, item=item)
-    assert [r.min_level for r in requirements.requirements_for(item)] == [2]
+    assert [r.min_level for r in requirements.item_requirements(item).requirements()] == [2]
 
 
 def test_when_a_skill_is_required_twice_the_highest_level_wins(db, tool, soldering, require):
@@ -310,13 +310,15 @@ def test_when_a_skill_is_required_twice_the_highest_level_wins(db, tool, solderi
     require(soldering, 3, category=tool.category)
     require(soldering, 2, item=tool)
     with force_locale("en"):
-        assert requirements.requirements_for(tool) == [Requirement(soldering.id, 3, "Category Électronique > Soudure")]
+        assert requirements.item_requirements(tool).requirements() == [
+            Requirement(soldering.id, 3, "Category Électronique > Soudure")
+        ]
 
 
 def test_at_the_same_level_the_tool_itself_says_why(db, tool, soldering, require):
     require(soldering, 2, category=tool.category)
     require(soldering, 2, item=tool)
-    assert requirements.requirements_for(tool) == [Requirement(soldering.id, 2, "Station de soudage")]
+    assert requirements.item_requirements(tool).requirements() == [Requirement(soldering.id, 2, "Station de soudage")]
 
 
 # --- May this person use it? -------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import zxingcpp
 from PIL import Image
 
 from repairlab import clock
+from repairlab.clock import utcnow
 from repairlab.extensions import db as _db
-from repairlab.extensions import utcnow
 from repairlab.inventory.models import Item, ItemStatus, ProblemReport
 from repairlab.lending import cards, queries, services
 from repairlab.lending.models import Loan, LoanKind

@@ -8,7 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import UTCDateTime, db, utcnow
+from repairlab.clock import utcnow
+from repairlab.extensions import UTCDateTime, db
 from repairlab.inventory.models import Item
 from repairlab.people.models import User
 

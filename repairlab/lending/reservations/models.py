@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from repairlab.extensions import UTCDateTime, db, str_enum, utcnow
+from repairlab.clock import utcnow
+from repairlab.extensions import UTCDateTime, db, str_enum
 from repairlab.inventory.models import Item
 from repairlab.people.models import User
 

@@ -13,9 +13,10 @@ from flask_babel import ngettext
 from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.auth import can_access_territory, has_role
+from repairlab.clock import utcnow
 from repairlab.database import flush_or_conflict, lock_row
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.models import Item, ItemKind, ItemStatus
 from repairlab.inventory.requirements import may_use_item
 from repairlab.lending.access import check_borrower, is_desk

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import selectinload
 
+from repairlab.clock import utcnow
 from repairlab.demo import DemoContext
-from repairlab.extensions import db, utcnow
+from repairlab.extensions import db
 from repairlab.inventory.models import Item
 from repairlab.projects.models import MemberRole, Project, ProjectStage, Sector
 from repairlab.projects.prototypes import services
