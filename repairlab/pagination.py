@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import sqlalchemy as sa
 from flask import current_app, request, url_for
 from sqlalchemy.ext.compiler import compiles
@@ -29,20 +27,20 @@ def paginate(stmt, per_page: int | None = None):
 
 def contains(column, text: str):
     """A case-insensitive "contains" filter that treats % and _ typed by the user as plain characters."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.func.lower(column).like(f"%{escaped}%", escape="\\")
+    return sa.func.lower(column).like(f"%{_like_escaped(text.lower())}%", escape="\\")
 
 
 # The accented letters of the languages our talents' names come in, and the plain letter each folds to: a search
 # for "zoe" finds "Zoé" on every engine (SQLite has no unaccent(), and PostgreSQL's needs an extension).
-_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿ"
-_PLAIN = "aaaaaaceeeeiiiinoooooouuuuyy"
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿšžčćďťňřěůłőűșțăğıśźżńąę"
+_PLAIN = "aaaaaaceeeeiiiinoooooouuuuyyszccdtnreuloustagiszznae"
+# Python and SQL fold with this one table, so that both sides of a comparison fold alike on every engine.
+_FOLD = str.maketrans(_ACCENTED + _ACCENTED.upper(), _PLAIN + _PLAIN)
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents removed ("Zoé Œuvray" -> "zoe oeuvray"): what folded() does in SQL."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """Lower-case, accents removed ("Zoé Œuvray" -> "zoe oeuvray"): exactly what folded() does in SQL."""
+    return text.lower().translate(_FOLD).replace("œ", "oe").replace("æ", "ae")
 
 
 class folded(sa.sql.functions.FunctionElement):

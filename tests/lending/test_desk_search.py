@@ -123,3 +123,10 @@ def test_the_persons_page_links_to_the_member_card_for_the_desk_only(client, log
     assert "Print the member card" not in page
     mentor_page = client.get(f"/people/{manager.id}")
     assert mentor_page.status_code == 200 and "Print the member card" not in mentor_page.get_data(as_text=True)
+
+
+def test_names_with_accents_of_other_languages_are_found_typed_either_way(client, login, manager, make_user):
+    make_user(Role.PARTICIPANT, name="Dušan Łukasik", email="dusan@example.org")
+    login(manager)
+    for typed in ("Dušan", "dusan", "ŁUKASIK", "lukasik"):
+        assert _names(client.get("/lending/desk/talents", query_string={"q": typed})) == ["Dušan Łukasik"], typed
