@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request
-from flask_login import current_user
 
 from repairlab import dates
 from repairlab.audit import bp
 from repairlab.audit.display import present
 from repairlab.audit.labels import object_label
 from repairlab.audit.models import AuditEntry
-from repairlab.auth import Role, admin_required, has_role
+from repairlab.auth import admin_required
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.web import db_id
@@ -80,8 +79,6 @@ def browse():
         shared=SHARED,
         # Kinds of object in words, sorted as read.
         object_types=sorted(((t, object_label(t)) for t in object_types), key=lambda pair: pair[1].casefold()),
-        # The stored codes and values stay available to administrators, behind a disclosure.
-        show_raw=has_role(current_user, Role.ADMIN),
         filters={
             "actor": actor_id,
             "territory": territory if territory == SHARED else territory_id,

@@ -73,11 +73,14 @@ def _subtree(model, node_id: int | None):
     return clause
 
 
-def item_query(territory_id: int | None, filters: ItemFilters) -> sa.Select:
-    """The items a user sees, filtered and sorted, with what the list shows loaded eagerly."""
-    stmt = sa.select(Item).options(
-        joinedload(Item.category), joinedload(Item.location), joinedload(Item.lab), selectinload(Item.photos)
-    )
+# What the list page shows of each item, loaded eagerly; the CSV export needs only the category and the place.
+LIST_LOADS = (joinedload(Item.category), joinedload(Item.location), joinedload(Item.lab), selectinload(Item.photos))
+EXPORT_LOADS = (joinedload(Item.category), joinedload(Item.location))
+
+
+def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LIST_LOADS) -> sa.Select:
+    """The items a user sees, filtered and sorted, with what the page (`loads`) shows loaded eagerly."""
+    stmt = sa.select(Item).options(*loads)
     if territory_id is not None:
         stmt = stmt.where(Item.territory_id == territory_id)
     if filters.q:

@@ -91,9 +91,7 @@ def _lock_throttle_row(email: str, address: str) -> LoginThrottle:
             break
         try:
             with db.session.begin_nested():  # only this insert is undone if it loses the race
-                db.session.add(
-                    LoginThrottle(email=email, address=address, failures=0, last_failure_at=clock.utcnow())
-                )
+                db.session.add(LoginThrottle(email=email, address=address, failures=0, last_failure_at=clock.utcnow()))
             break
         except IntegrityError:  # another request created the pair meanwhile: lock its row instead
             continue

@@ -50,6 +50,9 @@
     }
 
     function choose(talent) {
+      // A search still on its way must not reopen the list over the chosen person.
+      clearTimeout(timer);
+      if (controller) controller.abort();
       hidden.value = String(talent.id);
       if (card) card.value = ""; // the card would win over the talent found: the desk chose this person
       chosenText.textContent = form.dataset.msgChosen.replace("__NAME__", talent.name + " (" + talent.email + ")");

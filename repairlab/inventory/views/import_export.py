@@ -13,7 +13,7 @@ from repairlab.errors import DomainError, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory import bp, csv_io
 from repairlab.inventory.forms import ImportForm
-from repairlab.inventory.queries import ItemFilters, item_query
+from repairlab.inventory.queries import EXPORT_LOADS, ItemFilters, item_query
 from repairlab.inventory.views.common import MANAGERS, lab_choices, labs_in_scope
 from repairlab.people.models import Lab
 from repairlab.web import db_id, form_status, show_domain_error
@@ -73,7 +73,7 @@ def import_confirm():
 def export_items():
     """The current filtered list as CSV (streamed, so large lists use little memory)."""
     filters = ItemFilters.from_args(request.args)
-    stmt = item_query(territory_scope(current_user), filters)
+    stmt = item_query(territory_scope(current_user), filters, EXPORT_LOADS)
     return Response(
         csv_io.export_stream(stmt),
         mimetype="text/csv",
