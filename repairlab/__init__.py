@@ -21,7 +21,7 @@ from repairlab.cli import register_cli
 from repairlab.config import load_config
 from repairlab.errors import register_error_handlers
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
-from repairlab.forms import render_field
+from repairlab.forms import error_summary, render_field
 from repairlab.pages import nav, wide_menu
 from repairlab.pagination import fold, page_url, query_args
 from repairlab.people.models import User
@@ -217,6 +217,7 @@ def _register_template_helpers(app: Flask) -> None:
         ngettext=_ngettext,
         _=_gettext,
         _render_field=render_field,
+        error_summary=error_summary,
         page_url=page_url,
         query_args=query_args,
     )

@@ -56,6 +56,27 @@ def apply_domain_error(form, error) -> bool:
     return True
 
 
+def error_summary(form) -> list[tuple[str, str, str]]:
+    """The fields of a refused form that have errors, as (field id, label, message): the fields of sub-forms and lists
+    of sub-forms included, each under its own id, and never the CSRF token's."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(fields) -> None:
+        for f in fields:
+            if not f.errors or f.type == "CSRFTokenField":
+                continue
+            if f.type == "FormField":
+                walk(f.form)
+            elif f.type == "FieldList":
+                walk(f.entries)
+            else:
+                found.append((f.id, str(f.label.text), " ".join(str(e) for e in f.errors)))
+
+    if form is not None and hasattr(form, "errors"):
+        walk(form)
+    return found
+
+
 def render_field(f, kwargs: dict) -> Markup:
     """The body of the `field` macro (templates/_macros/forms.html), the same HTML to the byte: label, hint, error
     and their accessible wiring. In Python because forms show many fields, and the macro's work, done by Jinja
