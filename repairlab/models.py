@@ -32,5 +32,17 @@ from repairlab.projects.prototypes.models import (  # noqa: F401
     PrototypeSkill,
     PrototypeVersion,
 )
+from repairlab.repairs.models import (  # noqa: F401
+    CategorySkill,
+    ImpactConstant,
+    RepairCategory,
+    RepairEvent,
+    RepairEventStaff,
+    RepairPartUse,
+    RepairStatusChange,
+    RepairTicket,
+    RepairToolUse,
+    RepairWork,
+)
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
 from repairlab.stocktake.models import StockTake, StockTakeScan  # noqa: F401

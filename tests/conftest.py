@@ -21,6 +21,7 @@ from repairlab import create_app
 from repairlab.extensions import db as _db
 from repairlab.people import services as people
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
+from repairlab.repairs.reference import ensure_reference_data
 from tests.live import LiveClient
 
 TEST_PASSWORD = "correct horse battery"
@@ -103,6 +104,8 @@ def app(database_url: str, tmp_path_factory):
     application.test_client_class = IsolatedClient
     with application.app_context():
         _db.create_all()
+        ensure_reference_data()
+        _db.session.commit()
     yield application
     with application.app_context():
         _db.engine.dispose()
@@ -111,7 +114,8 @@ def app(database_url: str, tmp_path_factory):
 def _clear_tables() -> None:
     """Delete every row, children first; sequences restart on PostgreSQL."""
     _db.session.rollback()
-    tables = list(reversed(_db.metadata.sorted_tables))
+    # Reference tables (the ORDS categories, the impact constants) keep the rows the migration gives them.
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if not t.info.get("reference_data")]
     if _db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         with _db.engine.begin() as conn:

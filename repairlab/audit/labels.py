@@ -102,6 +102,10 @@ OBJECTS = {
     "project_stages": _l("Project stage"),
     "project_milestones": _l("Milestone"),
     "prototypes": _l("Prototype"),
+    "repair_events": _l("Repair event"),
+    "repair_tickets": _l("Repair ticket"),
+    "repair_categories": _l("Repair category"),
+    "repair_impact_constants": _l("Impact constant"),
 }
 
 # Field name (a key of before/after) -> its name in words.

@@ -60,6 +60,8 @@ class Lab(db.Model):
     territory_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     address: Mapped[str] = mapped_column(sa.String(255), default="")
+    # Shown to anyone who scans a repair ticket's label ("Tuesday and Thursday 2 pm to 6 pm").
+    opening_hours: Mapped[str] = mapped_column(sa.String(255), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -171,4 +171,10 @@ def test_every_action_and_object_the_services_record_has_words():
         "prototype_photos",
         "prototype_skills",
         "prototype_items",
-    }  # rows always recorded on their parent (a project, a prototype, a reservation, a stock-take)
+        "repair_event_staff",
+        "repair_status_changes",
+        "repair_work",
+        "repair_part_uses",
+        "repair_tool_uses",
+        "repair_category_skills",
+    }  # rows always recorded on their parent (a project, a prototype, a reservation, a stock-take, a ticket)
