@@ -64,6 +64,12 @@ def default_config(instance_path: str) -> dict:
         "MAIL_FROM": "repairlab@localhost",
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
+        # ORDS exports: the programme's name as `data_provider`, and the prefix and key of the pseudonymous ids
+        # (`<prefix>-<digits>`). Set ORDS_ID_SECRET once and keep it: the ids stay the same from one export to the
+        # next only as long as it does (unset, it is derived from SECRET_KEY, and changes with it).
+        "ORDS_DATA_PROVIDER": "RepairLab",
+        "ORDS_ID_PREFIX": "repairlab",
+        "ORDS_ID_SECRET": None,
     }
 
 
@@ -81,6 +87,9 @@ _ENV_VARS = {
     "MAIL_FROM": str,
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
+    "ORDS_DATA_PROVIDER": str,
+    "ORDS_ID_PREFIX": str,
+    "ORDS_ID_SECRET": str,
 }
 
 

@@ -105,7 +105,7 @@ def upgrade():
     sa.Column('owner_notified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('owner_erased_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('category_id', sa.Integer(), nullable=False),
-    sa.Column('lab_category', sa.String(length=120), nullable=False),
+    sa.Column('lab_category', sa.String(length=255), nullable=False),
     sa.Column('brand', sa.String(length=80), nullable=False),
     sa.Column('model', sa.String(length=80), nullable=False),
     sa.Column('year_of_manufacture', sa.Integer(), nullable=True),

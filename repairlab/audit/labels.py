@@ -72,6 +72,8 @@ ACTIONS = {
     "prototype.skill_add": _l("skill needed added"),
     "prototype.skill_level": _l("skill level changed"),
     "prototype.skill_remove": _l("skill needed removed"),
+    # Repairs
+    "ords_import": _l("repair records imported (ORDS)"),
 }
 
 # Table name (AuditEntry.object_type) -> kind of object, in words.

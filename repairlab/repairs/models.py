@@ -321,7 +321,7 @@ class RepairTicket(db.Model):
 
     # The object.
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("repair_categories.id", ondelete="RESTRICT"), index=True)
-    lab_category: Mapped[str] = mapped_column(sa.String(120), default="")  # ORDS partner_product_category
+    lab_category: Mapped[str] = mapped_column(sa.String(255), default="")  # ORDS partner_product_category
     brand: Mapped[str] = mapped_column(sa.String(80), default="")
     model: Mapped[str] = mapped_column(sa.String(80), default="")
     year_of_manufacture: Mapped[int | None]

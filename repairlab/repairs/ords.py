@@ -290,7 +290,9 @@ def _header_name(name: str) -> str:
 
 
 def _one_line(value: str) -> str:
-    return " ".join(plain_text(value).split())
+    """A one-line value as given (a partner's data is kept, not tidied): control characters and surrounding spaces
+    gone, a line break made a space."""
+    return plain_text(value).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").strip()
 
 
 # A cell starting with one of these is run as a formula by spreadsheet software (CSV injection): the export writes it
@@ -346,7 +348,7 @@ def read(data: bytes) -> ReadResult:
             row = {n: (cells[i] if i < len(cells) else "") for n, i in index.items()}
             record, errors = _check_row(start, row)
             if record is not None:
-                key = (record.data_provider.casefold(), record.id.casefold())
+                key = (record.data_provider, record.id)  # the database's unique key, as exact
                 if key in seen:
                     errors.append(RowError(start, "id", _("Same id as line %(line)d.", line=seen[key])))
                 else:
