@@ -112,13 +112,28 @@ def _problem(ticket: RepairTicket) -> str:
     return ords.scrub("\n".join(p for p in parts if p))
 
 
-def to_record(ticket: RepairTicket, category: str, ords_id: int | None, lab_name: str | None) -> ords.Record:
+@dataclass(frozen=True)
+class Naming:
+    """How this installation names its own tickets in an ORDS file (read from the config once per export)."""
+
+    provider: str
+    prefix: str
+    secret: str
+
+    @classmethod
+    def from_config(cls) -> Naming:
+        config = current_app.config
+        return cls(config["ORDS_DATA_PROVIDER"], config["ORDS_ID_PREFIX"], id_secret())
+
+
+def to_record(
+    ticket: RepairTicket, category: str, ords_id: int | None, lab_name: str | None, naming: Naming
+) -> ords.Record:
     """One ticket as an ORDS record."""
-    config = current_app.config
     imported = ticket.source is not TicketSource.DESK
     return ords.Record(
-        id=ticket.external_id if imported else ords.pseudonymous_id(id_secret(), ticket.id, config["ORDS_ID_PREFIX"]),
-        data_provider=ticket.data_provider if imported else config["ORDS_DATA_PROVIDER"],
+        id=ticket.external_id if imported else ords.pseudonymous_id(naming.secret, ticket.id, naming.prefix),
+        data_provider=ticket.data_provider if imported else naming.provider,
         country=ticket.country if imported else COUNTRY,
         event_date=ticket.event_date,
         status=STATUSES[ticket.outcome],
@@ -134,22 +149,23 @@ def to_record(ticket: RepairTicket, category: str, ords_id: int | None, lab_name
     )
 
 
-def records(session: Session, stmt: sa.Select) -> Iterator[ords.Record]:
-    """The powered tickets a statement selects, as records, read in batches."""
+def records(session: Session, stmt: sa.Select, naming: Naming) -> Iterator[ords.Record]:
+    """The tickets a statement of `ticket_query` selects, as records, read in batches."""
     rows = session.execute(stmt.execution_options(yield_per=BATCH))
     for ticket, category, ords_id, lab_name in rows:
-        yield to_record(ticket, category, ords_id, lab_name)
+        yield to_record(ticket, category, ords_id, lab_name, naming)
 
 
 def export_stream(stmt: sa.Select) -> Iterator[str]:
     """The ORDS file for a statement, streamed by a session that lives as long as the stream (the request's is
-    closed by the time a streamed body is sent; see inventory's csv_io.export_stream)."""
-    app = current_app._get_current_object()
+    closed by the time a streamed body is sent; see inventory's csv_io.export_stream). The generator needs no app
+    context: what it needs of the config is read now."""
+    naming = Naming.from_config()
     engine = db.engine
 
     def lines() -> Iterator[str]:
-        with app.app_context(), Session(engine) as session:
-            yield from ords.write(records(session, stmt))
+        with Session(engine) as session:
+            yield from ords.write(records(session, stmt, naming))
 
     return lines()
 
@@ -157,7 +173,7 @@ def export_stream(stmt: sa.Select) -> Iterator[str]:
 def write_file(stmt: sa.Select, out) -> int:
     """Write the ORDS file for a statement to an open text file; return the number of records."""
     count = -1  # the header is the first line
-    for line in ords.write(records(db.session, stmt)):
+    for line in ords.write(records(db.session, stmt, Naming.from_config())):
         out.write(line)
         count += 1
     return count

@@ -24,7 +24,6 @@ from repairlab.repairs.models import (
     TicketSource,
     TicketStatus,
 )
-from tests.inventory.conftest import other_territory  # noqa: F401  (shared fixture)
 
 DATA = Path(__file__).parent / "data" / "ords"
 TORONTO = DATA / "OpenRepairData_v0.3_RepairCafeToronto_202507.csv"
@@ -54,6 +53,11 @@ def _category(name: str) -> RepairCategory:
 @pytest.fixture
 def lab(make_lab):
     return make_lab("Atelier de Roubaix")
+
+
+@pytest.fixture
+def other_territory(make_territory):
+    return make_territory("MRS", "Aix-Marseille")
 
 
 @pytest.fixture
@@ -234,10 +238,10 @@ def test_desk_tickets_export_pseudonymised_and_valid(app, lab, admin, tmp_path):
 
 def test_the_pseudonymous_ids_follow_the_configured_secret(app, lab):
     ticket = _desk_ticket(lab, "Lamp")
-    first = ords_export.to_record(ticket, "Lamp", 15, lab.name).id
+    first = ords_export.to_record(ticket, "Lamp", 15, lab.name, ords_export.Naming.from_config()).id
     app.config["ORDS_ID_SECRET"] = "another key"
     try:
-        assert ords_export.to_record(ticket, "Lamp", 15, lab.name).id != first
+        assert ords_export.to_record(ticket, "Lamp", 15, lab.name, ords_export.Naming.from_config()).id != first
     finally:
         app.config["ORDS_ID_SECRET"] = None
 
@@ -251,7 +255,7 @@ def test_the_export_follows_the_selection(lab, make_lab, admin, other_territory)
 
     def groups(scope=None, **filters):
         stmt = ords_export.ticket_query(scope, ords_export.ExportFilters(**filters))
-        return [r.group_identifier for r in ords_export.records(db.session, stmt)]
+        return [r.group_identifier for r in ords_export.records(db.session, stmt, ords_export.Naming.from_config())]
 
     assert groups() == [lab.name, elsewhere.name, lab.name]
     assert groups(scope=lab.territory_id) == [lab.name, lab.name]

@@ -175,7 +175,7 @@ def init_app(app: Flask) -> None:
     from repairlab.pages import NavItem, nav
 
     nav.register(
-        "repairs.ords_export",
+        "repairs.ords_export_page",
         NavItem(_l("Open repair data"), frozenset(EXPORT_ROLES), group=_l("Repairs")),
         order=29,
     )
