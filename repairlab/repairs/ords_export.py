@@ -122,6 +122,7 @@ class Naming:
 
     @classmethod
     def from_config(cls) -> Naming:
+        """The naming of the running app's config."""
         config = current_app.config
         return cls(config["ORDS_DATA_PROVIDER"], config["ORDS_ID_PREFIX"], id_secret())
 

@@ -199,7 +199,7 @@ def test_a_row_with_several_faults_gives_each_reason_and_the_good_rows_still_rea
 def test_a_repeated_id_of_the_same_provider_is_refused():
     other_provider = GOOD.replace("Repair Café Roubaix", "Other")
     assert _errors(GOOD, other_provider, GOOD) == [(4, "id")]
-    assert "line 2" in ords.read(_file(GOOD, GOOD)).errors[0].message
+    assert "ligne 2" in ords.read(_file(GOOD, GOOD)).errors[0].message  # in French, the default language
 
 
 def test_messages_are_translated(app):

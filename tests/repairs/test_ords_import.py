@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from repairlab.errors import ValidationError
+from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.people.models import Role
 from repairlab.repairs import ords, ords_export, ords_import
@@ -154,7 +154,7 @@ def test_a_file_with_one_refused_row_imports_nothing(lab, admin):
     data = "\n".join(
         [HEADER, "p_1,P,CAN,,Lamp,15,,,,Fixed,,G,2025-06-07,", "p_2,P,CAN,,Lamp,15,,,,Mended,,G,2025-06-07,"]
     )
-    with pytest.raises(ValidationError, match="Line 3, column repair_status"):
+    with pytest.raises(ValidationError, match="Ligne 3, colonne repair_status"):
         ords_import.import_file(admin, lab, data.encode())
     assert _tickets() == 0
 
@@ -170,7 +170,7 @@ def test_lab_managers_import_only_into_their_territorys_labs(lab, make_lab, make
     elsewhere = make_lab("Atelier de Marseille", territory_=other_territory)
     data = f"{HEADER}\np_1,P,CAN,,Lamp,15,,,,Fixed,,G,2025-06-07,\n".encode()
     for target in (elsewhere, None):
-        with pytest.raises(Exception, match="may not import"):
+        with pytest.raises(PermissionDenied):
             ords_import.import_file(manager, target, data)
     assert len(ords_import.import_file(manager, lab, data).new) == 1
 
