@@ -8,6 +8,7 @@ No database here: `ords_import` and `ords_export` turn these rows into tickets a
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -225,6 +226,7 @@ class OrdsFileError(ValueError):
     """The file as a whole cannot be read (not text, not CSV, a required column missing)."""
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its categories, statuses and barriers on every row
 def _fold(text: str) -> str:
     """A value compared loosely: lower case, accents, punctuation and filler words gone, spaces collapsed."""
     text = unicodedata.normalize("NFKD", text.lower())

@@ -176,6 +176,6 @@ def init_app(app: Flask) -> None:
 
     nav.register(
         "repairs.ords_export_page",
-        NavItem(_l("Open repair data"), frozenset(EXPORT_ROLES), group=_l("Repairs")),
+        NavItem(_l("Repair data"), frozenset(EXPORT_ROLES), group=_l("Repairs")),
         order=29,
     )
