@@ -90,10 +90,8 @@ def test_a_refused_row_shows_its_line_and_reason_and_nothing_is_imported(client,
     page = _text(response)
     assert response.status_code == 400
     assert "1 row refused: nothing was imported" in page
-    assert (
-        "<li><strong>Line 3</strong> · <code>repair_status</code> — Write Fixed, Repairable, End of life or Unknown.</li>"
-        in page
-    )
+    reason = "Write Fixed, Repairable, End of life or Unknown."
+    assert f"<li><strong>Line 3</strong> · <code>repair_status</code> — {reason}</li>" in page
     assert 'name="token"' not in page
     assert _count() == 0
 
