@@ -32,7 +32,7 @@ from repairlab.repairs.models import (
 from repairlab.repairs.ords_access import can_import
 from repairlab.repairs.reference import DISPLACEMENT, MISC_POWERED_CO2E_PER_KG, MISC_UNPOWERED_CO2E_PER_KG
 
-BATCH = 1000  # rows per INSERT statement (and per look-up of the rows already there)
+BATCH = 1000  # rows per INSERT statement (and ids per look-up of the records already there)
 
 OUTCOMES = {
     ords.FIXED: Outcome.FIXED,
