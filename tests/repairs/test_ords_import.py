@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from repairlab.audit.models import AuditEntry
 from repairlab.errors import PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.people.models import Role
@@ -148,6 +149,9 @@ def test_imported_history_counts_its_impact_from_the_table(lab, admin):
         TicketStatus.RETURNED,
         None,
     )
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "ords_import"))
+    assert (entry.object_type, entry.object_id, entry.territory_id) == ("labs", str(lab.id), lab.territory_id)
+    assert entry.after["ords_records"] == 3
 
 
 def test_a_file_with_one_refused_row_imports_nothing(lab, admin):
