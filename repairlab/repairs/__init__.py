@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
 
     from repairlab.inventory.registry import CodeTarget, code_targets
     from repairlab.repairs import views
+    from repairlab.repairs.audit_words import register_audit_words
     from repairlab.repairs.categories import category_label
     from repairlab.repairs.evidence import passport_context
     from repairlab.repairs.models import TicketStatus
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     code_targets.register(
         TICKET_TARGET, CodeTarget(lambda ticket_id: url_for("repairs.ticket", ticket_id=ticket_id), ticket_names)
     )
+    register_audit_words()
     app.add_template_global(category_label, "repair_category_label")
     app.add_template_global(list(TicketStatus), "repair_statuses")
     app.cli.add_command(purge_repair_owners_command)

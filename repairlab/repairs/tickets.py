@@ -166,7 +166,8 @@ def _check_intake(data: IntakeFields) -> tuple[RepairCategory, IntakeFields]:
 
 
 def _object_after(ticket: RepairTicket) -> dict:
-    after = snapshot(ticket, OBJECT_FIELDS)
+    after = snapshot(ticket, OBJECT_FIELDS[1:])
+    after["repair_category"] = ticket.category.name
     # The owner's details are personal data: the audit log says whether they are kept, never what they are.
     after["owner"] = bool(ticket.owner_first_name or ticket.owner_email or ticket.owner_phone)
     return after
@@ -427,8 +428,9 @@ def use_tool(actor: User, ticket: RepairTicket, item: Item | None) -> RepairTool
     existing = next((t for t in ticket.tools if t.item_id == item.id), None)
     if existing is not None:
         return existing
-    use = RepairToolUse(ticket=ticket, item_id=item.id, recorded_by_id=actor.id)
+    use = RepairToolUse(ticket_id=ticket.id, item_id=item.id, recorded_by_id=actor.id)
     flush_or_conflict(_("This tool is already recorded on the ticket."), "code", new=use)
+    db.session.expire(ticket, ["tools"])
     record(actor, "repair.tool", ticket, after={"item_id": item.id}, label=ticket.code)
     return use
 
