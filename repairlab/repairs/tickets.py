@@ -261,9 +261,12 @@ def update_object(actor: User, ticket: RepairTicket, data: IntakeFields, *, phot
 
 # --- The status machine ---------------------------------------------------------------------------
 
-# Where a ticket may go from each status (a step back is allowed while the object is in the lab's hands).
+# Where a ticket may go from each status: forward, skipping steps (a repair café fixes many objects on the spot,
+# received then ready), or one step back while the object is in the lab's hands.
 TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
-    TicketStatus.RECEIVED: frozenset({TicketStatus.DIAGNOSED, TicketStatus.IN_REPAIR, TicketStatus.ABANDONED}),
+    TicketStatus.RECEIVED: frozenset(
+        {TicketStatus.DIAGNOSED, TicketStatus.IN_REPAIR, TicketStatus.READY, TicketStatus.ABANDONED}
+    ),
     TicketStatus.DIAGNOSED: frozenset(
         {TicketStatus.IN_REPAIR, TicketStatus.READY, TicketStatus.RECEIVED, TicketStatus.ABANDONED}
     ),

@@ -239,9 +239,14 @@ def test_next_statuses_depend_on_the_role(make_ticket, manager, make_talent):
     assert tickets.next_statuses(manager, ticket) == [
         TicketStatus.DIAGNOSED,
         TicketStatus.IN_REPAIR,
+        TicketStatus.READY,
         TicketStatus.ABANDONED,
     ]
-    assert tickets.next_statuses(make_talent(), ticket) == [TicketStatus.DIAGNOSED, TicketStatus.IN_REPAIR]
+    assert tickets.next_statuses(make_talent(), ticket) == [
+        TicketStatus.DIAGNOSED,
+        TicketStatus.IN_REPAIR,
+        TicketStatus.READY,
+    ]
 
 
 # --- Work, parts, tools -----------------------------------------------------------------------------
