@@ -20,9 +20,8 @@ from tests.repairs.conftest import category
 
 
 def _refused(statement, values) -> None:
-    with pytest.raises(sa.exc.IntegrityError):
-        with _db.session.begin_nested():
-            _db.session.execute(statement, values)
+    with pytest.raises(sa.exc.IntegrityError), _db.session.begin_nested():
+        _db.session.execute(statement, values)
     _db.session.rollback()
 
 
