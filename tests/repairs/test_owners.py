@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from repairlab.repairs.models import Outcome, RepairTicket, TicketStatus
 class FakeSMTP:
     """Records the messages instead of sending them."""
 
-    sent: list = []
+    sent: ClassVar[list] = []
 
     def __init__(self, *args, **kwargs):
         pass
