@@ -284,7 +284,10 @@ def next_statuses(user: User | None, ticket: RepairTicket) -> list[TicketStatus]
     allowed = TRANSITIONS[ticket.status]
     if not can_close(user, ticket.territory_id):
         allowed = allowed - set(CLOSED_STATUSES)
-    return [s for s in TicketStatus if s in allowed]
+    order = list(TicketStatus)
+    here = order.index(ticket.status)
+    # Forward first (the likeliest next step is the one offered), then back.
+    return sorted((s for s in order if s in allowed), key=lambda s: (order.index(s) < here, order.index(s)))
 
 
 def change_status(actor: User, ticket: RepairTicket, to_status: TicketStatus | str) -> RepairTicket:
