@@ -58,6 +58,8 @@ def default_config(instance_path: str) -> dict:
         "RESERVATION_MAX_AHEAD_DAYS": 365,
         # Projects: flagged when no mentor session was recorded for this many days.
         "PROJECT_SESSION_STALE_DAYS": 30,
+        # Repairs: owners' contact details are erased this many days after their object went back (or was abandoned).
+        "REPAIR_OWNER_RETENTION_DAYS": 90,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -90,6 +92,7 @@ _ENV_VARS = {
     "ORDS_DATA_PROVIDER": str,
     "ORDS_ID_PREFIX": str,
     "ORDS_ID_SECRET": str,
+    "REPAIR_OWNER_RETENTION_DAYS": int,
 }
 
 

@@ -7,6 +7,9 @@ from flask import Flask
 
 from repairlab.repairs.views import (
     ords,  # noqa: F401
+    categories,  # noqa: F401
+    events,  # noqa: F401
+    tickets,  # noqa: F401
 )
 
 
