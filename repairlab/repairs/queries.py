@@ -23,6 +23,7 @@ from repairlab.dates import parse_day
 from repairlab.extensions import db
 from repairlab.pagination import contains_folded
 from repairlab.people.models import Lab, Territory, User
+from repairlab.repairs.impact import repair_rate
 from repairlab.repairs.models import (
     OPEN_STATUSES,
     ImpactConstant,
@@ -37,11 +38,11 @@ from repairlab.web import db_id
 
 T = RepairTicket
 
-# --- Impact figures --------------------------------------------------------------------------------------------
+# --- Impact figures ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Impact:
+class Figures:
     """The repair figures of a set of tickets."""
 
     tickets: int = 0
@@ -66,9 +67,7 @@ class Impact:
     @property
     def rate(self) -> Decimal | None:
         """The repair rate, from 0 to 1 (None with no decided ticket)."""
-        if not self.decided:
-            return None
-        return Decimal(self.fixed) / Decimal(self.decided)
+        return repair_rate(self.fixed, self.repairable, self.end_of_life)
 
     @property
     def percent(self) -> int | None:
@@ -82,7 +81,7 @@ def _count(outcome: Outcome):
 
 
 def _figures(ticket_count=None) -> list:
-    """The aggregate columns of Impact, in its order (the ticket count may be a DISTINCT one)."""
+    """The aggregate columns of Figures, in its order (the ticket count may be a DISTINCT one)."""
     return [
         ticket_count if ticket_count is not None else sa.func.count(T.id),
         _count(Outcome.FIXED),
@@ -94,9 +93,9 @@ def _figures(ticket_count=None) -> list:
     ]
 
 
-def _impact(row, minutes: int = 0) -> Impact:
+def _figures_of(row, minutes: int = 0) -> Figures:
     tickets, fixed, repairable, eol, unknown, waste, co2e = row
-    return Impact(
+    return Figures(
         tickets=tickets,
         fixed=fixed,
         repairable=repairable,
@@ -135,14 +134,14 @@ class Scope:
         return conditions
 
 
-def impact(scope: Scope) -> Impact:
+def figures(scope: Scope) -> Figures:
     """The figures of every ticket in the scope (one query)."""
-    return _impact(db.session.execute(sa.select(*_figures()).where(*scope.where())).one())
+    return _figures_of(db.session.execute(sa.select(*_figures()).where(*scope.where())).one())
 
 
-def event_totals(event_id: int) -> Impact:
+def event_totals(event_id: int) -> Figures:
     """A repair event's own figures, for its page (`templates/repairs/_event_totals.html`; one query)."""
-    return impact(Scope(event_id=event_id))
+    return figures(Scope(event_id=event_id))
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ class Row:
 
     key: object
     label: str
-    figures: Impact
+    figures: Figures
 
 
 def impact_by_lab(scope: Scope) -> list[Row]:
@@ -163,7 +162,7 @@ def impact_by_lab(scope: Scope) -> list[Row]:
         .group_by(Lab.id, Lab.name)
         .order_by(Lab.name, Lab.id)
     )
-    return [Row(r[0], r[1], _impact(r[2:])) for r in db.session.execute(stmt)]
+    return [Row(r[0], r[1], _figures_of(r[2:])) for r in db.session.execute(stmt)]
 
 
 def impact_by_territory(scope: Scope) -> list[Row]:
@@ -175,7 +174,7 @@ def impact_by_territory(scope: Scope) -> list[Row]:
         .group_by(Territory.id, Territory.name)
         .order_by(Territory.name, Territory.id)
     )
-    return [Row(r[0], r[1], _impact(r[2:])) for r in db.session.execute(stmt)]
+    return [Row(r[0], r[1], _figures_of(r[2:])) for r in db.session.execute(stmt)]
 
 
 def impact_by_category(scope: Scope) -> list[Row]:
@@ -188,7 +187,7 @@ def impact_by_category(scope: Scope) -> list[Row]:
         .group_by(RepairCategory.id, RepairCategory.name)
         .order_by(sa.func.count(T.id).desc(), RepairCategory.name)
     )
-    return [Row(r[0], r[1], _impact(r[2:])) for r in db.session.execute(stmt)]
+    return [Row(r[0], r[1], _figures_of(r[2:])) for r in db.session.execute(stmt)]
 
 
 def impact_by_event(scope: Scope, limit: int = 24) -> list[Row]:
@@ -201,7 +200,7 @@ def impact_by_event(scope: Scope, limit: int = 24) -> list[Row]:
         .order_by(RepairEvent.day.desc(), RepairEvent.id.desc())
         .limit(limit)
     )
-    return [Row((r[0], r[2]), r[1], _impact(r[3:])) for r in db.session.execute(stmt)]
+    return [Row((r[0], r[2]), r[1], _figures_of(r[3:])) for r in db.session.execute(stmt)]
 
 
 def impact_by_talent(scope: Scope) -> list[Row]:
@@ -217,15 +216,15 @@ def impact_by_talent(scope: Scope) -> list[Row]:
         .subquery()
     )
     stmt = (
-        sa.select(User.id, User.name, *_figures(), sa.func.coalesce(sa.func.sum(work.c.minutes), 0))
+        sa.select(User.id, User.full_name, *_figures(), sa.func.coalesce(sa.func.sum(work.c.minutes), 0))
         .select_from(T)
         .join(work, work.c.ticket_id == T.id)
         .join(User, User.id == work.c.talent_id)
         .where(*scope.where())
-        .group_by(User.id, User.name)
-        .order_by(User.name, User.id)
+        .group_by(User.id, User.full_name)
+        .order_by(User.full_name, User.id)
     )
-    return [Row(r[0], r[1], _impact(r[2:9], r[9])) for r in db.session.execute(stmt)]
+    return [Row(r[0], r[1], _figures_of(r[2:9], r[9])) for r in db.session.execute(stmt)]
 
 
 def impact_by_month(scope: Scope) -> list[Row]:
@@ -237,7 +236,7 @@ def impact_by_month(scope: Scope) -> list[Row]:
     rows = []
     for r in db.session.execute(stmt):
         first = date(int(r[0]), int(r[1]), 1)
-        rows.append(Row(first, first.isoformat()[:7], _impact(r[2:])))
+        rows.append(Row(first, first.isoformat()[:7], _figures_of(r[2:])))
     return rows
 
 
@@ -259,18 +258,18 @@ def monthly_chart(rows: list[Row], start: date, end: date, metric: str = "waste_
     entries = []
     day = date(start.year, start.month, 1)
     while day <= end:
-        figures = by_month.get(day, Impact())
+        figures = by_month.get(day, Figures())
         entries.append((day, Decimal(getattr(figures, metric))))
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return line_chart(entries)
 
 
 @dataclass
-class ImpactPage:
+class FiguresPage:
     """Everything an impact page (of a lab or a territory) shows; nine queries whatever the number of tickets."""
 
-    total: Impact
-    year: Impact
+    total: Figures
+    year: Figures
     months: list[Row]
     chart: Chart | None
     start: date
@@ -281,15 +280,15 @@ class ImpactPage:
     talents: list[Row] = field(default_factory=list)
 
 
-def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool) -> ImpactPage:
+def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool) -> FiguresPage:
     """The figures of a lab's or a territory's page: all time, the last twelve months month by month (with a chart
     of the waste prevented), per lab (a territory's page), category, event and (for staff: names) talent."""
     start, end = last_months(today)
     recent = Scope(scope.territory_id, scope.lab_id, scope.event_id, start, end)
     months = impact_by_month(recent)
-    return ImpactPage(
-        total=impact(scope),
-        year=impact(recent),
+    return FiguresPage(
+        total=figures(scope),
+        year=figures(recent),
         months=months,
         chart=monthly_chart(months, start, end),
         start=start,
@@ -439,7 +438,7 @@ def list_choices(territory_id: int | None, events: int = 60) -> ListChoices:
         labs = labs.where(Lab.territory_id == territory_id)
         event_stmt = event_stmt.where(RepairEvent.territory_id == territory_id)
         worked = worked.where(T.territory_id == territory_id)
-    talents = sa.select(User.id, User.name).where(User.id.in_(worked.distinct())).order_by(User.name, User.id)
+    talents = sa.select(User.id, User.full_name).where(User.id.in_(worked.distinct())).order_by(User.full_name, User.id)
     return ListChoices(
         categories=[tuple(r) for r in categories],
         labs=[tuple(r) for r in db.session.execute(labs)],

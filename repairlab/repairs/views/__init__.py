@@ -7,6 +7,8 @@ from flask import Flask
 
 from repairlab.repairs.views import (
     events,  # noqa: F401
+    impact,  # noqa: F401
+    lists,  # noqa: F401
     tickets,  # noqa: F401
 )
 
