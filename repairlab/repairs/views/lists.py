@@ -101,7 +101,7 @@ def export_rows(tickets: Iterable[RepairTicket]) -> Iterator[str]:
         writer.writerow([_guard(c) for c in cells])
         return buffer.getvalue()
 
-    yield line(EXPORT_COLUMNS)
+    yield "\ufeff" + line(EXPORT_COLUMNS)  # the byte order mark: spreadsheets then read UTF-8
     for t in tickets:
         yield line(
             (
