@@ -58,6 +58,8 @@ def default_config(instance_path: str) -> dict:
         "RESERVATION_MAX_AHEAD_DAYS": 365,
         # Projects: flagged when no mentor session was recorded for this many days.
         "PROJECT_SESSION_STALE_DAYS": 30,
+        # Repairs: owners' contact details are erased this many days after their object went back (or was abandoned).
+        "REPAIR_OWNER_RETENTION_DAYS": 90,
         # Repairs: a ticket in repair for more than this many days shows on the lab manager's home.
         "REPAIR_STALE_DAYS": 14,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
@@ -83,6 +85,7 @@ _ENV_VARS = {
     "MAIL_FROM": str,
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
+    "REPAIR_OWNER_RETENTION_DAYS": int,
 }
 
 

@@ -33,6 +33,7 @@ FOUNDATION = frozenset(
         "extensions",
         "forms",
         "images",
+        "mail",  # the SMTP mailer: lending's reminders, repairs' notices
         "pages",  # the navigation and the home page's sections, which every domain extends
         "pagination",
         "qr",  # the QR encoder: label sheets and member cards (labels and lending are siblings)

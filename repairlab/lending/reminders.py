@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
 from datetime import date, timedelta
 from email.message import EmailMessage
 
@@ -20,6 +19,7 @@ from repairlab import clock
 from repairlab.audit.services import record
 from repairlab.extensions import db
 from repairlab.lending.models import Loan, Reminder
+from repairlab.mail import Mailer, smtp_mailer
 from repairlab.people.models import User
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,6 @@ OVERDUE = "overdue"
 IN_APP = "in_app"
 EMAIL = "email"
 NOTICE_ROWS = 20
-
-Mailer = Callable[[EmailMessage], None]
 
 
 def overdue_loans(on: date) -> list[Loan]:
@@ -63,23 +61,6 @@ def _audit(loan: Loan, on: date, channel: str) -> None:
         territory_id=loan.territory_id,
         label=f"{loan.item.code} {loan.item.name}",
     )
-
-
-def smtp_mailer() -> Mailer | None:
-    """Send through the configured SMTP server, or None when MAIL_SERVER is not set."""
-    config = current_app.config
-    server = config.get("MAIL_SERVER")
-    if not server:
-        return None
-
-    def send(message: EmailMessage) -> None:
-        with smtplib.SMTP(server, int(config.get("MAIL_PORT") or 25), timeout=30) as smtp:
-            if config.get("MAIL_USERNAME"):
-                smtp.starttls()
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            smtp.send_message(message)
-
-    return send
 
 
 def reminder_email(user: User, loans: list[Loan], on: date) -> EmailMessage:
