@@ -79,8 +79,8 @@ def ticket(
         barrier=Barrier.TOO_WORN_OUT if outcome == Outcome.END_OF_LIFE else None,
         closed_at=utcnow() if status in (TicketStatus.RETURNED, TicketStatus.ABANDONED) else None,
         status_changed_at=changed_at or utcnow(),
-        waste_prevented_kg=figures.waste_kg if outcome is not None else None,
-        co2e_prevented_kg=figures.co2e_kg if outcome is not None else None,
+        waste_prevented_kg=figures.waste_kg if figures.counted else None,
+        co2e_prevented_kg=figures.co2e_kg if figures.counted else None,
     )
     db.session.add(t)
     db.session.flush()
