@@ -241,7 +241,8 @@ def _seed_lab(ctx: DemoContext, lab: Lab, manager: User, talents: list[User], ca
             obj = OBJECTS[(n + lab.id) % len(OBJECTS)]
             start = clock.start_of_day(day) + timedelta(hours=14, minutes=20 * slot)
             ticket = _take_in(manager, lab, obj, categories, event=event, owner=OWNERS[n % len(OWNERS)])
-            _repair(manager, ticket, obj, on_duty[slot % 3 :][:2] if slot % 4 else on_duty[:1], outcomes[n], rng)
+            who = on_duty[slot % 3 :][:2] if slot % 4 else on_duty[:1]
+            _repair(manager, ticket, obj, who=who, outcome=outcomes[n], rng=rng)
             _close(manager, ticket)
             _date(ticket, start)
             n += 1
@@ -268,7 +269,7 @@ def _take_in(manager: User, lab: Lab, obj: DemoObject, categories, *, event=None
     )
 
 
-def _repair(manager: User, ticket: RepairTicket, obj: DemoObject, who: list[User], outcome: Outcome, rng) -> None:
+def _repair(manager: User, ticket: RepairTicket, obj: DemoObject, *, who: list[User], outcome: Outcome, rng) -> None:
     """Diagnose, repair (the talents' minutes, a spare part for some fixed objects) and set the outcome."""
     tickets.change_status(manager, ticket, TicketStatus.DIAGNOSED)
     tickets.change_status(manager, ticket, TicketStatus.IN_REPAIR)
