@@ -8,6 +8,7 @@ event's afternoon, as if the tickets had been recorded that day.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -210,11 +211,12 @@ def seed_repairs(ctx: DemoContext) -> None:
         )
         if manager is None or len(talents) < 3:
             continue
-        _seed_lab(ctx, lab, manager, talents, categories)
+        _seed_lab(lab, manager, talents, categories)
 
 
-def _seed_lab(ctx: DemoContext, lab: Lab, manager: User, talents: list[User], categories) -> None:
-    rng = ctx.rng
+def _seed_lab(lab: Lab, manager: User, talents: list[User], categories) -> None:
+    # A generator of its own: the shared one's sequence, which later seeders draw from, stays as it was.
+    rng = random.Random(f"repairs-{lab.id}")
     outcomes: list[Outcome] = []
     while len(outcomes) < len(EVENTS_AGO) * TICKETS_PER_EVENT:
         batch = list(OUTCOMES)
