@@ -11,6 +11,7 @@ or an `Unknown` one are counted but left out of the rate.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,10 +23,11 @@ from repairlab.charts import Chart, line_chart
 from repairlab.dates import parse_day
 from repairlab.extensions import db
 from repairlab.pagination import contains_folded
-from repairlab.people.models import Lab, Territory, User
+from repairlab.people.models import Lab, Role, Territory, User
 from repairlab.repairs.impact import repair_rate
 from repairlab.repairs.models import (
     OPEN_STATUSES,
+    OPEN_TICKET,
     ImpactConstant,
     Outcome,
     RepairCategory,
@@ -53,6 +55,18 @@ class Figures:
     waste_kg: Decimal = Decimal(0)
     co2e_kg: Decimal = Decimal(0)
     minutes: int = 0  # the talents' time (only in the figures by talent)
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.tickets + other.tickets,
+            self.fixed + other.fixed,
+            self.repairable + other.repairable,
+            self.end_of_life + other.end_of_life,
+            self.unknown + other.unknown,
+            self.waste_kg + other.waste_kg,
+            self.co2e_kg + other.co2e_kg,
+            self.minutes + other.minutes,
+        )
 
     @property
     def decided(self) -> int:
@@ -119,8 +133,8 @@ class Scope:
     end: date | None = None  # inclusive
 
     def where(self) -> list:
-        """The conditions on repair_tickets."""
-        conditions = [T.lab_id.is_not(None)]
+        """The conditions on repair_tickets (a territory, lab or event implies a lab: reference data has none)."""
+        conditions = [] if (self.territory_id or self.lab_id or self.event_id) else [T.lab_id.is_not(None)]
         if self.territory_id is not None:
             conditions.append(T.territory_id == self.territory_id)
         if self.lab_id is not None:
@@ -212,6 +226,8 @@ def impact_by_talent(scope: Scope) -> list[Row]:
             RepairWork.talent_id.label("talent_id"),
             sa.func.sum(RepairWork.minutes).label("minutes"),
         )
+        .join(T, T.id == RepairWork.ticket_id)
+        .where(*scope.where())
         .group_by(RepairWork.ticket_id, RepairWork.talent_id)
         .subquery()
     )
@@ -266,7 +282,7 @@ def monthly_chart(rows: list[Row], start: date, end: date, metric: str = "waste_
 
 @dataclass
 class FiguresPage:
-    """Everything an impact page (of a lab or a territory) shows; nine queries whatever the number of tickets."""
+    """Everything an impact page (of a lab or a territory) shows."""
 
     total: Figures
     year: Figures
@@ -280,23 +296,88 @@ class FiguresPage:
     talents: list[Row] = field(default_factory=list)
 
 
-def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool) -> FiguresPage:
+# The impact pages' figures, by (scope, day, options), with the tickets' version they were computed at: reused
+# until a ticket changes (the version is the latest change and the latest id: two reads of an index's end).
+_PAGES: OrderedDict[tuple, tuple[tuple, FiguresPage]] = OrderedDict()
+_PAGES_KEPT = 256
+
+
+def tickets_version() -> tuple:
+    """Changes whenever a ticket is added or changed (updated_at is set on every change, by the ORM and by Core
+    updates alike); tickets are never deleted."""
+    return tuple(db.session.execute(sa.select(sa.func.max(T.updated_at), sa.func.max(T.id))).one())
+
+
+def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool, cached: bool = True) -> FiguresPage:
+    """impact_page_figures(), computed once per version of the tickets (`cached`: one query while nothing
+    changed, whatever the number of tickets)."""
+    if not cached:
+        return impact_page_figures(scope, today, per_lab=per_lab, names=names)
+    key = (scope, today, per_lab, names)
+    version = tickets_version()
+    found = _PAGES.get(key)
+    if found is not None and found[0] == version:
+        _PAGES.move_to_end(key)
+        return found[1]
+    page = impact_page_figures(scope, today, per_lab=per_lab, names=names)
+    _PAGES[key] = (version, page)
+    while len(_PAGES) > _PAGES_KEPT:
+        _PAGES.popitem(last=False)
+    return page
+
+
+def impact_page_figures(scope: Scope, today: date, *, per_lab: bool, names: bool) -> FiguresPage:
     """The figures of a lab's or a territory's page: all time, the last twelve months month by month (with a chart
-    of the waste prevented), per lab (a territory's page), category, event and (for staff: names) talent."""
+    of the waste prevented), per lab (a territory's page) and category; the latest events and (for staff: names)
+    the talents of the last twelve months.
+
+    One grouped scan of the tickets (on the covering index `ix_repair_tickets_figures`) gives the totals, the
+    months, the labs and the categories, added up here; then the events, the talents, and the names: six queries."""
     start, end = last_months(today)
-    recent = Scope(scope.territory_id, scope.lab_id, scope.event_id, start, end)
-    months = impact_by_month(recent)
+    recent_scope = Scope(scope.territory_id, scope.lab_id, scope.event_id, start, end)
+    year, month = sa.extract("year", T.event_date), sa.extract("month", T.event_date)
+    stmt = (
+        sa.select(T.lab_id, T.category_id, year, month, *_figures())
+        .where(*scope.where())
+        .group_by(T.lab_id, T.category_id, year, month)
+    )
+    total, recent = Figures(), Figures()
+    by_lab: dict[int, Figures] = {}
+    by_category: dict[int, Figures] = {}
+    by_month: dict[date, Figures] = {}
+    for row in db.session.execute(stmt):
+        lab_id, category_id, first = row[0], row[1], date(int(row[2]), int(row[3]), 1)
+        f = _figures_of(row[4:])
+        total += f
+        by_lab[lab_id] = by_lab.get(lab_id, Figures()) + f
+        by_category[category_id] = by_category.get(category_id, Figures()) + f
+        if start <= first <= end:
+            recent += f
+            by_month[first] = by_month.get(first, Figures()) + f
+    months = [Row(key, key.isoformat()[:7], by_month[key]) for key in sorted(by_month)]
+    labs = []
+    if per_lab and by_lab:
+        names_of = dict(db.session.execute(sa.select(Lab.id, Lab.name).where(Lab.id.in_(list(by_lab)))).all())
+        labs = sorted((Row(k, names_of[k], f) for k, f in by_lab.items()), key=lambda r: (r.label, r.key))
+    categories = []
+    if by_category:
+        cats = sa.select(RepairCategory.id, RepairCategory.name).where(RepairCategory.id.in_(list(by_category)))
+        names_of = dict(db.session.execute(cats).all())
+        categories = sorted(
+            (Row(k, names_of[k], f) for k, f in by_category.items()), key=lambda r: (-r.figures.tickets, r.label)
+        )
     return FiguresPage(
-        total=figures(scope),
-        year=figures(recent),
+        total=total,
+        year=recent,
         months=months,
         chart=monthly_chart(months, start, end),
         start=start,
         end=end,
-        labs=impact_by_lab(scope) if per_lab else [],
-        categories=impact_by_category(scope),
-        events=impact_by_event(scope),
-        talents=impact_by_talent(scope) if names else [],
+        labs=labs,
+        categories=categories,
+        # The latest events and the talents' work: the last twelve months (the people of the programme now).
+        events=impact_by_event(recent_scope) if recent.tickets else [],
+        talents=impact_by_talent(recent_scope) if names and recent.tickets else [],
     )
 
 
@@ -370,9 +451,8 @@ def ticket_query(territory_id: int | None, filters: TicketFilters, now: datetime
     """The tickets of a territory (every territory: None) with the lab, the event and the category, filtered and
     searched (code, brand, model, the lab's category: accents and case ignored), latest first. Partners' reference
     data (no lab) are not listed."""
-    stmt = sa.select(T).where(T.lab_id.is_not(None))
-    if territory_id is not None:
-        stmt = stmt.where(T.territory_id == territory_id)
+    # A territory implies a lab (reference data has neither): the territory's index alone serves the list.
+    stmt = sa.select(T).where(T.territory_id == territory_id if territory_id is not None else T.lab_id.is_not(None))
     if filters.status == "open":
         stmt = stmt.where(T.status.in_(OPEN_STATUSES))
     elif filters.status:
@@ -423,7 +503,7 @@ class ListChoices:
 
 
 def list_choices(territory_id: int | None, events: int = 60) -> ListChoices:
-    """Categories, labs, the latest events and the talents who worked on a ticket, to filter by (four queries)."""
+    """Categories, labs, the latest events and the territory's talents, to filter by (four queries)."""
     categories = db.session.execute(
         sa.select(RepairCategory.id, RepairCategory.name)
         .where(RepairCategory.active)
@@ -433,12 +513,16 @@ def list_choices(territory_id: int | None, events: int = 60) -> ListChoices:
     event_stmt = sa.select(RepairEvent.id, RepairEvent.title, RepairEvent.day).order_by(
         RepairEvent.day.desc(), RepairEvent.id.desc()
     )
-    worked = sa.select(RepairWork.talent_id).join(T, T.id == RepairWork.ticket_id)
+    # The territory's talents (bounded by the people, not by the tickets).
+    talents = (
+        sa.select(User.id, User.full_name)
+        .where(User.role == Role.PARTICIPANT, User.active)
+        .order_by(User.full_name, User.id)
+    )
     if territory_id is not None:
         labs = labs.where(Lab.territory_id == territory_id)
         event_stmt = event_stmt.where(RepairEvent.territory_id == territory_id)
-        worked = worked.where(T.territory_id == territory_id)
-    talents = sa.select(User.id, User.full_name).where(User.id.in_(worked.distinct())).order_by(User.full_name, User.id)
+        talents = talents.where(User.territory_id == territory_id)
     return ListChoices(
         categories=[tuple(r) for r in categories],
         labs=[tuple(r) for r in db.session.execute(labs)],
@@ -475,7 +559,8 @@ def desk_queues(territory_id: int | None, now: datetime, stale_days: int, shown:
         "stale": stale,
         "ready": T.status == TicketStatus.READY,
     }
-    base = [T.status.in_(OPEN_STATUSES)]
+    # The partial index's own condition, word for word: SQLite then reads the small index of open tickets only.
+    base = [OPEN_TICKET]
     if territory_id is not None:
         base.append(T.territory_id == territory_id)
     counts = db.session.execute(

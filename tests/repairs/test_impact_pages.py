@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from flask import render_template
 
@@ -14,7 +16,7 @@ from repairlab.clock import utcnow
 from repairlab.extensions import db
 from repairlab.people.models import Role
 from repairlab.repairs import queries
-from repairlab.repairs.models import Outcome, TicketStatus
+from repairlab.repairs.models import Outcome, RepairTicket, TicketStatus
 from tests.core.test_permissions import _request, world  # noqa: F401  (the permission matrix's world)
 from tests.repairs import stats_data as data
 from tests.repairs.stats_matrix import STATS_MATRIX
@@ -153,3 +155,28 @@ def test_stats_other_territory_not_found(client, login, world, role):  # noqa: F
     for route in STATS_MATRIX:
         if route.other_url is not None and role in route.allowed:
             assert _request(client, route, route.other_url(world), world).status_code == 404, route.endpoint
+
+
+def test_cached_figures_follow_every_change(
+    app, client, login, make_user, repairs, territory, monkeypatch, query_counter
+):
+    """With the cache on (as in production), the page reads one version query while nothing changed, and shows the
+    new figures as soon as a ticket changes or is added."""
+    monkeypatch.setitem(app.config, "REPAIR_FIGURES_CACHE", True)
+    login(make_user(Role.LAB_MANAGER))
+    url = f"/repairs/impact/territories/{territory.id}"
+    assert "3 réparés" in _text(client.get(url, headers=FR).get_data(as_text=True))
+    with query_counter() as warm:
+        client.get(url, headers=FR)
+    vacuum = db.session.scalar(sa.select(RepairTicket).where(RepairTicket.outcome == Outcome.END_OF_LIFE))
+    vacuum.outcome, vacuum.barrier = F, None
+    vacuum.waste_prevented_kg, vacuum.co2e_prevented_kg = Decimal("6.800"), Decimal("18.005")
+    db.session.commit()
+    text = _text(client.get(url, headers=FR).get_data(as_text=True))
+    assert "4 réparés" in text and "10,8 kg de déchets évités" in text  # 4.0 + 6.8
+    data.ticket(repairs["lab"], "Toaster", F)
+    db.session.commit()
+    assert "5 réparés" in _text(client.get(url, headers=FR).get_data(as_text=True))
+    with query_counter() as cold:
+        client.get(f"/repairs/impact/labs/{repairs['lab'].id}", headers=FR)
+    assert warm.value < cold.value
