@@ -318,6 +318,8 @@ def query_counts(db_path: Path, info: dict, desk: str, board: str) -> dict:
 def _line(label: str, r: dict, baseline: dict) -> str:
     if "unavailable" in r:
         return f"  {label}: not available ({r['unavailable']})"
+    if not r["rps"]:
+        return f"  {label}: no request answered within the run (errors {r['errors']})"
     return (
         f"  {label:<26} {r['rps']:>7.0f} req/s  p50 {r['p50']:>6.1f} ms  p90 {r['p90']:>6.1f} ms  "
         f"p99 {r['p99']:>7.1f} ms  errors {r['errors']}  {baseline['rps'] / r['rps']:>5.2f}x the bare page's time"

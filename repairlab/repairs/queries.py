@@ -28,10 +28,12 @@ from repairlab.repairs.impact import repair_rate
 from repairlab.repairs.models import (
     OPEN_STATUSES,
     OPEN_TICKET,
+    DutyRole,
     ImpactConstant,
     Outcome,
     RepairCategory,
     RepairEvent,
+    RepairEventStaff,
     RepairTicket,
     RepairWork,
     TicketStatus,
@@ -502,8 +504,9 @@ class ListChoices:
     talents: list[tuple[int, str]]
 
 
-def list_choices(territory_id: int | None, events: int = 60) -> ListChoices:
-    """Categories, labs, the latest events and the territory's talents, to filter by (four queries)."""
+def list_choices(territory_id: int | None, since: date, talent_id: int | None = None, events: int = 60) -> ListChoices:
+    """Categories, labs, the latest events and the talents on duty at an event since that day, to filter by (four
+    queries)."""
     categories = db.session.execute(
         sa.select(RepairCategory.id, RepairCategory.name)
         .where(RepairCategory.active)
@@ -513,16 +516,22 @@ def list_choices(territory_id: int | None, events: int = 60) -> ListChoices:
     event_stmt = sa.select(RepairEvent.id, RepairEvent.title, RepairEvent.day).order_by(
         RepairEvent.day.desc(), RepairEvent.id.desc()
     )
-    # The territory's talents (bounded by the people, not by the tickets).
-    talents = (
-        sa.select(User.id, User.full_name)
-        .where(User.role == Role.PARTICIPANT, User.active)
-        .order_by(User.full_name, User.id)
+    # The talents on duty at the year's events (bounded by the events, not by the tickets), and the one chosen.
+    on_duty = (
+        sa.select(RepairEventStaff.user_id)
+        .join(RepairEvent, RepairEvent.id == RepairEventStaff.event_id)
+        .where(RepairEvent.day >= since, RepairEventStaff.role == DutyRole.TALENT)
     )
     if territory_id is not None:
         labs = labs.where(Lab.territory_id == territory_id)
         event_stmt = event_stmt.where(RepairEvent.territory_id == territory_id)
-        talents = talents.where(User.territory_id == territory_id)
+        on_duty = on_duty.where(RepairEvent.territory_id == territory_id)
+    chosen = [User.id == talent_id] if talent_id else []
+    talents = (
+        sa.select(User.id, User.full_name)
+        .where(sa.or_(User.id.in_(on_duty), *chosen), User.role == Role.PARTICIPANT)
+        .order_by(User.full_name, User.id)
+    )
     return ListChoices(
         categories=[tuple(r) for r in categories],
         labs=[tuple(r) for r in db.session.execute(labs)],

@@ -48,6 +48,11 @@ def kg(value: Decimal | None) -> str:
     return "—" if value is None else format_decimal(value, format="#,##0.0")
 
 
+def exact(value: Decimal) -> str:
+    """A constant with every decimal it has (32.06679233), in the reader's language."""
+    return format_decimal(value, format="#,##0.##########")
+
+
 def _render(title: str, scope: queries.Scope, *, per_lab: bool, per_territory: bool = False, **extra):
     # Figures computed once per version of the tickets; tests, whose frozen clocks and restarted ids could meet an
     # older version, compute them each time unless they ask for the cache.
@@ -117,5 +122,6 @@ def constants():
         categories=queries.categories_table(),
         constants=queries.constants_table(),
         constant_labels=CONSTANT_LABELS,
+        exact=exact,
         category_label=category_label,
     )

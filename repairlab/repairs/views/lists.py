@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from repairlab.auth import roles_required, territory_scope
-from repairlab.clock import utcnow
+from repairlab.clock import today, utcnow
 from repairlab.extensions import db
 from repairlab.inventory.csv_io import _guard
 from repairlab.pagination import paginate
@@ -65,7 +66,7 @@ def ticket_list():
         "repairs/list.html",
         page=paginate(_query(filters)),
         filters=filters,
-        choices=queries.list_choices(territory_scope(current_user)),
+        choices=queries.list_choices(territory_scope(current_user), today() - timedelta(days=365), filters.talent_id),
         statuses=list(TicketStatus),
         outcomes=list(Outcome),
         can_export=current_user.role in SUPERVISOR_ROLES,
