@@ -72,6 +72,21 @@ ACTIONS = {
     "prototype.skill_add": _l("skill needed added"),
     "prototype.skill_level": _l("skill level changed"),
     "prototype.skill_remove": _l("skill needed removed"),
+    # Repairs
+    "repair_event.create": _l("repair event planned"),
+    "repair_event.update": _l("repair event changed"),
+    "repair_event.cancel": _l("repair event cancelled"),
+    "repair.intake": _l("object taken in"),
+    "repair.update": _l("ticket changed"),
+    "repair.status": _l("repair status changed"),
+    "repair.notes": _l("diagnosis written"),
+    "repair.work": _l("repair time recorded"),
+    "repair.part": _l("spare part used"),
+    "repair.tool": _l("tool used"),
+    "repair.outcome": _l("repair outcome recorded"),
+    "repair.notify": _l("owner told by e-mail"),
+    "repair.erase_owner": _l("owner's details erased"),
+    "repair_category.skills": _l("skills of a repair category changed"),
 }
 
 # Table name (AuditEntry.object_type) -> kind of object, in words.

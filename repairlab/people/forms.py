@@ -92,6 +92,11 @@ class LabForm(FlaskForm):
     territory_id = OptionalIdSelectField(_l("Territory"), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+    opening_hours = StringField(
+        _l("Opening hours"),
+        validators=[Optional(), Length(max=255)],
+        description=_l("Shown to anyone who scans a repair label, e.g. “Tuesday and Thursday, 2 pm to 6 pm”."),
+    )
     active = BooleanField(_l("Active"), default=True)
 
 

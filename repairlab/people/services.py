@@ -21,11 +21,12 @@ from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.people.models import Cohort, Lab, LoginThrottle, Role, Territory, Track, User
 from repairlab.people.registry import lab_change_hooks
+from repairlab.text import clean_text
 
 MIN_PASSWORD_LENGTH = 10
 USER_FIELDS = ("email", "full_name", "role", "territory_id", "cohort_id", "track", "locale", "phone", "active")
 TERRITORY_FIELDS = ("code", "name", "active")
-LAB_FIELDS = ("name", "territory_id", "address", "active")
+LAB_FIELDS = ("name", "territory_id", "address", "opening_hours", "active")
 COHORT_FIELDS = ("name", "territory_id", "start_date", "end_date", "target_talents")
 TERRITORY_CODE_RE = re.compile(r"^[A-Z]{2,5}$")
 
@@ -389,19 +390,37 @@ def _clean_lab(territory: Territory | None, name: str, exclude_id: int | None) -
     return name
 
 
-def create_lab(actor: User, *, territory: Territory, name: str, address: str = "") -> Lab:
+def _opening_hours(text: str | None) -> str:
+    """The lab's opening hours, shown to anyone who scans a repair ticket's label (one or two lines)."""
+    return clean_text(text, field="opening_hours", limit=255)
+
+
+def create_lab(actor: User, *, territory: Territory, name: str, address: str = "", opening_hours: str = "") -> Lab:
     """Create a lab in a territory."""
     name = _clean_lab(territory, name, None)
-    lab = Lab(territory=territory, name=name, address=(address or "").strip())
+    lab = Lab(
+        territory=territory, name=name, address=(address or "").strip(), opening_hours=_opening_hours(opening_hours)
+    )
     db.session.add(lab)
     db.session.flush()
     record(actor, "create", lab, after=snapshot(lab, LAB_FIELDS))
     return lab
 
 
-def update_lab(actor: User, lab: Lab, *, territory: Territory, name: str, address: str, active: bool) -> Lab:
-    """Change a lab."""
+def update_lab(
+    actor: User,
+    lab: Lab,
+    *,
+    territory: Territory,
+    name: str,
+    address: str,
+    active: bool,
+    opening_hours: str | None = None,
+) -> Lab:
+    """Change a lab (opening_hours None: unchanged)."""
     name = _clean_lab(territory, name, lab.id)
+    if opening_hours is not None:
+        lab.opening_hours = _opening_hours(opening_hours)
     before = snapshot(lab, LAB_FIELDS)
     old_name, old_territory_id = lab.name, lab.territory_id
     lab.territory, lab.name, lab.address, lab.active = territory, name, (address or "").strip(), active

@@ -338,7 +338,11 @@ def admin_lab_new():
     done = submit(
         form,
         lambda: services.create_lab(
-            current_user, territory=_chosen_territory(form), name=form.name.data, address=form.address.data
+            current_user,
+            territory=_chosen_territory(form),
+            name=form.name.data,
+            address=form.address.data,
+            opening_hours=form.opening_hours.data or "",
         ),
         lambda lab: _("Lab %(name)s created.", name=lab.name),
         url_for("people.admin_territories"),
@@ -362,6 +366,7 @@ def admin_lab_edit(lab_id: int):
             name=form.name.data,
             address=form.address.data,
             active=form.active.data,
+            opening_hours=form.opening_hours.data or "",
         ),
         _("Changes saved."),
         url_for("people.admin_territories"),

@@ -23,17 +23,24 @@ def init_app(app: Flask) -> None:
 
     from repairlab.inventory.registry import CodeTarget, code_targets
     from repairlab.repairs import views
+    from repairlab.repairs.audit_words import register_audit_words
     from repairlab.repairs.categories import category_label
+    from repairlab.repairs.evidence import passport_context
     from repairlab.repairs.models import TicketStatus
     from repairlab.repairs.owners import purge_repair_owners_command
     from repairlab.repairs.tickets import TICKET_TARGET, ticket_names
+    from repairlab.skills.registry import EvidenceSource, passport_evidence
 
     code_targets.register(
         TICKET_TARGET, CodeTarget(lambda ticket_id: url_for("repairs.ticket", ticket_id=ticket_id), ticket_names)
     )
+    register_audit_words()
     app.add_template_global(category_label, "repair_category_label")
     app.add_template_global(list(TicketStatus), "repair_statuses")
     app.cli.add_command(purge_repair_owners_command)
+    passport_evidence.register(
+        "repairs.tickets", EvidenceSource("repairs/_passport_evidence.html", passport_context), order=50
+    )
     views.init_app(app)
     for name in OPTIONAL_MODULES:
         if find_spec(f"{__name__}.{name}") is not None:

@@ -70,6 +70,14 @@ def _staff_names(event: RepairEvent) -> list[str]:
     return sorted(f"{s.user_id}:{s.role.value}" for s in event.staff)
 
 
+def _snapshot(event: RepairEvent) -> dict:
+    """The event as the audit log keeps it (hours as HH:MM), with the people on duty."""
+    values = snapshot(event, EVENT_FIELDS)
+    values["starts_at"], values["ends_at"] = event.starts_at.strftime("%H:%M"), event.ends_at.strftime("%H:%M")
+    values["staff"] = _staff_names(event)
+    return values
+
+
 def create_event(actor: User, lab: Lab, data: EventFields) -> RepairEvent:
     """Plan a repair event at a lab."""
     if not can_plan_events(actor, lab.territory_id):
@@ -90,9 +98,7 @@ def create_event(actor: User, lab: Lab, data: EventFields) -> RepairEvent:
     event.staff = [RepairEventStaff(user_id=user.id, role=duty) for user, duty in staff]
     db.session.add(event)
     db.session.flush()
-    after = snapshot(event, EVENT_FIELDS)
-    after["staff"] = _staff_names(event)
-    record(actor, "repair_event.create", event, after=after, label=event.title)
+    record(actor, "repair_event.create", event, after=_snapshot(event), label=event.title)
     return event
 
 
@@ -107,8 +113,7 @@ def update_event(actor: User, event: RepairEvent, lab: Lab, data: EventFields) -
     ):
         raise ValidationError(_("Objects were taken in at this event: it stays at its lab."), field="lab_id")
     data, staff = _check(lab, data)
-    before = snapshot(event, EVENT_FIELDS)
-    before["staff"] = _staff_names(event)
+    before = _snapshot(event)
     event.lab_id = lab.id
     event.title, event.day, event.starts_at, event.ends_at, event.notes = (
         data.title,
@@ -131,9 +136,7 @@ def update_event(actor: User, event: RepairEvent, lab: Lab, data: EventFields) -
         .values(event_date=event.day)
         .execution_options(synchronize_session=False)
     )
-    after = snapshot(event, EVENT_FIELDS)
-    after["staff"] = _staff_names(event)
-    record(actor, "repair_event.update", event, before=before, after=after, label=event.title)
+    record(actor, "repair_event.update", event, before=before, after=_snapshot(event), label=event.title)
     return event
 
 

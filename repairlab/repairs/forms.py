@@ -42,7 +42,8 @@ class IdsField(SelectMultipleField):
 
 
 def _choices(labels: dict, blank: bool = False) -> list[tuple[str, str]]:
-    out = [(k.value, str(v)) for k, v in labels.items()]
+    # The lazy labels themselves: translated when the form is shown, in the reader's language.
+    out = [(k.value, v) for k, v in labels.items()]
     return [("", "—"), *out] if blank else out
 
 

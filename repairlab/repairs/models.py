@@ -250,8 +250,12 @@ class RepairTicket(db.Model):
     __tablename__ = "repair_tickets"
     __table_args__ = (
         # ORDS: a barrier is given only for an object at its end of life; a need only for a repairable one.
-        sa.CheckConstraint("barrier IS NULL OR outcome = 'end_of_life'", name="barrier_only_end_of_life"),
-        sa.CheckConstraint("repairable_need IS NULL OR outcome = 'repairable'", name="need_only_repairable"),
+        sa.CheckConstraint(
+            "barrier IS NULL OR (outcome IS NOT NULL AND outcome = 'end_of_life')", name="barrier_only_end_of_life"
+        ),
+        sa.CheckConstraint(
+            "repairable_need IS NULL OR (outcome IS NOT NULL AND outcome = 'repairable')", name="need_only_repairable"
+        ),
         # An outcome before the object is ready to collect or the ticket closes.
         sa.CheckConstraint(
             "status IN ('received', 'diagnosed', 'in_repair') OR outcome IS NOT NULL", name="outcome_to_close"

@@ -166,7 +166,8 @@ def _check_intake(data: IntakeFields) -> tuple[RepairCategory, IntakeFields]:
 
 
 def _object_after(ticket: RepairTicket) -> dict:
-    after = snapshot(ticket, OBJECT_FIELDS)
+    after = snapshot(ticket, OBJECT_FIELDS[1:])
+    after["repair_category"] = ticket.category.name
     # The owner's details are personal data: the audit log says whether they are kept, never what they are.
     after["owner"] = bool(ticket.owner_first_name or ticket.owner_email or ticket.owner_phone)
     return after
@@ -260,9 +261,12 @@ def update_object(actor: User, ticket: RepairTicket, data: IntakeFields, *, phot
 
 # --- The status machine ---------------------------------------------------------------------------
 
-# Where a ticket may go from each status (a step back is allowed while the object is in the lab's hands).
+# Where a ticket may go from each status: forward, skipping steps (a repair café fixes many objects on the spot,
+# received then ready), or one step back while the object is in the lab's hands.
 TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
-    TicketStatus.RECEIVED: frozenset({TicketStatus.DIAGNOSED, TicketStatus.IN_REPAIR, TicketStatus.ABANDONED}),
+    TicketStatus.RECEIVED: frozenset(
+        {TicketStatus.DIAGNOSED, TicketStatus.IN_REPAIR, TicketStatus.READY, TicketStatus.ABANDONED}
+    ),
     TicketStatus.DIAGNOSED: frozenset(
         {TicketStatus.IN_REPAIR, TicketStatus.READY, TicketStatus.RECEIVED, TicketStatus.ABANDONED}
     ),
@@ -280,7 +284,10 @@ def next_statuses(user: User | None, ticket: RepairTicket) -> list[TicketStatus]
     allowed = TRANSITIONS[ticket.status]
     if not can_close(user, ticket.territory_id):
         allowed = allowed - set(CLOSED_STATUSES)
-    return [s for s in TicketStatus if s in allowed]
+    order = list(TicketStatus)
+    here = order.index(ticket.status)
+    # Forward first (the likeliest next step is the one offered), then back.
+    return sorted((s for s in order if s in allowed), key=lambda s: (order.index(s) < here, order.index(s)))
 
 
 def change_status(actor: User, ticket: RepairTicket, to_status: TicketStatus | str) -> RepairTicket:
@@ -427,8 +434,9 @@ def use_tool(actor: User, ticket: RepairTicket, item: Item | None) -> RepairTool
     existing = next((t for t in ticket.tools if t.item_id == item.id), None)
     if existing is not None:
         return existing
-    use = RepairToolUse(ticket=ticket, item_id=item.id, recorded_by_id=actor.id)
+    use = RepairToolUse(ticket_id=ticket.id, item_id=item.id, recorded_by_id=actor.id)
     flush_or_conflict(_("This tool is already recorded on the ticket."), "code", new=use)
+    db.session.expire(ticket, ["tools"])
     record(actor, "repair.tool", ticket, after={"item_id": item.id}, label=ticket.code)
     return use
 

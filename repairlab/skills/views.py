@@ -30,6 +30,7 @@ from repairlab.skills.forms import (
 from repairlab.skills.models import Skill, SkillDomain, SkillLevel, SkillValidation, ValidationKind
 from repairlab.skills.passport import get_by_token, public_status
 from repairlab.skills.passport import passport as talent_passport
+from repairlab.skills.registry import evidence_for
 from repairlab.web import db_id, form_status, submit
 
 # The catalogue is shared by every territory: administrators edit it (access.CATALOGUE_ROLES).
@@ -230,6 +231,7 @@ def _render_passport(talent: User):
         can_validate=access.can_validate(current_user, talent),
         verify_url=badges.verification_url,
         public_status=lambda v: public_status(v, on=data.on),
+        evidence=evidence_for(talent, current_user),
     )
 
 
@@ -284,7 +286,13 @@ def validate(user_id: int):
         url_for("skills.passport", user_id=talent.id),
     )
     return done or (
-        render_template("skills/validate.html", form=form, talent=talent, level_meanings=_level_meanings()),
+        render_template(
+            "skills/validate.html",
+            form=form,
+            talent=talent,
+            level_meanings=_level_meanings(),
+            evidence=evidence_for(talent, current_user),
+        ),
         form_status(),
     )
 

@@ -37,13 +37,13 @@ def make_talent(make_user):
 
 
 @pytest.fixture
-def make_ticket(db, lab, manager):
+def make_ticket(db, lab, manager):  # noqa: F811
     """Take an object in through the service and commit: make_ticket("Toaster", brand="Moulinex")."""
 
     def make(category_name: str = "Toaster", *, actor=None, lab_=None, event=None, **fields):
         fields.setdefault("problem", "Ne chauffe plus")
         if category_name in ("Misc", "Bicycle", "Furniture", "Household", "Jewellery", "Textile", "Other"):
-            fields.setdefault("estimated_weight_kg", Decimal("2"))
+            fields.setdefault("estimated_weight_kg", Decimal(2))
         data = tickets.IntakeFields(category_id=category(category_name).id, **fields)
         ticket = tickets.take_in(actor or manager, lab_ or lab, data, event=event)
         db.session.commit()

@@ -6,6 +6,7 @@ from types import ModuleType
 from flask import Flask
 
 from repairlab.repairs.views import (
+    categories,  # noqa: F401
     events,  # noqa: F401
     impact,  # noqa: F401
     lists,  # noqa: F401
