@@ -16,6 +16,7 @@ from repairlab.people.models import Role
 from repairlab.repairs import events, tickets
 from repairlab.repairs.models import RepairCategory
 from tests.permissions import ADMIN, ALL_ROLES, Route
+from tests.repairs.stats_matrix import STATS_MATRIX
 
 DESK = frozenset({Role.LAB_MANAGER, Role.ADMIN})
 TEAM = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
@@ -171,3 +172,4 @@ MATRIX = [
     Route("repairs.categories", lambda w: "/repairs/categories", ADMIN),
     Route("repairs.category_skills", lambda w: f"/repairs/categories/{_toaster_id()}/skills", ADMIN),
 ]
+MATRIX += STATS_MATRIX  # the lists and figures

@@ -17,9 +17,7 @@ from repairlab.extensions import db
 from repairlab.people.models import Role
 from repairlab.repairs import queries
 from repairlab.repairs.models import Outcome, RepairTicket, TicketStatus
-from tests.core.test_permissions import _request, world  # noqa: F401  (the permission matrix's world)
 from tests.repairs import stats_data as data
-from tests.repairs.stats_matrix import STATS_MATRIX
 
 FR = {"Accept-Language": "fr"}
 F = Outcome.FIXED
@@ -126,35 +124,6 @@ def test_the_home_queues(client, login, make_user, make_lab, territory):
     assert waiting.code in html and "/repairs/tickets?status=ready" in html
     login(make_user(Role.PARTICIPANT))
     assert "Accueil des réparations" not in _text(client.get("/", headers=FR).get_data(as_text=True))
-
-
-# --- Permissions: every role, and another territory --------------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
-def test_stats_role_matrix(client, login, world, role):  # noqa: F811
-    if role is not None:
-        login(world["users"][role])
-    failures = []
-    for route in STATS_MATRIX:
-        status = _request(client, route, route.url(world), world).status_code
-        if role is None:
-            ok = status == 302
-        elif role in route.allowed:
-            ok = status not in {401, 403, 404, 405, 500}
-        else:
-            ok = status == 403
-        if not ok:
-            failures.append((route.endpoint, status))
-    assert failures == []
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r.needs_territory], ids=lambda r: r.value)
-def test_stats_other_territory_not_found(client, login, world, role):  # noqa: F811
-    login(world["users"][role])
-    for route in STATS_MATRIX:
-        if route.other_url is not None and role in route.allowed:
-            assert _request(client, route, route.other_url(world), world).status_code == 404, route.endpoint
 
 
 def test_cached_figures_follow_every_change(
