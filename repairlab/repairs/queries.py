@@ -219,9 +219,10 @@ def impact_by_event(scope: Scope, limit: int = 24) -> list[Row]:
     return [Row((r[0], r[2]), r[1], _figures_of(r[3:])) for r in db.session.execute(stmt)]
 
 
-def impact_by_talent(scope: Scope) -> list[Row]:
+def impact_by_talent(scope: Scope, limit: int = 40) -> list[Row]:
     """The figures of the tickets each talent worked on (a ticket counts once per talent, whatever the number of
-    work entries) with their minutes, by name (one query). Names: for staff only."""
+    work entries) with their minutes: the `limit` talents with the most tickets, then by name (one query). Names:
+    for staff only."""
     work = (
         sa.select(
             RepairWork.ticket_id.label("ticket_id"),
@@ -240,9 +241,11 @@ def impact_by_talent(scope: Scope) -> list[Row]:
         .join(User, User.id == work.c.talent_id)
         .where(*scope.where())
         .group_by(User.id, User.full_name)
-        .order_by(User.full_name, User.id)
+        .order_by(sa.func.count(T.id).desc(), User.full_name, User.id)
+        .limit(limit)
     )
-    return [Row(r[0], r[1], _figures_of(r[2:9], r[9])) for r in db.session.execute(stmt)]
+    rows = [Row(r[0], r[1], _figures_of(r[2:9], r[9])) for r in db.session.execute(stmt)]
+    return sorted(rows, key=lambda row: (row.label, row.key))
 
 
 def impact_by_month(scope: Scope) -> list[Row]:
@@ -307,7 +310,10 @@ _PAGES_KEPT = 256
 def tickets_version() -> tuple:
     """Changes whenever a ticket is added or changed (updated_at is set on every change, by the ORM and by Core
     updates alike); tickets are never deleted."""
-    return tuple(db.session.execute(sa.select(sa.func.max(T.updated_at), sa.func.max(T.id))).one())
+    # Two scalar subqueries: each max() alone reads one end of an index (together, SQLite would scan the table).
+    latest = sa.select(sa.func.max(T.updated_at)).scalar_subquery()
+    last_id = sa.select(sa.func.max(T.id)).scalar_subquery()
+    return tuple(db.session.execute(sa.select(latest, last_id)).one())
 
 
 def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool, cached: bool = True) -> FiguresPage:
