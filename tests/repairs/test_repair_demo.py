@@ -12,6 +12,7 @@ from repairlab import clock, demo
 from repairlab.people.models import Lab, Role, User
 from repairlab.repairs import queries
 from repairlab.repairs.models import (
+    OPEN_STATUSES,
     Outcome,
     RepairEvent,
     RepairPartUse,
@@ -48,7 +49,7 @@ def test_the_demo_has_repairs_in_every_lab(db, client, login):
     past = db.session.scalars(sa.select(RepairTicket).where(RepairTicket.event_id.is_not(None)).limit(5)).all()
     assert all(t.received_at.date() == t.event_date for t in past)
     for lab in labs:
-        open_ = count(RepairTicket, RepairTicket.lab_id == lab.id, RepairTicket.status.in_(queries.OPEN_STATUSES))
+        open_ = count(RepairTicket, RepairTicket.lab_id == lab.id, RepairTicket.status.in_(OPEN_STATUSES))
         assert open_ == 3
     assert count(RepairTicket, RepairTicket.event_date == today) == len(labs)
     queues = queries.desk_queues(None, clock.utcnow(), 14)
