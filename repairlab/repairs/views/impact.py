@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Flask, abort, current_app, redirect, render_template, url_for
+from flask import Flask, current_app, redirect, render_template, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -83,9 +83,7 @@ def impact_home():
 @roles_required(*FIGURE_ROLES)
 def impact_territory(territory_id: int):
     """A territory's figures, per lab too."""
-    territory = db.session.get(Territory, territory_id)
-    if territory is None:
-        abort(404)
+    territory = db.get_or_404(Territory, territory_id)
     ensure_territory(current_user, territory.id)
     return _render(
         _("Impact of the repairs in %(name)s", name=territory.name),
@@ -99,9 +97,7 @@ def impact_territory(territory_id: int):
 @roles_required(*FIGURE_ROLES)
 def impact_lab(lab_id: int):
     """A lab's figures."""
-    lab = db.session.get(Lab, lab_id)
-    if lab is None:
-        abort(404)
+    lab = db.get_or_404(Lab, lab_id)
     ensure_territory(current_user, lab.territory_id)
     return _render(
         _("Impact of the repairs at %(name)s", name=lab.name),
