@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     from repairlab.repairs.audit_words import register_audit_words
     from repairlab.repairs.categories import category_label
     from repairlab.repairs.evidence import passport_context
+    from repairlab.repairs.item_panel import register_item_panel
     from repairlab.repairs.models import TicketStatus
     from repairlab.repairs.owners import purge_repair_owners_command
     from repairlab.repairs.tickets import TICKET_TARGET, ticket_names
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     passport_evidence.register(
         "repairs.tickets", EvidenceSource("repairs/_passport_evidence.html", passport_context), order=50
     )
+    register_item_panel()
     views.init_app(app)
     for name in OPTIONAL_MODULES:
         if find_spec(f"{__name__}.{name}") is not None:

@@ -283,3 +283,36 @@ def test_the_lab_form_edits_the_opening_hours(db, client, login, admin, lab):
     assert response.status_code == 302
     db.session.refresh(lab)
     assert lab.opening_hours == "Mardi 14 h – 18 h"
+
+
+def test_the_item_page_lists_the_repairs_a_part_went_into_for_the_team_only(
+    db, client, login, owned, manager, make_item
+):
+    fuse = make_item("Fusible 10 A", kind=ItemKind.PART, quantity=5)
+    tickets.take_part(manager, owned, fuse, 2)
+    db.session.commit()
+    anonymous = client.get(f"/inventory/items/{fuse.id}").get_data(as_text=True)
+    assert "Utilisé dans des réparations" not in anonymous and owned.code not in anonymous
+    login(manager)
+    html = client.get(f"/inventory/items/{fuse.id}").get_data(as_text=True)
+    assert "Utilisé dans des réparations" in html and owned.code in html and "2 pièces" in html
+
+
+def test_the_desk_corrects_what_was_typed_at_intake(db, client, login, owned, manager):
+    login(manager)
+    form = {
+        "category_id": category("Kettle").id,
+        "problem": "Fuit par le fond",
+        "brand": "Seb",
+        "owner_first_name": "",
+        "owner_email": "",
+        "owner_phone": "",
+        "owner_locale": "fr",
+    }
+    assert "Nadia" in client.get(f"/repairs/tickets/{owned.id}/edit").get_data(as_text=True)
+    response = client.post(f"/repairs/tickets/{owned.id}/edit", data=form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    ticket = db.session.get(RepairTicket, owned.id)
+    assert (ticket.category.name, ticket.brand, ticket.problem) == ("Kettle", "Seb", "Fuit par le fond")
+    assert ticket.owner_first_name == "" and ticket.owner_consent_at is None

@@ -157,8 +157,9 @@ def ticket_edit(ticket_id: int):
     if not is_desk(current_user, ticket.territory_id):
         abort(404)
     form = IntakeForm(obj=ticket)
-    form.lab_id.choices = [(ticket.lab_id, ticket.lab.name)]
-    form.event_id.choices = [("", "—")] + ([(ticket.event_id, ticket.event.title)] if ticket.event else [])
+    # The lab and the event stay: a ticket's code and history belong to them.
+    del form.lab_id
+    del form.event_id
     form.category_id.choices = category_choices()
     if request.method == "GET":
         form.owner_consent.data = ticket.owner_consent_at is not None
