@@ -5,22 +5,25 @@ Data, generated in bulk into bench-data/ (cached; a changed schema, generator or
 3 territories, 5,000 users (6 lab managers, 54 mentors, the rest talents), 200,000 loans (3,000 open, about one
 in eight overdue; at most one open loan per item), 1,000 projects at six stages with teams, mentors, milestones,
 sessions and prototypes, and items at each size of --sizes (5,000 / 50,000 / 500,000: 50,000 is the programme
-scale, the others check that page times stay flat). Repairs (100,000 in the targets) are not generated: that
-domain does not exist yet.
+scale, the others check that page times stay flat), with repair tickets in proportion (--repairs at the programme
+scale: 100,000; so 10,000 beside 5,000 items and 1,000,000 beside 500,000), over three years of weekly Repair
+Cafés in every lab, about 70 % fixed, 300 still open.
 
-Pages loaded at each size: the scan page (/q/<code> then the item page, as a talent), the lending desk
-(GET /lending/desk, as a lab manager), the project board (GET /projects/board, as a mentor, then filtered to the
-mentor's own projects with ?mentor=<id>); a page that does not answer as expected (e.g. 404 while it is being
-written) is printed as "not available (404)". The bare page is measured again just before each size's pages, and
-each page's time is given as a ratio to it. Also printed: SQL queries per page and the server time of one request
-alone (in-process), which is less sensitive to other work on the machine than the figures under load. Nothing is
-asserted (targets are read by people); the last block is ready to paste into a closing note.
+Pages loaded at each size: the scan page (/q/<code> then the item page, as a talent), the lending desk (GET
+/lending/desk, as a lab manager), the project board (GET /projects/board, as a mentor, then filtered to the mentor's
+own projects with ?mentor=<id>), the repair tickets' list (GET /repairs/tickets, as a lab manager), a ticket through
+its label (/q/<code> then the ticket's page, as a talent) and the territory's impact page (GET
+/repairs/impact/territories/<id>, as a lab manager); a page that does not answer as expected (e.g. 404 while it is
+being written) is printed as "not available (404)". The bare page is measured again just before each size's pages,
+and each page's time is given as a ratio to it. Also printed: SQL queries per page and the server time of one
+request alone (in-process), which is less sensitive to other work on the machine than the figures under load.
+Nothing is asserted (targets are read by people); the last block is ready to paste into a closing note.
 
 Options go through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--quick"`:
   --quick            5,000 and 50,000 items only, 3-second load runs, one label run: about 2 minutes
                      (the full run takes about 6 minutes, 1 of them to generate the 500,000-item data once)
   --sizes 50000      item counts to test;  --seconds 8  length of each load run;  --connections 8;  --workers 2
-  --loans, --open-loans, --projects, --users   data volumes;  --fresh  regenerate the data even if cached
+  --loans, --open-loans, --projects, --users, --repairs   data volumes;  --fresh  regenerate the data even if cached
   --desk-path, --board-path   the pages to load (e.g. a board with filters)
 """
 
@@ -236,6 +239,7 @@ from repairlab import create_app
 from repairlab.extensions import db
 from repairlab.people.models import User
 db_path, info, desk, board = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+repair_code, repair_id, repair_territory = sys.argv[5], sys.argv[6], sys.argv[7]
 app = create_app({'REPAIRLAB_ENV': 'production', 'SECRET_KEY': 'bench', 'DATABASE_URL': 'sqlite:///' + db_path})
 ids = {}
 with app.app_context():
@@ -290,6 +294,14 @@ own = board + ('&' if '?' in board else '?') + f"mentor={info['mentor_id']}"
 out['project board, own projects'] = measure('mentor', own)
 out['my loans (talent)'] = measure('talent', '/lending/my-loans')
 out['skills passport (talent)'] = measure('talent', '/passport')
+if repair_code:
+    out['repair ticket via /q/'] = measure('talent', '/q/' + repair_code)
+    out['repair ticket page (talent)'] = measure('talent', '/repairs/tickets/' + repair_id)
+    out['repair tickets list'] = measure('manager', '/repairs/tickets')
+    out['repair tickets, search'] = measure('manager', '/repairs/tickets?q=seb&status=returned')
+    out['territory impact page'] = measure('manager', '/repairs/impact/territories/' + repair_territory)
+    app.config['REPAIR_FIGURES_CACHE'] = False  # every request computes the figures again (a ticket just changed)
+    out['impact page, recomputed'] = measure('manager', '/repairs/impact/territories/' + repair_territory)
 print(json.dumps(out))
 """
 
@@ -297,13 +309,17 @@ print(json.dumps(out))
 def query_counts(db_path: Path, info: dict, desk: str, board: str) -> dict:
     """SQL statements per page, measured in-process with the test client (second request: caches warm)."""
     people = {k: v for k, v in info.items() if k.endswith(("_email", "_id"))}
-    out = run_python(_QUERY_SCRIPT, str(db_path), json.dumps(people), desk, board)
+    code, ticket_id = (info.get("repair_targets") or [("", "")])[0]
+    territory = str(info.get("repair_territory") or "")
+    out = run_python(_QUERY_SCRIPT, str(db_path), json.dumps(people), desk, board, code, str(ticket_id), territory)
     return json.loads(out.strip().splitlines()[-1])
 
 
 def _line(label: str, r: dict, baseline: dict) -> str:
     if "unavailable" in r:
         return f"  {label}: not available ({r['unavailable']})"
+    if not r["rps"]:
+        return f"  {label}: no request answered within the run (errors {r['errors']})"
     return (
         f"  {label:<26} {r['rps']:>7.0f} req/s  p50 {r['p50']:>6.1f} ms  p90 {r['p90']:>6.1f} ms  "
         f"p99 {r['p99']:>7.1f} ms  errors {r['errors']}  {baseline['rps'] / r['rps']:>5.2f}x the bare page's time"
@@ -320,6 +336,9 @@ def main() -> None:
     parser.add_argument("--loans", type=int, default=200_000)
     parser.add_argument("--open-loans", type=int, default=3000)
     parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument(
+        "--repairs", type=int, default=100_000, help="repair tickets at the programme scale (scaled with the items)"
+    )
     parser.add_argument("--seconds", type=int, default=None, help="duration of each load run (default 8, quick 3)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
@@ -337,6 +356,7 @@ def main() -> None:
         "loans": args.loans,
         "open_loans": args.open_loans,
         "projects": args.projects,
+        "repairs": args.repairs,
     }
     started = time.perf_counter()
     print(
@@ -364,13 +384,15 @@ def main() -> None:
     rows = []
     for size in sizes:
         t = time.perf_counter()
-        db_path, info, cached = build_database(size, volumes, fingerprint, args.fresh)
+        size_volumes = {**volumes, "repairs": round(args.repairs * size / PROGRAMME_ITEMS)}
+        db_path, info, cached = build_database(size, size_volumes, fingerprint, args.fresh)
         build_s = time.perf_counter() - t
         c = info["counts"]
         phases = ", ".join(f"{k} {v:.1f}" for k, v in info["phases"].items())
         print(
             f"{size:>7} items, {c['users']} users, {c['loans']} loans ({c['open_loans']} open, {c['overdue_loans']} "
-            f"overdue), {c['projects']} projects, {c['prototypes']} prototypes:\n"
+            f"overdue), {c['projects']} projects, {c['prototypes']} prototypes, {c.get('repairs', 0)} repair tickets "
+            f"({c.get('territory_repairs', 0)} in the measured territory):\n"
             f"  data generated in {info['seconds']:.1f} s ({phases})"
             + (" [cached from an earlier run; --fresh to regenerate]" if cached else f", ready in {build_s:.0f} s")
         )
@@ -406,6 +428,19 @@ def main() -> None:
             own = load(
                 [args.board_path + ("&" if "?" in args.board_path else "?") + f"mentor={info['mentor_id']}"], "mentor"
             )
+            repair_targets = info.get("repair_targets") or []
+            unavailable = {"unavailable": "no repair tickets generated"}
+            tickets = load(["/repairs/tickets"], "manager") if repair_targets else unavailable
+            ticket = (
+                load([p for c, i in repair_targets for p in (f"/q/{c}", f"/repairs/tickets/{i}")], "talent", 302)
+                if repair_targets
+                else unavailable
+            )
+            impact = (
+                load([f"/repairs/impact/territories/{info['repair_territory']}"], "manager")
+                if repair_targets
+                else unavailable
+            )
         queries = query_counts(db_path, info, args.desk_path, args.board_path)
         rows.append(
             {
@@ -417,6 +452,9 @@ def main() -> None:
                 "desk": desk,
                 "board": board,
                 "own": own,
+                "tickets": tickets,
+                "ticket": ticket,
+                "impact": impact,
                 "baseline": baseline,
                 "queries": queries,
             }
@@ -432,6 +470,9 @@ def main() -> None:
             ("lending desk", desk),
             ("project board", board),
             ("board, own projects", own),
+            ("repair tickets list", tickets),
+            ("ticket via /q/ (both)", ticket),
+            ("territory impact page", impact),
         ):
             print(_line(label, r, baseline))
         if "rps" in path and "rps" in item:
@@ -448,6 +489,9 @@ def main() -> None:
         ("desk", "lending desk"),
         ("board", "project board"),
         ("own", "board, own"),
+        ("tickets", "repair list"),
+        ("ticket", "ticket /q/+page"),
+        ("impact", "impact page"),
     ):
         cells = [
             f"{r['size']:>7}: {r[key]['p50']:>6.1f} ms {r[key]['rps']:>5.0f}/s"
@@ -458,7 +502,7 @@ def main() -> None:
         ratio = ""
         if len(rows) > 1 and "rps" in rows[0][key] and "rps" in rows[-1][key]:
             ratio = f"   largest/smallest p50 {rows[-1][key]['p50'] / rows[0][key]['p50']:.2f}"
-        print(f"  {label:<14} " + " | ".join(cells) + ratio)
+        print(f"  {label:<15} " + " | ".join(cells) + ratio)
 
     labels = label_timings(1 if args.quick else 3)
     print(
@@ -474,7 +518,7 @@ def main() -> None:
     for page in rows[0]["queries"]:
         cells = []
         for r in rows:
-            status, count, ms = r["queries"][page]
+            status, count, ms = r["queries"].get(page, (404, 0, 0))
             cells.append(f"{count:>5} q {ms:>7.1f} ms" if status < 400 else f"{'HTTP ' + str(status):>18}")
         print(f"  {page:<30}" + "".join(cells))
     print("  (HTTP 4xx: the page is not available for that user or does not exist yet)")
@@ -493,6 +537,9 @@ def main() -> None:
         "board": "project board (mentor)",
         "own": "project board, own projects",
         "item": "item page, on loan (talent)",
+        "tickets": "repair tickets list",
+        "ticket": "repair ticket page (talent)",
+        "impact": "territory impact page",
     }
     for key, label, who, detail in (
         (
@@ -515,13 +562,31 @@ def main() -> None:
             f"{c['board_mentor_follows']:,} projects",
         ),
         ("item", "Item page (scan; queries for an item on loan)", "a talent", f"{programme['size']:,} items"),
+        (
+            "tickets",
+            "Repair tickets list (GET /repairs/tickets)",
+            "a lab manager",
+            f"{c.get('territory_repairs', 0):,} tickets in the territory, {c.get('repairs', 0):,} in all",
+        ),
+        (
+            "ticket",
+            "Repair ticket through its label (/q/<code> then the ticket's page; queries of the page)",
+            "a talent",
+            f"{c.get('repairs', 0):,} tickets",
+        ),
+        (
+            "impact",
+            "Territory impact page (GET /repairs/impact/territories/<id>)",
+            "a lab manager",
+            f"{c.get('territory_repairs', 0):,} tickets in the territory",
+        ),
     ):
         r = programme[key]
         if "unavailable" in r:
             print(f"- {label}, as {who}: not available (HTTP {r['unavailable']}) at the time of the run.")
             continue
-        counts = [x["queries"][query_page[key]][1] for x in rows]
-        count, alone = programme["queries"][query_page[key]][1:]
+        counts = [x["queries"].get(query_page[key], (0, 0, 0))[1] for x in rows]
+        count, alone = programme["queries"].get(query_page[key], (0, 0, 0))[1:]
         same = (
             "the same at " + ", ".join(f"{x['size']:,}" for x in rows) + " items"
             if len(set(counts)) == 1
@@ -533,7 +598,6 @@ def main() -> None:
             f"bare Flask + sqlite3 one-row page ({baseline['rps']:.0f} req/s) in the same run; {count} SQL "
             f"queries per request ({same}); {alone:.0f} ms of server time for one request alone."
         )
-    print("- Repairs (100,000 in the targets) not generated: the repairs domain does not exist yet.")
     print(f"\nBench finished in {time.perf_counter() - started:.0f} s.")
 
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -27,7 +28,8 @@ from repairlab.inventory.models import (
     Location,
     LocationKind,
 )
-from repairlab.lending.models import Loan, LoanKind, MaintenancePlan
+from repairlab.lending.maintenance.models import MaintenancePlan
+from repairlab.lending.models import Loan, LoanKind
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.services import hash_password
 from repairlab.projects.models import (
@@ -51,6 +53,19 @@ from repairlab.projects.prototypes.models import (
     PrototypeStatus,
     PrototypeVersion,
 )
+from repairlab.repairs import impact as fixometer
+from repairlab.repairs.models import (
+    Barrier,
+    Outcome,
+    RepairCategory,
+    RepairEvent,
+    RepairStatusChange,
+    RepairTicket,
+    RepairWork,
+    TicketStatus,
+)
+from repairlab.repairs.reference import ensure_reference_data
+from repairlab.repairs.tickets import TICKET_TARGET
 from repairlab.skills.catalogue import normalise_name
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
 
@@ -192,9 +207,11 @@ def generate(
     loans: int = 200_000,
     open_loans: int = 3000,
     projects: int = 1000,
+    repairs: int = 0,
     seed: int = 42,
 ) -> dict:
-    """Fill an empty schema at programme scale (territories, labs, places, users, items, skills, loans, projects).
+    """Fill an empty schema at programme scale (territories, labs, places, users, items, skills, loans, projects,
+    repair tickets).
 
     Return the ids and accounts the load test uses, the counts, and the generation time of each part.
     """
@@ -386,6 +403,8 @@ def generate(
     skill_ids = _skills(now)
     project_info = _projects(w, skill_ids, projects)
     phase("skills and projects")
+    repair_info = _repairs(w, labs, repairs)
+    phase("repairs")
 
     _insert(Code, code_rows)
     db.session.execute(sa.insert(CodeCounter), [{"territory_id": k, "last_number": v} for k, v in counters.items()])
@@ -409,7 +428,13 @@ def generate(
             "desk_open_loans": len(home_open),
             "desk_overdue_loans": sum(1 for r in home_open if r["due_at"] <= overdue_before),
             **project_info["counts"],
+            "repairs": repair_info["repairs"],
+            "open_repairs": repair_info["open_repairs"],
+            "repair_events": repair_info["repair_events"],
+            "territory_repairs": repair_info.get("territory_repairs", 0),
         },
+        "repair_targets": repair_info["repair_targets"],
+        "repair_territory": repair_info.get("repair_territory"),
         "scan_targets": home[:2000],
         "talent_email": user_rows[w.staff(territories[0].id, Role.PARTICIPANT)[0] - 1]["email"],
         "manager_email": user_rows[w.staff(territories[0].id, Role.LAB_MANAGER)[0] - 1]["email"],
@@ -813,3 +838,158 @@ def _projects(w: World, skill_ids: list[int], count: int) -> dict:
             "board_mentor_follows": board_projects,
         },
     }
+
+
+# --- Repairs ---------------------------------------------------------------------------------------------------
+
+# (lab's own name, ORDS category) of the objects brought in, drawn in turn.
+REPAIR_OBJECTS = [
+    ("Grille-pain", "Toaster"),
+    ("Cafetière", "Coffee maker"),
+    ("Lampe de chevet", "Lamp"),
+    ("Vélo", "Bicycle"),
+    ("Aspirateur", "Vacuum"),
+    ("Sèche-cheveux", "Hair dryer"),
+    ("Bouilloire", "Kettle"),
+    ("Ordinateur portable", "Laptop"),
+    ("Téléphone", "Mobile"),
+    ("Radio", "Portable radio"),
+    ("Pantalon", "Textile"),
+    ("Fer à repasser", "Iron"),
+]
+REPAIR_OPEN = 300  # tickets still in the labs, whatever the history
+
+
+def _repairs(w: World, labs: list[Lab], total: int) -> dict:
+    """`total` repair tickets over three years in every lab (four in five at a weekly Repair Café), about 70 % fixed
+    with their Fixometer figures stored, one or two talents' work and two status changes each; a few hundred open."""
+    info = {"repairs": total, "open_repairs": 0, "repair_targets": [], "repair_events": 0}
+    ensure_reference_data()
+    if total <= 0:
+        return info
+    rng, now, today = w.rng, w.now, w.today
+    categories = {c.name: c for c in db.session.scalars(sa.select(RepairCategory))}
+    figures = {}
+    for _, name in REPAIR_OBJECTS:
+        c = categories[name]
+        estimate = None if c.powered else Decimal(2)
+        figures[name] = fixometer.for_category(c.ords_id, fixed=True, estimate_kg=estimate).rounded()
+    territory_by_id = {t.id: t for t in w.territories}
+    days = 3 * 365
+    event_rows, events_by_lab = [], {}
+    for lab in labs:
+        events_by_lab[lab.id] = []
+        for week in range(days // 7):
+            day = today - timedelta(days=days - 7 * week - 5)
+            event_rows.append(
+                {
+                    "id": len(event_rows) + 1,
+                    "territory_id": lab.territory_id,
+                    "lab_id": lab.id,
+                    "title": f"Repair Café {week + 1}",
+                    "day": day,
+                    "starts_at": dt_time(14),
+                    "ends_at": dt_time(18),
+                    "notes": "",
+                    "created_at": now,
+                }
+            )
+            events_by_lab[lab.id].append((len(event_rows), day))
+    _insert(RepairEvent, event_rows)
+    outcomes = [Outcome.FIXED] * 70 + [Outcome.REPAIRABLE] * 15 + [Outcome.END_OF_LIFE] * 10 + [Outcome.UNKNOWN] * 5
+    open_statuses = [TicketStatus.RECEIVED, TicketStatus.DIAGNOSED, TicketStatus.IN_REPAIR, TicketStatus.READY]
+    ticket_rows, work_rows, change_rows = [], [], []
+    for n in range(1, total + 1):
+        lab = labs[n % len(labs)]
+        territory = territory_by_id[lab.territory_id]
+        lab_category, category = REPAIR_OBJECTS[n % len(REPAIR_OBJECTS)]
+        cat = categories[category]
+        is_open = n > total - REPAIR_OPEN
+        event_id = None
+        if is_open:
+            status = open_statuses[n % 4]
+            day = today - timedelta(days=n % 30)
+            outcome = Outcome.FIXED if status == TicketStatus.READY else None
+        else:
+            status = TicketStatus.RETURNED
+            outcome = rng.choice(outcomes)
+            if n % 5:
+                event_id, day = rng.choice(events_by_lab[lab.id])
+            else:
+                day = today - timedelta(days=rng.randint(35, days))
+        at = datetime.combine(day, dt_time(13), tzinfo=UTC)
+        fixed = figures[category] if outcome == Outcome.FIXED else None
+        ticket_rows.append(
+            {
+                "id": n,
+                "code": w.next_code(territory, TICKET_TARGET, n),
+                "territory_id": territory.id,
+                "lab_id": lab.id,
+                "event_id": event_id,
+                "source": "desk",
+                "status": status.value,
+                "event_date": day,
+                "owner_first_name": "",
+                "owner_email": "",
+                "owner_phone": "",
+                "owner_locale": "fr",
+                "category_id": cat.id,
+                "lab_category": lab_category,
+                "brand": rng.choice(("Seb", "Moulinex", "Philips", "Bosch", "Rowenta", "Decathlon")),
+                "model": f"M{n % 89}",
+                "estimated_weight_kg": None if cat.powered else Decimal(2),
+                "problem": "Ne marche plus.",
+                "diagnosis": "",
+                "work_done": "",
+                "outcome": outcome.value if outcome else None,
+                "barrier": rng.choice(list(Barrier)).value if outcome == Outcome.END_OF_LIFE else None,
+                "repairable_need": None,
+                "impact_weight_kg": fixed.weight_kg if fixed else None,
+                "impact_footprint_kg": fixed.footprint_kg if fixed else None,
+                "impact_displacement": fixed.displacement if fixed else None,
+                "waste_prevented_kg": fixed.waste_kg if fixed else None,
+                "co2e_prevented_kg": fixed.co2e_kg if fixed else None,
+                "data_provider": "",
+                "group_identifier": "",
+                "country": "FRA",
+                "received_at": at,
+                "status_changed_at": at + timedelta(hours=2) if not is_open else at,
+                "closed_at": at + timedelta(hours=2) if not is_open else None,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+        talents = w.staff(territory.id, Role.PARTICIPANT)
+        for k in range(1 + n % 2):
+            work_rows.append(
+                {
+                    "ticket_id": n,
+                    "talent_id": talents[(n + k * 7) % len(talents)],
+                    "minutes": 15 + n % 60,
+                    "recorded_at": at,
+                }
+            )
+        change_rows.append({"ticket_id": n, "from_status": None, "to_status": "received", "changed_at": at})
+        if status != TicketStatus.RECEIVED:
+            change_rows.append(
+                {
+                    "ticket_id": n,
+                    "from_status": "received",
+                    "to_status": status.value,
+                    "changed_at": at + timedelta(hours=2),
+                }
+            )
+    _insert(RepairTicket, ticket_rows)
+    _insert(RepairWork, work_rows)
+    _insert(RepairStatusChange, change_rows)
+    home = w.territories[0].id
+    targets = [(r["code"], r["id"]) for r in ticket_rows if r["territory_id"] == home]
+    rng.shuffle(targets)
+    info.update(
+        open_repairs=min(total, REPAIR_OPEN),
+        repair_targets=targets[:2000],
+        repair_events=len(event_rows),
+        repair_territory=home,
+        territory_repairs=len([r for r in ticket_rows if r["territory_id"] == home]),
+    )
+    return info

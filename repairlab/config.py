@@ -60,6 +60,8 @@ def default_config(instance_path: str) -> dict:
         "PROJECT_SESSION_STALE_DAYS": 30,
         # Repairs: owners' contact details are erased this many days after their object went back (or was abandoned).
         "REPAIR_OWNER_RETENTION_DAYS": 90,
+        # Repairs: a ticket in repair for more than this many days shows on the lab manager's home.
+        "REPAIR_STALE_DAYS": 14,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 FOUNDATION = frozenset(
     {
         "auth",  # roles and the permission checks
+        "charts",  # small SVG charts placed in Python (projects' figures, repairs' impact)
         "clock",
         "config",
         "database",  # flush_or_conflict, lock_row

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab import clock
 from repairlab.auth import has_role, roles_required
+from repairlab.charts import line_chart
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people.models import Cohort, Role, Territory, User
@@ -46,7 +47,6 @@ from repairlab.projects.prototypes.models import Prototype
 from repairlab.projects.queries import (
     ProjectFilters,
     filter_choices,
-    line_chart,
     project_page_query,
     project_query,
 )

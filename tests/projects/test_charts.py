@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from repairlab.charts import line_chart
 from repairlab.projects import services
-from repairlab.projects.queries import line_chart
 
 
 @pytest.fixture

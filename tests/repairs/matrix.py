@@ -17,6 +17,7 @@ from repairlab.repairs import events, tickets
 from repairlab.repairs.models import RepairCategory
 from tests.permissions import ADMIN, ALL_ROLES, Route
 from tests.repairs.ords_matrix import ORDS_MATRIX
+from tests.repairs.stats_matrix import STATS_MATRIX
 
 DESK = frozenset({Role.LAB_MANAGER, Role.ADMIN})
 TEAM = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
@@ -174,3 +175,4 @@ MATRIX = [
 ]
 
 MATRIX += ORDS_MATRIX
+MATRIX += STATS_MATRIX  # the lists and figures

@@ -9,6 +9,8 @@ from repairlab.repairs.views import (
     ords,  # noqa: F401
     categories,  # noqa: F401
     events,  # noqa: F401
+    impact,  # noqa: F401
+    lists,  # noqa: F401
     tickets,  # noqa: F401
 )
 
