@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from repairlab.forms import DateField, OptionalIdSelectField
 from repairlab.people.models import TRACK_LABELS, Track
@@ -76,7 +76,7 @@ class EnumSelectField(SelectField):
         if self.data is None and self.optional:
             return
         if not isinstance(self.data, self.enum_cls):
-            raise ValueError(self.gettext("Not a valid choice."))
+            raise ValidationError(self.gettext("Not a valid choice."))
 
 
 class YesNoField(SelectField):
