@@ -220,9 +220,8 @@ def add_path_event(
     if kind == PathEventKind.RESUMPTION and not is_suspended(events):
         raise Conflict(_("The path is not suspended."), field="kind")
     pauses = [e.occurred_on for e in events if e.kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION)]
-    if pauses and kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION):
-        if occurred_on < max(pauses):
-            raise ValidationError(_("This date is before the last suspension or resumption."), field="occurred_on")
+    if pauses and kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION) and occurred_on < max(pauses):
+        raise ValidationError(_("This date is before the last suspension or resumption."), field="occurred_on")
     event = PathEvent(
         talent_id=talent.id,
         territory_id=talent.territory_id,
