@@ -23,12 +23,14 @@ def init_app(app: Flask) -> None:
         timeline_sources,
     )
     from repairlab.programme import demo, erasure, personal_data, timeline, views  # noqa: F401  (routes)
-    from repairlab.programme.access import PATH_STAFF, can_see_path
+    from repairlab.programme.access import can_see_path
     from repairlab.programme.panels import register_panels
 
     programme = _l("Programme")
-    nav.register("programme.attention", NavItem(_l("Talents' paths"), frozenset(PATH_STAFF), group=programme), order=60)
-    nav.register("programme.sessions", NavItem(_l("Sessions"), frozenset(PATH_STAFF), group=programme), order=61)
+    # Admins reach these from the programme's periods and the home panel: their menu is full at a laptop's width.
+    followers = frozenset({Role.MENTOR, Role.LAB_MANAGER})
+    nav.register("programme.attention", NavItem(_l("Talents' paths"), followers, group=programme), order=60)
+    nav.register("programme.sessions", NavItem(_l("Sessions"), followers, group=programme), order=61)
     nav.register(
         "programme.period_list", NavItem(_l("Programme periods"), frozenset({Role.ADMIN}), admin=True), order=93
     )

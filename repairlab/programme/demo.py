@@ -33,7 +33,7 @@ PERIODS = (
     (
         1,
         "Période 1 – Remobilisation",
-        "Remobilisation de 1 500 talents sur trois territoires : ateliers, réparation, premiers pas vers l'emploi.",
+        "Remobilisation de 1 500 talents sur trois territoires : ateliers, réparation, premiers pas vers l’emploi.",
         date(2026, 1, 1),
         date(2027, 12, 31),
         1500,
@@ -60,16 +60,16 @@ PERIODS = (
 )
 
 SESSION_TITLES = (
-    (ActivityKind.COLLECTIVE_INFO, "Réunion d'accueil de la promotion"),
-    (ActivityKind.WORKSHOP, "Atelier soudure à l'étain"),
+    (ActivityKind.COLLECTIVE_INFO, "Réunion d’accueil de la promotion"),
+    (ActivityKind.WORKSHOP, "Atelier soudure à l’étain"),
     (ActivityKind.REPAIR_CAFE, "Repair café du samedi"),
     (ActivityKind.WORKSHOP, "Atelier vélo : freins et dérailleurs"),
-    (ActivityKind.TRAINING, "Sécurité à l'atelier et habilitations"),
-    (ActivityKind.COMPANY_VISIT, "Visite d'une recyclerie"),
+    (ActivityKind.TRAINING, "Sécurité à l’atelier et habilitations"),
+    (ActivityKind.COMPANY_VISIT, "Visite d’une recyclerie"),
     (ActivityKind.WORKSHOP, "Atelier petit électroménager"),
     (ActivityKind.REPAIR_CAFE, "Repair café de quartier"),
     (ActivityKind.WORKSHOP, "Atelier menuiserie : réparer une chaise"),
-    (ActivityKind.TRAINING, "Préparer un entretien d'embauche"),
+    (ActivityKind.TRAINING, "Préparer un entretien d’embauche"),
 )
 
 # Exits by talent number (days before today): each category appears in every territory.

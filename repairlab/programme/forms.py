@@ -176,7 +176,7 @@ def add_situation_fields(form_cls: type, *, optional: bool) -> None:
     )
     form_cls.subtype = SelectField(
         _l("Situation"),
-        choices=[("", _l("(choose)")), *_flat_subtypes()],
+        choices=_subtype_choices,
         validators=[Optional()] if optional else [InputRequired()],
         description=_l("It must belong to the category."),
     )
@@ -190,11 +190,15 @@ def add_situation_fields(form_cls: type, *, optional: bool) -> None:
     )
 
 
-def _flat_subtypes() -> list[tuple[str, object]]:
+def _subtype_choices() -> list[tuple[str, str]]:
+    """The situations, each after its category, in the language of the request (built when the form is)."""
     return [
-        (subtype.value, f"{EXIT_CATEGORY_LABELS[category]} – {EXIT_SUBTYPE_LABELS[subtype]}")
-        for category, subtypes in EXIT_SUBTYPES.items()
-        for subtype in subtypes
+        ("", str(_l("(choose)"))),
+        *(
+            (subtype.value, f"{EXIT_CATEGORY_LABELS[category]} – {EXIT_SUBTYPE_LABELS[subtype]}")
+            for category, subtypes in EXIT_SUBTYPES.items()
+            for subtype in subtypes
+        ),
     ]
 
 

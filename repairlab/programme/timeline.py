@@ -101,7 +101,12 @@ def programme_entries(talent: User, viewer: User) -> list[TimelineEntry]:
             sa.select(ExitFollowUp).where(ExitFollowUp.talent_exit_id == talent_exit.id)
         ):
             situation = (
-                f"{follow_up.category.label}: {follow_up.subtype.label} ({follow_up.evidence.label})"
+                _(
+                    "%(category)s: %(situation)s (%(evidence)s)",
+                    category=follow_up.category.label,
+                    situation=follow_up.subtype.label,
+                    evidence=follow_up.evidence.label,
+                )
                 if follow_up.reached
                 else _("Not reached")
             )

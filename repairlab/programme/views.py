@@ -41,6 +41,7 @@ from repairlab.programme.models import (
     AttendanceMethod,
     ProgrammePeriod,
     SessionAttendance,
+    TalentExit,
 )
 from repairlab.programme.personal_data import as_csv_zip, as_json, personal_data
 from repairlab.projects.models import Project
@@ -336,7 +337,14 @@ def _session_page(found: ActivitySession, card_form: CardForm | None = None, sta
         .where(
             User.role == Role.PARTICIPANT,
             User.territory_id == found.territory_id,
-            sa.or_(User.active.is_(True), User.id.in_(present)),
+            # Talents who had left before the session are not offered, unless marked present.
+            sa.or_(
+                sa.and_(
+                    User.active.is_(True),
+                    User.id.not_in(sa.select(TalentExit.talent_id).where(TalentExit.exit_date < found.held_on)),
+                ),
+                User.id.in_(present),
+            ),
         )
         .order_by(User.full_name)
     ).all()
