@@ -39,6 +39,8 @@ from repairlab.programme.models import (
     FOLLOW_UP_MONTHS,
     ActivitySession,
     AttendanceMethod,
+    ExitCategory,
+    ExitSubtype,
     ProgrammePeriod,
     SessionAttendance,
     TalentExit,
@@ -199,8 +201,8 @@ def record_exit(talent_id: int):
         launched = services.launched_projects_of(person)
         if request.method == "GET" and launched:
             # An entrepreneur whose project launched: the exit is a business creation with the project linked.
-            form.category.data = form.category.enum_cls("durable_employment")
-            form.subtype.data = "business_creation"
+            form.category.data = ExitCategory.DURABLE_EMPLOYMENT
+            form.subtype.data = ExitSubtype.BUSINESS_CREATION.value
             form.project_id.data = launched[0].id
     _exit_form(person, form)
 
