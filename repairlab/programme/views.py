@@ -4,7 +4,7 @@ sessions and attendance, periods, opening a territory, erasure and one's own dat
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -387,24 +387,40 @@ def attendance_list(session_id: int):
     )
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
 @bp.route("/sessions/<int:session_id>/card", methods=["POST"])
 @roles_required(*STAFF)
 def attendance_card(session_id: int):
-    """Mark present the talent whose member card was scanned or typed; the field is ready for the next card."""
+    """Mark present the talent whose member card was scanned or typed; the field is ready for the next card.
+
+    The camera scanner of the page asks for JSON (Accept: application/json), so that it can go on scanning."""
     found = _session_or_404(session_id)
     form = CardForm()
     if not form.validate_on_submit():
+        if _wants_json():
+            return jsonify(ok=False, message=_("No member card has this code. Check it and try again.")), 400
         return _session_page(found, form, 400)
     try:
         person, added = attendance_services.record_attendance_by_card(current_user, found, form.card.data)
     except DomainError as error:
+        if _wants_json():
+            db.session.rollback()
+            return jsonify(ok=False, message=str(error)), 400
         show_domain_error(form, error)
         return _session_page(found, form, 400)
     db.session.commit()
     if added:
-        flash(_("%(name)s is marked present.", name=person.full_name), "success")
+        text = _("%(name)s is marked present.", name=person.full_name)
     else:
-        flash(_("%(name)s was already marked present.", name=person.full_name), "info")
+        text = _("%(name)s was already marked present.", name=person.full_name)
+    if _wants_json():
+        present = len(attendance_services.present_ids(found))
+        label = ngettext("%(num)d present", "%(num)d present", present)
+        return jsonify(ok=True, added=added, message=text, present=present, present_label=label)
+    flash(text, "success" if added else "info")
     return redirect(url_for("programme.session", session_id=found.id) + "#card")
 
 

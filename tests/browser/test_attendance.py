@@ -40,6 +40,7 @@ def test_a_lab_manager_records_attendance_on_a_phone(page_at, make_user, territo
     page.get_by_role("link", name="Atelier vélo").click()
     page.wait_for_url(f"**/programme/sessions/{session_id}")
 
+    expect(page.locator("[data-camera-start]")).to_be_visible()  # the camera scanner is ready
     page.get_by_label("Awa Diop").check()
     page.get_by_label("Bilal Martin").check()
     page.get_by_role("button", name="Noter présents les talents cochés").click()

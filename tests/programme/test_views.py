@@ -132,6 +132,25 @@ def test_attendance_by_list_and_by_card(client, login, mentor, territory, make_u
     assert client.post(f"/programme/sessions/{session.id}/attendance", data={"talent_id": ["x"]}).status_code == 400
 
 
+def test_the_camera_scanner_gets_json_answers(client, login, mentor, territory, talent):
+    session = attendance.create_session(
+        mentor, territory, kind=ActivityKind.WORKSHOP, title="Atelier vélo", held_on=clock.today()
+    )
+    token = cards.card_for(talent).token
+    db.session.commit()
+    login(mentor)
+    url = f"/programme/sessions/{session.id}/card"
+    answer = client.post(
+        url, data={"card": f"https://repairlab.example/m/{token}"}, headers={"Accept": "application/json"}
+    )
+    assert answer.status_code == 200
+    assert answer.json["ok"] and answer.json["added"] and answer.json["present_label"] == "1 présent·e"
+    again = client.post(url, data={"card": token}, headers={"Accept": "application/json"})
+    assert again.json["added"] is False and "déjà" in again.json["message"]
+    refused = client.post(url, data={"card": "M-NOPE"}, headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and refused.json["ok"] is False and "carte" in refused.json["message"]
+
+
 def test_a_session_is_created_from_the_list(client, login, mentor, make_lab):
     lab = make_lab("Atelier Nord")
     login(mentor)
