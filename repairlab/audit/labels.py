@@ -88,6 +88,23 @@ ACTIONS = {
     "repair.notify": _l("owner told by e-mail"),
     "repair.erase_owner": _l("owner's details erased"),
     "repair_category.skills": _l("skills of a repair category changed"),
+    # Programme
+    "programme.intake": _l("intake recorded"),
+    "programme.intake_update": _l("intake corrected"),
+    "programme.path_event": _l("step of the path recorded"),
+    "programme.exit": _l("exit recorded"),
+    "programme.exit_correct": _l("exit corrected"),
+    "programme.follow_up": _l("follow-up recorded"),
+    "programme.session": _l("session created"),
+    "programme.attendance": _l("attendance recorded"),
+    "programme.attendance_remove": _l("attendance removed"),
+    "programme.period": _l("period created"),
+    "programme.period_update": _l("period changed"),
+    "programme.period_delete": _l("period deleted"),
+    "programme.period_target": _l("period target set"),
+    "programme.cohort_period": _l("cohort's period set"),
+    "programme.open_territory": _l("territory opened"),
+    "erase": _l("erased on request"),
 }
 
 # Table name (AuditEntry.object_type) -> kind of object, in words.
@@ -122,6 +139,15 @@ OBJECTS = {
     "repair_tickets": _l("Repair ticket"),
     "repair_categories": _l("Repair category"),
     "repair_impact_constants": _l("Impact constant"),
+    "programme_periods": _l("Programme period"),
+    "period_territory_targets": _l("Period target"),
+    "cohort_periods": _l("Cohort's period"),
+    "talent_intakes": _l("Intake"),
+    "path_events": _l("Step of a path"),
+    "activity_sessions": _l("Session"),
+    "session_attendances": _l("Attendance"),
+    "talent_exits": _l("Exit"),
+    "exit_follow_ups": _l("Follow-up"),
 }
 
 # Field name (a key of before/after) -> its name in words.
