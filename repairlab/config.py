@@ -58,6 +58,10 @@ def default_config(instance_path: str) -> dict:
         "RESERVATION_MAX_AHEAD_DAYS": 365,
         # Projects: flagged when no mentor session was recorded for this many days.
         "PROJECT_SESSION_STALE_DAYS": 30,
+        # Research exports: the key of the pseudonymous ids (None: derived from SECRET_KEY; set it to keep the ids
+        # stable across a change of SECRET_KEY), and counts of people under this are suppressed in aggregate tables.
+        "RESEARCH_PSEUDONYM_KEY": None,
+        "RESEARCH_SUPPRESSION_THRESHOLD": 5,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -76,6 +80,8 @@ _ENV_VARS = {
     "STORAGE_PATH": str,
     "SESSION_COOKIE_SECURE": _bool,
     "TRUST_PROXY_HEADERS": _bool,
+    "RESEARCH_PSEUDONYM_KEY": str,
+    "RESEARCH_SUPPRESSION_THRESHOLD": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_FROM": str,

@@ -32,5 +32,6 @@ from repairlab.projects.prototypes.models import (  # noqa: F401
     PrototypeSkill,
     PrototypeVersion,
 )
+from repairlab.reporting.models import ResearchExport  # noqa: F401
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
 from repairlab.stocktake.models import StockTake, StockTakeScan  # noqa: F401

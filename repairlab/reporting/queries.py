@@ -1,0 +1,39 @@
+"""Read-side queries of reporting: the choices of the indicators page's filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from repairlab.auth import Account, territory_scope
+from repairlab.extensions import db
+from repairlab.people.models import TRACK_LABELS, Cohort, Territory
+
+
+@dataclass
+class Choices:
+    """The filters' options within the user's scope: (id, label) pairs."""
+
+    territories: list[tuple[int, str]]
+    cohorts: list[tuple[int, str]]
+    tracks: list[tuple[str, str]]
+
+
+def filter_choices(user: Account) -> Choices:
+    """Territories and cohorts the user may choose (their own only for territory-bound roles): two queries."""
+    scope = territory_scope(user)
+    territories = sa.select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
+    cohorts = (
+        sa.select(Cohort.id, Territory.code, Cohort.name)
+        .join(Territory, Territory.id == Cohort.territory_id)
+        .order_by(Territory.code, Cohort.start_date, Cohort.name)
+    )
+    if scope is not None:
+        territories = territories.where(Territory.id == scope)
+        cohorts = cohorts.where(Cohort.territory_id == scope)
+    return Choices(
+        territories=[(i, f"{code} – {name}") for i, code, name in db.session.execute(territories)],
+        cohorts=[(i, f"{code} – {name}") for i, code, name in db.session.execute(cohorts)],
+        tracks=[(t.value, str(label)) for t, label in TRACK_LABELS.items()],
+    )
