@@ -28,7 +28,8 @@ MAX_DESC_ROWS = 25
 PATTERNS = (
     ('<rect width="8" height="8" fill="#1f4e8c"/>'),
     (
-        '<rect width="8" height="8" fill="#fff"/><path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#a34a00" stroke-width="2"/>'
+        '<rect width="8" height="8" fill="#fff"/>'  # stripes
+        + '<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#a34a00" stroke-width="2"/>'
     ),
     ('<rect width="8" height="8" fill="#fff"/><circle cx="4" cy="4" r="1.8" fill="#2e6b30"/>'),
     ('<rect width="8" height="8" fill="#fff"/><path d="M0,4 h8 M4,0 v8" stroke="#6b2e6b" stroke-width="1.5"/>'),

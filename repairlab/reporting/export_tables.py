@@ -42,6 +42,7 @@ PROJECT = F("project_id", "integer", _l("Id of the project (see projects.csv).")
 
 
 def talents(sel: Selection):
+    """One row per talent."""
     return _stream(
         sa.select(User.id, Territory.code, User.cohort_id, User.track, User.created_at, User.active)
         .outerjoin(Territory, Territory.id == User.territory_id)
@@ -51,6 +52,7 @@ def talents(sel: Selection):
 
 
 def cohorts(sel: Selection):
+    """One row per cohort."""
     return _stream(
         sa.select(Cohort.id, Territory.code, Cohort.name, Cohort.start_date, Cohort.end_date, Cohort.target_talents)
         .join(Territory, Territory.id == Cohort.territory_id)
@@ -60,6 +62,7 @@ def cohorts(sel: Selection):
 
 
 def validations(sel: Selection):
+    """Every validation record of the talents."""
     validator = aliased(User)
     return _stream(
         sa.select(
@@ -87,6 +90,7 @@ def validations(sel: Selection):
 
 
 def loans(sel: Selection):
+    """Every loan to the talents."""
     return _stream(
         sa.select(
             Loan.id,
@@ -111,6 +115,7 @@ def loans(sel: Selection):
 
 
 def projects(sel: Selection):
+    """One row per project, without its name or texts."""
     return _stream(
         sa.select(
             Project.id,
@@ -130,6 +135,7 @@ def projects(sel: Selection):
 
 
 def members(sel: Selection):
+    """Teams and mentors of the projects."""
     return _stream(
         sa.select(ProjectMember.project_id, ProjectMember.user_id, ProjectMember.role, ProjectMember.joined_on)
         .join(Project, Project.id == ProjectMember.project_id)
@@ -139,6 +145,7 @@ def members(sel: Selection):
 
 
 def stage_changes(sel: Selection):
+    """Every move of a project between stages, without the note."""
     before, after = aliased(ProjectStage), aliased(ProjectStage)
     return _stream(
         sa.select(StageChange.id, StageChange.project_id, before.name, after.name, StageChange.changed_at)
@@ -151,6 +158,7 @@ def stage_changes(sel: Selection):
 
 
 def figures(sel: Selection):
+    """Dated figures of the projects."""
     return _stream(
         sa.select(FigureEntry.project_id, FigureEntry.metric, FigureEntry.recorded_on, FigureEntry.value)
         .join(Project, Project.id == FigureEntry.project_id)
@@ -160,6 +168,7 @@ def figures(sel: Selection):
 
 
 def sessions(sel: Selection):
+    """Mentor sessions: date and length only."""
     # Date and length only: never the notes, the decisions or the actions decided.
     return _stream(
         sa.select(
@@ -176,6 +185,7 @@ def sessions(sel: Selection):
 
 
 def agg_enrolment(sel: Selection):
+    """Talents by territory, cohort and track."""
     return _stream(
         sa.select(Territory.code, User.cohort_id, User.track, sa.func.count(User.id))
         .outerjoin(Territory, Territory.id == User.territory_id)
@@ -186,6 +196,7 @@ def agg_enrolment(sel: Selection):
 
 
 def agg_skills(sel: Selection):
+    """Talents with a staff validation by territory, domain and level."""
     return _stream(
         sa.select(
             Territory.code,
@@ -245,7 +256,8 @@ def register_tables() -> None:
             "skill_validations",
             _l("Skill validations"),
             _l(
-                "Every record of a skill held at a level: validated by staff or declared by the talent, kept as history."
+                "Every record of a skill held at a level: validated by staff or declared by the talent, "
+                "kept as history."
             ),
             (
                 F("validation_id", "integer", _l("Id of the record.")),

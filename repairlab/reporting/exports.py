@@ -99,7 +99,7 @@ class _Writer:
 def build(selection: Selection) -> Archive:
     """Write every registered table for the selection into a ZIP (spooled to disk when large)."""
     key, limit = pseudonym_key(), threshold()
-    out = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+    out = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115  (the caller sends and closes it)
     writer = _Writer(selection, key, limit)
     counts: dict[str, int] = {}
     tables = list(export_tables)
@@ -120,7 +120,8 @@ def build(selection: Selection) -> Archive:
         with force_locale("en"):
             package = datapackage(tables, selection, created)
         archive.writestr("datapackage.json", json.dumps(package, indent=2, ensure_ascii=False))
-        archive.writestr("README.md", readme(tables, selection, created, limit, counts, writer.suppressed))
+        text = readme(tables, selection, created, limit=limit, counts=counts, hidden=writer.suppressed)
+        archive.writestr("README.md", text)
     out.seek(0)
     stamp = created.astimezone(LAB_TZ).strftime("%Y%m%d-%H%M")
     return Archive(out, f"repairlab-research-{stamp}.zip", len(tables), sum(counts.values()))
@@ -215,7 +216,7 @@ def _listing(tables, selection: Selection, counts: dict[str, int], rows_word: st
     return "\n".join(lines)
 
 
-def readme(tables, selection: Selection, created: datetime, limit: int, counts: dict[str, int], hidden: int) -> str:
+def readme(tables, selection: Selection, created: datetime, *, limit: int, counts: dict[str, int], hidden: int) -> str:
     """The README, in French then in English (the tables' descriptions in each language)."""
     common = {
         "created": created.strftime("%Y-%m-%d %H:%M"),

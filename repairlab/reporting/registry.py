@@ -103,6 +103,7 @@ class ExportTable:
     aggregate: bool = False  # counts of people: cells under the threshold are suppressed
 
     def field_names(self) -> Iterator[str]:
+        """The columns' names, in order."""
         return (f.name for f in self.fields)
 
 

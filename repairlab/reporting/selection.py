@@ -120,6 +120,7 @@ class Selection:
         return out
 
     def query_string(self) -> str:
+        """The filters as a query string (empty without filters)."""
         return urlencode(self.args())
 
 
