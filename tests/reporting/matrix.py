@@ -1,7 +1,6 @@
 """Who may use each reporting route; see tests/core/test_permissions.py."""
 
 from repairlab.people.models import Role
-
 from tests.permissions import Route
 
 PAGE = frozenset({Role.ADMIN, Role.RESEARCHER, Role.LAB_MANAGER, Role.MENTOR})

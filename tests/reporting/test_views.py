@@ -54,7 +54,10 @@ def test_the_csv_of_a_manager_holds_only_their_territory(programme, client, logi
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows == [["Territoire", "Promotion", "Inscrits", "Objectif", "De l’objectif"], ["RBX", "Promo A", "3", "10", "30.0"]]
+    assert rows == [
+        ["Territoire", "Promotion", "Inscrits", "Objectif", "De l’objectif"],
+        ["RBX", "Promo A", "3", "10", "30.0"],
+    ]
 
 
 def test_admins_filter_any_territory(programme, client, login):
@@ -66,7 +69,12 @@ def test_admins_filter_any_territory(programme, client, login):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("from=2026-13-01", "from"), ("from=2026-03-01&to=2026-02-01", "to"), ("track=pirate", "track"), ("territory=abc", "territory")],
+    [
+        ("from=2026-13-01", "from"),
+        ("from=2026-03-01&to=2026-02-01", "to"),
+        ("track=pirate", "track"),
+        ("territory=abc", "territory"),
+    ],
 )
 def test_bad_filters_are_shown_next_to_their_field(programme, client, login, query, field):
     login(programme["admin"])
