@@ -237,4 +237,6 @@ def readme(tables, selection: Selection, created: datetime, *, limit: int, count
             dates_en="shifted to months (YYYY-MM) on request." if selection.months else "to the day (YYYY-MM-DD).",
             tables_en=_listing(tables, selection, counts, "rows").replace(") : ", "): "),
         )
+    # French typography: a no-break space before the colon and the semicolon.
+    french = french.replace(" :", "\u00a0:").replace(" ;", "\u00a0;")
     return french + "\n---\n\n" + english
