@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import repairlab.models  # noqa: F401  (the full schema, for Alembic)
-from repairlab import audit, core, inventory, labels, lending, people, projects, reporting, skills, stocktake
+from repairlab import audit, core, inventory, labels, lending, people, programme, projects, reporting, skills, stocktake
 from repairlab.cli import register_cli
 from repairlab.config import load_config
 from repairlab.errors import register_error_handlers
@@ -163,7 +163,7 @@ def _select_locale() -> str:
 
 # The domains in dependency order (docs/ARCHITECTURE.md): each one's init_app(app) registers its blueprint and all it
 # adds to the pages and commands of the ones before it; core's pages, which show what every domain added, come last.
-DOMAINS = (audit, people, skills, inventory, lending, stocktake, labels, projects, reporting, core)
+DOMAINS = (audit, people, skills, inventory, lending, stocktake, labels, projects, programme, reporting, core)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -15,6 +15,17 @@ from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRec
 from repairlab.lending.models import LendingPolicy, Loan, MemberCard, Reminder  # noqa: F401
 from repairlab.lending.reservations.models import Reservation, ReservationDay  # noqa: F401
 from repairlab.people.models import Cohort, Lab, LoginThrottle, Territory, User  # noqa: F401
+from repairlab.programme.models import (  # noqa: F401
+    ActivitySession,
+    CohortPeriod,
+    ExitFollowUp,
+    PathEvent,
+    PeriodTerritoryTarget,
+    ProgrammePeriod,
+    SessionAttendance,
+    TalentExit,
+    TalentIntake,
+)
 from repairlab.projects.models import (  # noqa: F401
     ActionItem,
     FigureEntry,

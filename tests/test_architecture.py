@@ -58,7 +58,7 @@ DOMAINS: dict[str, frozenset[str]] = {
     "repairs": frozenset({"inventory"}),
     "labels": frozenset({"inventory"}),
     "projects": frozenset({"people", "skills", "inventory"}),
-    "programme": frozenset({"people", "projects"}),
+    "programme": frozenset({"people", "projects", "lending"}),
 }
 _EVERY_DOMAIN = frozenset(DOMAINS)
 # reporting only reads, from every domain: their models and read-side queries, never their services.

@@ -121,6 +121,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changing this invalidates every session and "remember me" cookie of the user.
     session_token: Mapped[str] = mapped_column(sa.String(64))
+    # Set when the person was erased on request (GDPR): identity and contact details are gone, records stay.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     territory: Mapped[Territory | None] = relationship(back_populates="users")
     cohort: Mapped[Cohort | None] = relationship(back_populates="talents")

@@ -33,3 +33,47 @@ def person_actions_for(viewer: User, person: User) -> list[tuple[str, PersonActi
 # the inventory rewrites its places' paths, and refuses to move a lab that holds things to another territory.
 LabChangeHook = Callable[[Lab, str, int], None]
 lab_change_hooks: Registry[LabChangeHook] = Registry("lab change hooks")
+
+
+# --- Erasure on request (GDPR) --------------------------------------------------------------------------------------
+
+# Each domain scrubs what the erased person wrote or what identifies them in its own tables (free text, cards),
+# called with the person before their account is anonymised; the rows themselves stay, anonymous.
+ErasureHook = Callable[[User], None]
+erasure_hooks: Registry[ErasureHook] = Registry("erasure hooks")
+
+
+# --- A person's own data, and the timeline of a talent's path -------------------------------------------------------
+
+
+# Each domain gives the rows it holds about a person (table name -> list of plain dicts), for "download my data".
+PersonalDataSource = Callable[[User], dict[str, list[dict[str, Any]]]]
+personal_data_sources: Registry[PersonalDataSource] = Registry("personal data sources")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated line of a talent's timeline: when, what kind (a key for the icon and filter), and what, in words."""
+
+    on: Any  # a date
+    kind: str
+    title: str
+    detail: str = ""
+    url: str | None = None
+
+
+# Each domain gives the dated entries it holds about a talent (the programme's path, skills validated, loans,
+# projects, repairs...): called with (the talent, the viewer), each source returns its entries in any order.
+TimelineSource = Callable[[User, User], list[TimelineEntry]]
+timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """A link on one's own account page that a later domain adds (e.g. download my data), by endpoint."""
+
+    label: Any  # a lazy translated string
+    applies: Callable[[User], bool]
+
+
+account_links: Registry[AccountLink] = Registry("account links")
