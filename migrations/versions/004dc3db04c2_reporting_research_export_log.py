@@ -3,7 +3,7 @@
 One row per research export taken (who, when, which filters), from the web page or the command line.
 
 Revision ID: 004dc3db04c2
-Revises: 7218114fcdef
+Revises: 93e7f4498cdf
 Create Date: 2026-12-06 10:55:44.999848
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '004dc3db04c2'
-down_revision = '7218114fcdef'
+down_revision = '93e7f4498cdf'
 branch_labels = None
 depends_on = None
 
