@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from repairlab.auth import Account, territory_scope
 from repairlab.extensions import db
 from repairlab.people.models import TRACK_LABELS, Cohort, Territory
+from repairlab.programme.models import ProgrammePeriod
 
 
 @dataclass
@@ -16,12 +17,14 @@ class Choices:
     """The filters' options within the user's scope: (id, label) pairs."""
 
     territories: list[tuple[int, str]]
+    periods: list[tuple[int, str]]
     cohorts: list[tuple[int, str]]
     tracks: list[tuple[str, str]]
 
 
 def filter_choices(user: Account) -> Choices:
-    """Territories and cohorts the user may choose (their own only for territory-bound roles): two queries."""
+    """Territories, periods and cohorts the user may choose (their own territory only for territory-bound roles):
+    three queries."""
     scope = territory_scope(user)
     territories = sa.select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
     cohorts = (
@@ -34,6 +37,9 @@ def filter_choices(user: Account) -> Choices:
         cohorts = cohorts.where(Cohort.territory_id == scope)
     return Choices(
         territories=[(i, f"{code} – {name}") for i, code, name in db.session.execute(territories)],
+        periods=list(
+            db.session.execute(sa.select(ProgrammePeriod.id, ProgrammePeriod.name).order_by(ProgrammePeriod.number))
+        ),
         cohorts=[(i, f"{code} – {name}") for i, code, name in db.session.execute(cohorts)],
         tracks=[(t.value, str(label)) for t, label in TRACK_LABELS.items()],
     )

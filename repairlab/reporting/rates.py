@@ -20,3 +20,15 @@ def suppressed(count: int | None, threshold: int) -> int | None:
     if count is None or count == 0 or count >= threshold:
         return count
     return None
+
+
+def durable_employment_rate(durable: int, exits: int) -> float | None:
+    """Exits into durable employment (CDI, CDD or temping of 6 months or more, civil service, business creation)
+    divided by every exit recorded."""
+    return rate(durable, exits)
+
+
+def dynamic_exit_rate(durable: int, transition: int, positive: int, exits: int) -> float | None:
+    """The "sorties dynamiques" rate: exits into durable employment, transition employment or a positive exit
+    (qualifying training, another inclusion structure), divided by every exit recorded."""
+    return rate(durable + transition + positive, exits)

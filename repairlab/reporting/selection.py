@@ -17,6 +17,8 @@ from repairlab.clock import end_of_day, start_of_day
 from repairlab.dates import parse_day
 from repairlab.extensions import db
 from repairlab.people.models import Cohort, Role, Territory, Track, User
+from repairlab.programme.models import CohortPeriod, ProgrammePeriod
+from repairlab.programme.queries import PathFilters
 from repairlab.projects.models import MemberRole, Project, ProjectMember
 from repairlab.web import db_id
 
@@ -27,6 +29,7 @@ class Selection:
     choose the events (validations, loans, stage changes, sessions, figures) inside the window, ends included."""
 
     territory_id: int | None = None
+    period_id: int | None = None
     cohort_id: int | None = None
     track: Track | None = None
     date_from: date | None = None
@@ -44,7 +47,23 @@ class Selection:
             out.append(user.cohort_id == self.cohort_id)
         if self.track is not None:
             out.append(user.track == self.track)
+        if self.period_id is not None:
+            out.append(user.cohort_id.in_(self._period_cohorts()))
         return out
+
+    def _period_cohorts(self) -> sa.Select:
+        return sa.select(CohortPeriod.cohort_id).where(CohortPeriod.period_id == self.period_id)
+
+    def path_filters(self) -> PathFilters:
+        """The same selection as the programme's read-side queries take it."""
+        return PathFilters(
+            territory_id=self.territory_id,
+            period_id=self.period_id,
+            cohort_id=self.cohort_id,
+            track=self.track,
+            start=self.date_from,
+            end=self.date_to,
+        )
 
     def talent_ids(self) -> sa.Select:
         """The ids of the selection's talents, as a subquery for IN."""
@@ -57,6 +76,8 @@ class Selection:
             out.append(Cohort.territory_id == self.territory_id)
         if self.cohort_id is not None:
             out.append(Cohort.id == self.cohort_id)
+        if self.period_id is not None:
+            out.append(Cohort.id.in_(self._period_cohorts()))
         return out
 
     # --- The projects ------------------------------------------------------------------------------------------
@@ -68,6 +89,8 @@ class Selection:
             out.append(Project.territory_id == self.territory_id)
         if self.cohort_id is not None:
             out.append(Project.cohort_id == self.cohort_id)
+        if self.period_id is not None:
+            out.append(Project.cohort_id.in_(self._period_cohorts()))
         if self.track is not None:
             member = aliased(User)
             out.append(
@@ -107,6 +130,8 @@ class Selection:
         out = {}
         if self.territory_id is not None:
             out["territory"] = str(self.territory_id)
+        if self.period_id is not None:
+            out["period"] = str(self.period_id)
         if self.cohort_id is not None:
             out["cohort"] = str(self.cohort_id)
         if self.track is not None:
@@ -142,6 +167,10 @@ def parse_selection(args: MultiDict, user: Account) -> Parsed:
     errors: dict[str, str] = {}
     territory_id = _id(args, "territory", errors, _("Choose a territory from the list."))
     cohort_id = _id(args, "cohort", errors, _("Choose a cohort from the list."))
+    period_id = _id(args, "period", errors, _("Choose a period from the list."))
+    if period_id is not None and db.session.get(ProgrammePeriod, period_id) is None:
+        errors["period"] = _("Choose a period from the list.")
+        period_id = None
     if scope is not None:
         if territory_id is not None and territory_id != scope:
             raise NotFound()
@@ -168,6 +197,7 @@ def parse_selection(args: MultiDict, user: Account) -> Parsed:
         errors["to"] = _("The end date must be on or after the start date.")
     selection = Selection(
         territory_id=territory_id,
+        period_id=period_id,
         cohort_id=cohort_id,
         track=track,
         date_from=date_from,
