@@ -72,6 +72,23 @@ ACTIONS = {
     "prototype.skill_add": _l("skill needed added"),
     "prototype.skill_level": _l("skill level changed"),
     "prototype.skill_remove": _l("skill needed removed"),
+    # Programme
+    "programme.intake": _l("intake recorded"),
+    "programme.intake_update": _l("intake corrected"),
+    "programme.path_event": _l("step of the path recorded"),
+    "programme.exit": _l("exit recorded"),
+    "programme.exit_correct": _l("exit corrected"),
+    "programme.follow_up": _l("follow-up recorded"),
+    "programme.session": _l("session created"),
+    "programme.attendance": _l("attendance recorded"),
+    "programme.attendance_remove": _l("attendance removed"),
+    "programme.period": _l("period created"),
+    "programme.period_update": _l("period changed"),
+    "programme.period_delete": _l("period deleted"),
+    "programme.period_target": _l("period target set"),
+    "programme.cohort_period": _l("cohort's period set"),
+    "programme.open_territory": _l("territory opened"),
+    "erase": _l("erased on request"),
 }
 
 # Table name (AuditEntry.object_type) -> kind of object, in words.
@@ -102,6 +119,15 @@ OBJECTS = {
     "project_stages": _l("Project stage"),
     "project_milestones": _l("Milestone"),
     "prototypes": _l("Prototype"),
+    "programme_periods": _l("Programme period"),
+    "period_territory_targets": _l("Period target"),
+    "cohort_periods": _l("Cohort's period"),
+    "talent_intakes": _l("Intake"),
+    "path_events": _l("Step of a path"),
+    "activity_sessions": _l("Session"),
+    "session_attendances": _l("Attendance"),
+    "talent_exits": _l("Exit"),
+    "exit_follow_ups": _l("Follow-up"),
 }
 
 # Field name (a key of before/after) -> its name in words.

@@ -53,10 +53,12 @@ personal_data_sources: Registry[PersonalDataSource] = Registry("personal data so
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated line of a talent's timeline: when, what kind (a key for the icon and filter), and what, in words."""
+    """One dated line of a talent's timeline: when, what kind (a key for the page's style, and its name in words),
+    and what, in words."""
 
     on: Any  # a date
     kind: str
+    kind_label: str
     title: str
     detail: str = ""
     url: str | None = None
@@ -77,3 +79,8 @@ class AccountLink:
 
 
 account_links: Registry[AccountLink] = Registry("account links")
+
+
+def account_links_for(user: User) -> list[tuple[str, AccountLink]]:
+    """(endpoint, link) for the links this user sees on their account page, in order."""
+    return [(endpoint, link) for endpoint, link in account_links.items() if link.applies(user)]

@@ -24,7 +24,7 @@ from repairlab.people.forms import (
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.queries import user_query
-from repairlab.people.registry import person_actions_for
+from repairlab.people.registry import account_links_for, person_actions_for
 from repairlab.web import db_id, form_status, safe_next, submit, submit_and_return
 
 
@@ -102,7 +102,9 @@ def logout():
 def account():
     """The user's own account: details, language, password."""
     prefs = PreferencesForm(locale=current_user.locale)
-    return render_template("people/account.html", prefs=prefs, password_form=PasswordChangeForm())
+    return render_template(
+        "people/account.html", prefs=prefs, password_form=PasswordChangeForm(), links=account_links_for(current_user)
+    )
 
 
 @bp.route("/account/preferences", methods=["POST"])
@@ -115,7 +117,15 @@ def account_preferences():
         db.session.commit()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("people.account"))
-    return render_template("people/account.html", prefs=prefs, password_form=PasswordChangeForm()), 400
+    return (
+        render_template(
+            "people/account.html",
+            prefs=prefs,
+            password_form=PasswordChangeForm(),
+            links=account_links_for(current_user),
+        ),
+        400,
+    )
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -135,7 +145,10 @@ def account_password():
     if done:
         return done
     prefs = PreferencesForm(locale=current_user.locale)
-    return render_template("people/account.html", prefs=prefs, password_form=form), 400
+    return (
+        render_template("people/account.html", prefs=prefs, password_form=form, links=account_links_for(current_user)),
+        400,
+    )
 
 
 # --- Staff directory (territory-scoped) -----------------------------------------------------------

@@ -89,7 +89,7 @@ def exit_counts_by_category(filters: PathFilters) -> dict[ExitCategory, int]:
         .group_by(TalentExit.category)
     )
     counts = dict.fromkeys(ExitCategory, 0)
-    counts.update(dict(rows.tuples()))
+    counts.update(rows.tuples().all())
     return counts
 
 
@@ -265,7 +265,7 @@ def periods() -> list[ProgrammePeriod]:
 
 def cohort_periods() -> dict[int, int]:
     """cohort id -> period id, for every cohort in a period."""
-    return dict(db.session.execute(sa.select(CohortPeriod.cohort_id, CohortPeriod.period_id)).tuples())
+    return dict(db.session.execute(sa.select(CohortPeriod.cohort_id, CohortPeriod.period_id)).tuples().all())
 
 
 # --- One talent's path ----------------------------------------------------------------------------------------------

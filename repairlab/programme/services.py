@@ -219,10 +219,9 @@ def add_path_event(
         raise Conflict(_("The path is already suspended."), field="kind")
     if kind == PathEventKind.RESUMPTION and not is_suspended(events):
         raise Conflict(_("The path is not suspended."), field="kind")
-    if events and kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION):
-        last = max(e.occurred_on for e in events if e.kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION))
-        if occurred_on < last:
-            raise ValidationError(_("This date is before the last suspension or resumption."), field="occurred_on")
+    pauses = [e.occurred_on for e in events if e.kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION)]
+    if pauses and kind in (PathEventKind.SUSPENSION, PathEventKind.RESUMPTION) and occurred_on < max(pauses):
+        raise ValidationError(_("This date is before the last suspension or resumption."), field="occurred_on")
     event = PathEvent(
         talent_id=talent.id,
         territory_id=talent.territory_id,

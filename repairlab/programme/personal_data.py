@@ -1,0 +1,169 @@
+"""A person's own data, as the domains hold it: "download my data" (JSON and CSV), registered as personal data
+sources in init_app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+
+from repairlab.extensions import db
+from repairlab.lending.models import Loan
+from repairlab.people.models import User
+from repairlab.people.registry import personal_data_sources
+from repairlab.programme.models import (
+    EVALUATION_FIELDS,
+    ActivitySession,
+    ExitFollowUp,
+    PathEvent,
+    SessionAttendance,
+    TalentExit,
+    TalentIntake,
+)
+from repairlab.projects.models import Project, ProjectMember
+from repairlab.skills.models import Skill, SkillValidation
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+# A cell starting with one of these is run as a formula by spreadsheet software (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell made inert in spreadsheets by a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
+def _rows(stmt: sa.Select) -> list[dict[str, Any]]:
+    return [{key: _plain(value) for key, value in row.items()} for row in db.session.execute(stmt).mappings()]
+
+
+def account_data(person: User) -> dict[str, list[dict[str, Any]]]:
+    """The account: identity, contact details and programme place (never the password)."""
+    return {
+        "account": [
+            {
+                "name": person.full_name,
+                "email": person.email,
+                "phone": person.phone,
+                "role": person.role.value,
+                "territory": person.territory.name if person.territory else None,
+                "cohort": person.cohort.name if person.cohort else None,
+                "track": _plain(person.track),
+                "language": person.locale,
+                "created_at": _plain(person.created_at),
+                "last_login_at": _plain(person.last_login_at),
+            }
+        ]
+    }
+
+
+def programme_data(person: User) -> dict[str, list[dict[str, Any]]]:
+    """Intake, path steps, sessions attended, exit and follow-ups."""
+    c = TalentIntake
+    intake_columns = [c.intake_date, c.evaluation_consent, c.consent_date, c.consent_notice_version]
+    intake_columns += [getattr(c, name) for name in EVALUATION_FIELDS]
+    return {
+        "intake": _rows(sa.select(*intake_columns).where(c.talent_id == person.id)),
+        "path_events": _rows(
+            sa.select(PathEvent.occurred_on, PathEvent.kind, PathEvent.track, PathEvent.note)
+            .where(PathEvent.talent_id == person.id)
+            .order_by(PathEvent.occurred_on)
+        ),
+        "sessions_attended": _rows(
+            sa.select(ActivitySession.held_on, ActivitySession.kind, ActivitySession.title)
+            .join(SessionAttendance, SessionAttendance.session_id == ActivitySession.id)
+            .where(SessionAttendance.talent_id == person.id)
+            .order_by(ActivitySession.held_on)
+        ),
+        "exit": _rows(
+            sa.select(TalentExit.exit_date, TalentExit.category, TalentExit.subtype, TalentExit.evidence).where(
+                TalentExit.talent_id == person.id
+            )
+        ),
+        "follow_ups": _rows(
+            sa.select(
+                ExitFollowUp.months_after_exit,
+                ExitFollowUp.contacted_on,
+                ExitFollowUp.reached,
+                ExitFollowUp.category,
+                ExitFollowUp.subtype,
+                ExitFollowUp.evidence,
+            )
+            .where(ExitFollowUp.talent_id == person.id)
+            .order_by(ExitFollowUp.months_after_exit)
+        ),
+    }
+
+
+def other_domains_data(person: User) -> dict[str, list[dict[str, Any]]]:
+    """Skills, loans and projects."""
+    return {
+        "skills": _rows(
+            sa.select(
+                Skill.name.label("skill"),
+                SkillValidation.level,
+                SkillValidation.kind,
+                SkillValidation.status,
+                SkillValidation.validated_on,
+                SkillValidation.note,
+            )
+            .join(Skill, Skill.id == SkillValidation.skill_id)
+            .where(SkillValidation.talent_id == person.id)
+            .order_by(SkillValidation.validated_on)
+        ),
+        "loans": _rows(
+            sa.select(Loan.item_id, Loan.kind, Loan.started_at, Loan.due_at, Loan.returned_at)
+            .where(Loan.borrower_id == person.id)
+            .order_by(Loan.started_at)
+        ),
+        "projects": _rows(
+            sa.select(Project.code, Project.name, ProjectMember.role, ProjectMember.joined_on)
+            .join(ProjectMember, ProjectMember.project_id == Project.id)
+            .where(ProjectMember.user_id == person.id)
+            .order_by(ProjectMember.joined_on)
+        ),
+    }
+
+
+SOURCES = {"people": account_data, "programme": programme_data, "others": other_domains_data}
+
+
+def personal_data(person: User) -> dict[str, list[dict[str, Any]]]:
+    """Every table of the person's own data, from every registered source."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for source in personal_data_sources:
+        out.update(source(person))
+    return out
+
+
+def as_json(data: dict[str, list[dict[str, Any]]]) -> str:
+    """The data as one JSON document."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def as_csv_zip(data: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The data as a ZIP of CSV files, one per table (UTF-8 with a BOM, for spreadsheets)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table, rows in sorted(data.items()):
+            text = io.StringIO()
+            columns = list(rows[0]) if rows else []
+            writer = csv.DictWriter(text, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows({key: _inert(value) for key, value in row.items()} for row in rows)
+            archive.writestr(f"{table}.csv", "\ufeff" + text.getvalue())
+    return buffer.getvalue()
