@@ -234,3 +234,116 @@ def programme(db, territory, make_territory, make_cohort, make_user, make_lab):
         )
     _db.session.commit()
     return w
+
+
+@pytest.fixture
+def paths(programme):
+    """The talents' paths in the hand-made programme (all in period 1, targets RBX 10 and PAR 4):
+
+    - enrolled: all five; Bruno suspended on 1 February; Émile suspended then resumed.
+    - exits: Chloé durable (business creation, P1) 2026-02-01; Alice durable (CDI, proven) 2026-03-01;
+      Dora other (looking for a job) 2026-03-05; Émile transition (CDD under 6 months) 2026-03-06.
+    - follow-ups at +6 months: Alice reached, durable; Chloé reached, transition; Émile not reached; Dora due.
+    - attendance: S1 RBX workshop (Alice, Bruno), S2 RBX repair café (Alice), S3 PAR workshop (Dora).
+    """
+    from repairlab.programme.models import (
+        ActivityKind,
+        ActivitySession,
+        AttendanceMethod,
+        CohortPeriod,
+        Evidence,
+        ExitCategory,
+        ExitFollowUp,
+        ExitSubtype,
+        PathEvent,
+        PathEventKind,
+        PeriodTerritoryTarget,
+        ProgrammePeriod,
+        SessionAttendance,
+        TalentExit,
+    )
+
+    w = programme
+    d = date.fromisoformat
+    period = ProgrammePeriod(
+        number=1, name="Période 1", start_date=d("2026-01-01"), end_date=d("2026-12-31"), target_talents=1500
+    )
+    _db.session.add(period)
+    _db.session.flush()
+    w["period"] = period
+    for terr, target in ((w["rbx"], 10), (w["par"], 4)):
+        _db.session.add(
+            PeriodTerritoryTarget(
+                period_id=period.id,
+                territory_id=terr.id,
+                start_date=d("2026-01-01"),
+                end_date=d("2026-12-31"),
+                target_talents=target,
+            )
+        )
+    for cohort in (w["promo_a"], w["promo_b"]):
+        _db.session.add(CohortPeriod(cohort_id=cohort.id, period_id=period.id))
+
+    def event(who, kind, day, **extra):
+        _db.session.add(
+            PathEvent(talent_id=who.id, territory_id=who.territory_id, kind=kind, occurred_on=d(day), **extra)
+        )
+
+    for name in ("alice", "bruno", "chloe", "dora", "emile"):
+        event(w[name], PathEventKind.ENROLMENT, "2026-01-05", cohort_id=w[name].cohort_id)
+    event(w["bruno"], PathEventKind.SUSPENSION, "2026-02-01", note="Raison personnelle confidentielle")
+    event(w["emile"], PathEventKind.SUSPENSION, "2026-02-01")
+    event(w["emile"], PathEventKind.RESUMPTION, "2026-02-15")
+
+    exits = {}
+    for name, day, category, subtype, project in (
+        ("chloe", "2026-02-01", ExitCategory.DURABLE_EMPLOYMENT, ExitSubtype.BUSINESS_CREATION, w["p1"]),
+        ("alice", "2026-03-01", ExitCategory.DURABLE_EMPLOYMENT, ExitSubtype.PERMANENT_CONTRACT, None),
+        ("dora", "2026-03-05", ExitCategory.OTHER_EXIT, ExitSubtype.JOB_SEEKING, None),
+        ("emile", "2026-03-06", ExitCategory.TRANSITION_EMPLOYMENT, ExitSubtype.FIXED_TERM_UNDER_6_MONTHS, None),
+    ):
+        exits[name] = TalentExit(
+            talent_id=w[name].id,
+            territory_id=w[name].territory_id,
+            exit_date=d(day),
+            category=category,
+            subtype=subtype,
+            evidence=Evidence.PROVEN if name == "alice" else Evidence.DECLARED,
+            project_id=project.id if project else None,
+        )
+        _db.session.add(exits[name])
+    _db.session.flush()
+
+    def follow_up(name, reached, category=None, subtype=None):
+        _db.session.add(
+            ExitFollowUp(
+                talent_exit_id=exits[name].id,
+                talent_id=w[name].id,
+                territory_id=w[name].territory_id,
+                months_after_exit=6,
+                contacted_on=d("2026-09-10"),
+                reached=reached,
+                category=category,
+                subtype=subtype,
+                evidence=Evidence.DECLARED if reached else None,
+            )
+        )
+
+    follow_up("alice", True, ExitCategory.DURABLE_EMPLOYMENT, ExitSubtype.PERMANENT_CONTRACT)
+    follow_up("chloe", True, ExitCategory.TRANSITION_EMPLOYMENT, ExitSubtype.TEMPING_UNDER_6_MONTHS)
+    follow_up("emile", False)
+
+    def session(terr, kind, day, minutes, who):
+        s = ActivitySession(
+            territory_id=terr.id, kind=kind, title="Atelier animé par Maud", held_on=d(day), duration_minutes=minutes
+        )
+        _db.session.add(s)
+        _db.session.flush()
+        for name in who:
+            _db.session.add(SessionAttendance(session_id=s.id, talent_id=w[name].id, method=AttendanceMethod.LIST))
+
+    session(w["rbx"], ActivityKind.WORKSHOP, "2026-02-10", 120, ("alice", "bruno"))
+    session(w["rbx"], ActivityKind.REPAIR_CAFE, "2026-02-20", 60, ("alice",))
+    session(w["par"], ActivityKind.WORKSHOP, "2026-02-11", 90, ("dora",))
+    _db.session.commit()
+    return w
