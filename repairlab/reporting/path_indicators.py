@@ -75,7 +75,7 @@ def paths(sel: Selection) -> SectionData:
     targets = programme.enrolment_against_targets(sel.territory_id)
     if sel.period_id is not None:
         targets = [t for t in targets if t.period.id == sel.period_id]
-    codes = {i: code for i, code in db.session.execute(sa.select(Territory.id, Territory.code))}
+    codes = dict(db.session.execute(sa.select(Territory.id, Territory.code)).all())
     return SectionData(
         figures=[
             Figure(_l("Enrolled"), status.enrolled, _l("Talents of the selection with an enrolment in their path.")),
