@@ -10,13 +10,14 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.pages import NavItem, nav
-    from repairlab.reporting import export_tables, indicators, path_indicators, views  # noqa: F401  (routes)
+    from repairlab.reporting import export_tables, indicators, path_export_tables, path_indicators, views  # noqa: F401
     from repairlab.reporting.access import PAGE_ROLES
     from repairlab.reporting.commands import research_export_command
 
     indicators.register_sections()
     path_indicators.register_sections()
     export_tables.register_tables()
+    path_export_tables.register_tables()
     nav.register("reporting.index", NavItem(_l("Indicators"), PAGE_ROLES), order=80)
     app.cli.add_command(research_export_command)
     app.register_blueprint(bp)

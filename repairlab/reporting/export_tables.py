@@ -15,6 +15,7 @@ from repairlab.extensions import db
 from repairlab.inventory.models import Category, Item
 from repairlab.lending.models import Loan
 from repairlab.people.models import Cohort, Territory, User
+from repairlab.programme.models import CohortPeriod, TalentIntake
 from repairlab.projects.models import (
     FigureEntry,
     MentorSession,
@@ -39,13 +40,37 @@ PID = F("talent_pid", "string", _l("Pseudonymous id of the talent (the same in e
 TERRITORY = F("territory", "string", _l("Code of the territory, e.g. RBX."))
 COHORT = F("cohort_id", "integer", _l("Id of the cohort (see cohorts.csv)."))
 PROJECT = F("project_id", "integer", _l("Id of the project (see projects.csv)."))
+PERIOD = F("period_id", "integer", _l("Id of the programme's period (see periods.csv); empty if none."))
 
 
 def talents(sel: Selection):
     """One row per talent."""
+    i = TalentIntake
     return _stream(
-        sa.select(User.id, Territory.code, User.cohort_id, User.track, User.created_at, User.active)
+        sa.select(
+            User.id,
+            Territory.code,
+            User.cohort_id,
+            CohortPeriod.period_id,
+            User.track,
+            User.created_at,
+            User.active,
+            i.intake_date,
+            i.evaluation_consent,
+            i.consent_date,
+            i.consent_notice_version,
+            i.age_band,
+            i.gender,
+            i.residence_area,
+            i.receives_minimum_social_benefits,
+            i.diploma_level,
+            i.time_out_of_employment,
+            i.is_neet,
+            i.sourcing_partner,
+        )
         .outerjoin(Territory, Territory.id == User.territory_id)
+        .outerjoin(CohortPeriod, CohortPeriod.cohort_id == User.cohort_id)
+        .outerjoin(i, i.talent_id == User.id)
         .where(*sel.talent_conditions())
         .order_by(User.id)
     )
@@ -54,8 +79,17 @@ def talents(sel: Selection):
 def cohorts(sel: Selection):
     """One row per cohort."""
     return _stream(
-        sa.select(Cohort.id, Territory.code, Cohort.name, Cohort.start_date, Cohort.end_date, Cohort.target_talents)
+        sa.select(
+            Cohort.id,
+            Territory.code,
+            CohortPeriod.period_id,
+            Cohort.name,
+            Cohort.start_date,
+            Cohort.end_date,
+            Cohort.target_talents,
+        )
         .join(Territory, Territory.id == Cohort.territory_id)
+        .outerjoin(CohortPeriod, CohortPeriod.cohort_id == Cohort.id)
         .where(*sel.cohort_conditions())
         .order_by(Cohort.id)
     )
@@ -230,9 +264,22 @@ def register_tables() -> None:
                 PID,
                 TERRITORY,
                 COHORT,
+                PERIOD,
                 F("track", "string", _l("Track chosen: employment or entrepreneurship; empty if none yet.")),
                 F("account_created_on", "date", _l("Day the talent's account was created."), "date"),
                 F("account_active", "boolean", _l("Whether the account is still open.")),
+                F("intake_date", "date", _l("Day of the intake interview; empty if not recorded."), "date"),
+                F("evaluation_consent", "boolean", _l("Whether the talent agreed to answer the evaluation questions.")),
+                F("consent_date", "date", _l("Day the consent was recorded."), "date"),
+                F("consent_notice_version", "string", _l("Version of the information notice shown.")),
+                F("age_band", "string", _l("Age band at intake; empty if not answered.")),
+                F("gender", "string", _l("Gender, optional; empty if not answered.")),
+                F("residence_area", "string", _l("qpv (priority neighbourhood), rural or neither.")),
+                F("minimum_social_benefits", "boolean", _l("Whether the talent receives minimum social benefits.")),
+                F("diploma_level", "string", _l("Highest diploma level.")),
+                F("time_out_of_employment", "string", _l("Time out of employment at intake.")),
+                F("neet", "boolean", _l("Young person neither in employment, education nor training.")),
+                F("sourcing_partner", "string", _l("How the talent heard of the programme.")),
             ),
             talents,
             ("talent_pid",),
@@ -244,6 +291,7 @@ def register_tables() -> None:
             (
                 COHORT,
                 TERRITORY,
+                PERIOD,
                 F("name", "string", _l("Name of the cohort.")),
                 F("start_date", "date", _l("First day of the cohort."), "date"),
                 F("end_date", "date", _l("Last day of the cohort."), "date"),
@@ -398,4 +446,4 @@ def register_tables() -> None:
         ),
     ]
     for order, table in enumerate(tables):
-        export_tables.register(table.name, table, order=10 + order * 10)
+        export_tables.register(table.name, table, order=10 + order * 100)

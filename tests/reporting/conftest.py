@@ -240,6 +240,7 @@ def programme(db, territory, make_territory, make_cohort, make_user, make_lab):
 def paths(programme):
     """The talents' paths in the hand-made programme (all in period 1, targets RBX 10 and PAR 4):
 
+    - intake: Alice, with consent: under 26, priority neighbourhood (QPV), NEET.
     - enrolled: all five; Bruno suspended on 1 February; Émile suspended then resumed.
     - exits: Chloé durable (business creation, P1) 2026-02-01; Alice durable (CDI, proven) 2026-03-01;
       Dora other (looking for a job) 2026-03-05; Émile transition (CDD under 6 months) 2026-03-06.
@@ -249,6 +250,7 @@ def paths(programme):
     from repairlab.programme.models import (
         ActivityKind,
         ActivitySession,
+        AgeBand,
         AttendanceMethod,
         CohortPeriod,
         Evidence,
@@ -259,8 +261,10 @@ def paths(programme):
         PathEventKind,
         PeriodTerritoryTarget,
         ProgrammePeriod,
+        ResidenceArea,
         SessionAttendance,
         TalentExit,
+        TalentIntake,
     )
 
     w = programme
@@ -291,6 +295,19 @@ def paths(programme):
 
     for name in ("alice", "bruno", "chloe", "dora", "emile"):
         event(w[name], PathEventKind.ENROLMENT, "2026-01-05", cohort_id=w[name].cohort_id)
+    _db.session.add(
+        TalentIntake(
+            talent_id=w["alice"].id,
+            territory_id=w["alice"].territory_id,
+            intake_date=d("2026-01-05"),
+            evaluation_consent=True,
+            consent_date=d("2026-01-05"),
+            consent_notice_version="2026-01",
+            age_band=AgeBand.UNDER_26,
+            residence_area=ResidenceArea.QPV,
+            is_neet=True,
+        )
+    )
     event(w["bruno"], PathEventKind.SUSPENSION, "2026-02-01", note="Raison personnelle confidentielle")
     event(w["emile"], PathEventKind.SUSPENSION, "2026-02-01")
     event(w["emile"], PathEventKind.RESUMPTION, "2026-02-15")

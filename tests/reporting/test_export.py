@@ -25,6 +25,8 @@ FREE_TEXT = (
     "Rendu avec une note libre",
     "Erreur de saisie",
     "Note de passage",
+    "Raison personnelle confidentielle",
+    "Atelier animé par",
 )
 
 
@@ -43,8 +45,10 @@ def table(files: dict[str, str], name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(files[f"{name}.csv"])))
 
 
-def test_no_name_email_phone_or_free_text_anywhere_in_the_zip(programme, live_client):
+def test_no_name_email_phone_or_free_text_anywhere_in_the_zip(paths, live_client):
+    programme = paths
     files = download(live_client, programme["researcher"])
+    assert all(text.count("\n") > 1 for name, text in files.items() if name.endswith(".csv"))  # no table empty
     people = db.session.execute(sa.select(User.full_name, User.email, User.phone)).all()
     assert len(people) == 11
     for name, text in files.items():
@@ -60,7 +64,8 @@ def test_no_name_email_phone_or_free_text_anywhere_in_the_zip(programme, live_cl
         assert "test-secret-key" not in text
 
 
-def test_the_zip_holds_the_tables_the_data_package_and_the_readme(programme, live_client):
+def test_the_zip_holds_the_tables_the_data_package_and_the_readme(paths, live_client):
+    programme = paths
     files = download(live_client, programme["researcher"])
     assert {
         "talents.csv",
@@ -74,6 +79,14 @@ def test_the_zip_holds_the_tables_the_data_package_and_the_readme(programme, liv
         "mentor_sessions.csv",
         "agg_enrolment.csv",
         "agg_skills.csv",
+        "periods.csv",
+        "period_targets.csv",
+        "path_events.csv",
+        "activity_sessions.csv",
+        "attendance.csv",
+        "exits.csv",
+        "follow_ups.csv",
+        "agg_exits.csv",
         "datapackage.json",
         "README.md",
     } <= set(files)
@@ -91,7 +104,8 @@ def test_the_zip_holds_the_tables_the_data_package_and_the_readme(programme, liv
     }
 
 
-def test_a_talent_has_the_same_pseudonymous_id_in_every_table_and_every_export(programme, live_client):
+def test_a_talent_has_the_same_pseudonymous_id_in_every_table_and_every_export(paths, live_client):
+    programme = paths
     first = download(live_client, programme["researcher"])
     second = download(live_client, programme["admin"])
     key = pseudonym_key()
@@ -100,6 +114,8 @@ def test_a_talent_has_the_same_pseudonymous_id_in_every_table_and_every_export(p
     assert alice in {row["talent_pid"] for row in table(first, "skill_validations")}
     assert alice in {row["talent_pid"] for row in table(first, "loans")}
     assert chloe in {row["person_pid"] for row in table(first, "project_members")}
+    for name in ("path_events", "attendance", "exits", "follow_ups"):
+        assert alice in {row["talent_pid"] for row in table(first, name)}, name
     assert table(first, "talents") == table(second, "talents")
     # Every id in the event tables is a talent of talents.csv (or a member of staff).
     talents = {row["talent_pid"] for row in table(first, "talents")}
@@ -114,7 +130,8 @@ def test_the_ids_depend_on_the_secret_key(programme, app, monkeypatch):
 
 
 @pytest.mark.parametrize("query", ["", "months=1"])
-def test_the_data_package_validates(programme, live_client, tmp_path, query):
+def test_the_data_package_validates(paths, live_client, tmp_path, query):
+    programme = paths
     files = download(live_client, programme["researcher"], query)
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -155,7 +172,7 @@ def test_every_export_is_logged(programme, live_client):
     assert entry.source == "web"
     assert entry.filters == f"territory={programme['rbx'].id}&months=1"
     assert entry.months_only is True
-    assert entry.tables == 11 and entry.rows > 0
+    assert entry.tables == 19 and entry.rows > 0
 
 
 @pytest.mark.parametrize("who", ["manager", "mentor", "alice"])
@@ -182,3 +199,26 @@ def test_the_command_refuses_an_unknown_territory(programme, app, tmp_path):
     assert result.exit_code != 0
     assert "ZZZ" in result.output
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_exits_and_intake_in_the_export(paths, live_client):
+    files = download(live_client, paths["researcher"])
+    key = pseudonym_key()
+    exits = {row["talent_pid"]: row for row in table(files, "exits")}
+    alice = exits[pseudonym(paths["alice"].id, key)]
+    assert (alice["category"], alice["subtype"], alice["evidence"]) == (
+        "durable_employment",
+        "permanent_contract",
+        "proven",
+    )
+    assert exits[pseudonym(paths["chloe"].id, key)]["project_id"] == str(paths["p1"].id)
+    talents = {row["talent_pid"]: row for row in table(files, "talents")}
+    alice = talents[pseudonym(paths["alice"].id, key)]
+    assert alice["period_id"] == str(paths["period"].id)
+    assert (alice["evaluation_consent"], alice["age_band"], alice["residence_area"], alice["neet"]) == (
+        "true",
+        "under_26",
+        "qpv",
+        "true",
+    )
+    assert talents[pseudonym(paths["bruno"].id, key)]["age_band"] == ""
