@@ -100,7 +100,7 @@ def paths(sel: Selection) -> SectionData:
                     "(whatever the cohort and track chosen)."
                 ),
                 [
-                    Column("period", _l("Period")),
+                    Column("period", _l("Programme period")),
                     Column("territory", _l("Territory")),
                     Column("enrolled", _l("Enrolled"), "int"),
                     Column("target", _l("Target"), "int"),
@@ -169,7 +169,7 @@ def exits(sel: Selection) -> SectionData:
                 _l("The situation within each category."),
                 [
                     Column("category", _l("Category")),
-                    Column("situation", _l("Situation")),
+                    Column("situation", _l("Situation at exit")),
                     Column("exits", _l("Exits"), "int"),
                 ],
                 [
@@ -193,7 +193,7 @@ def follow_ups(sel: Selection) -> SectionData:
         reached = sum(c.get(k.value, 0) for k in (DURABLE, TRANSITION, POSITIVE, OTHER))
         rows.append(
             (
-                _("+%(months)d months", months=months),
+                _("At +%(months)d months", months=months),
                 *(c.get(k.value, 0) for k in (DURABLE, TRANSITION, POSITIVE, OTHER)),
                 c.get("not_reached", 0),
                 c.get("due", 0),
@@ -221,9 +221,9 @@ def follow_ups(sel: Selection) -> SectionData:
                 [
                     Column("milestone", _l("Milestone")),
                     *(Column(k.value, EXIT_CATEGORY_LABELS[k], "int") for k in (DURABLE, TRANSITION, POSITIVE, OTHER)),
-                    Column("not_reached", _l("Not reached"), "int"),
+                    Column("not_reached", _l("People not reached"), "int"),
                     Column("due", _l("Due, not recorded"), "int"),
-                    Column("durable_rate", _l("Durable employment"), "percent"),
+                    Column("durable_rate", _l("Durable-employment rate"), "percent"),
                 ],
                 rows,
                 ChartSpec((0,), (1, 2, 3, 4, 5)),
@@ -253,7 +253,7 @@ def attendance(sel: Selection) -> SectionData:
     return SectionData(
         figures=[
             Figure(
-                _l("Sessions"),
+                _l("Sessions held"),
                 totals.sessions,
                 _l("Workshops and activities with at least one talent of the selection present."),
             ),
@@ -278,7 +278,7 @@ def attendance(sel: Selection) -> SectionData:
                 _l("Sessions, presences and distinct talents present, by kind of activity."),
                 [
                     Column("kind", _l("Activity")),
-                    Column("sessions", _l("Sessions"), "int"),
+                    Column("sessions", _l("Sessions held"), "int"),
                     Column("attendances", _l("Attendances"), "int"),
                     Column("talents", _l("Talents present"), "int"),
                 ],

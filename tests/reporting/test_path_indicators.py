@@ -78,8 +78,8 @@ def test_follow_ups_at_six_months(paths):
     data = path_indicators.follow_ups(Selection())
     six, twelve, _ = data.table("by_milestone").rows
     # milestone, durable, transition, positive, other, not reached, due, durable among reached
-    assert six == ("+6 months", 1, 1, 0, 0, 1, 1, 0.5)
-    assert twelve == ("+12 months", 0, 0, 0, 0, 0, 0, None)
+    assert six == ("At +6 months", 1, 1, 0, 0, 1, 1, 0.5)
+    assert twelve == ("At +12 months", 0, 0, 0, 0, 0, 0, None)
     assert [f.value for f in data.figures] == [0.5, None, None]
 
 
@@ -87,7 +87,7 @@ def test_follow_ups_at_six_months(paths):
 def test_attendance(paths):
     data = path_indicators.attendance(Selection())
     assert figures(data) == {
-        "Sessions": 3,
+        "Sessions held": 3,
         "Attendances": 4,
         "Talents who came": pytest.approx(3 / 5),
         "Average attendances per talent present": pytest.approx(4 / 3),
