@@ -44,7 +44,7 @@ def erase_person(actor: User, person: User) -> User:
         raise Conflict(_("This person has already been erased."))
     for hook in erasure_hooks:
         hook(person)
-    name = erased_name(person.id)
+    name, old_name = erased_name(person.id), person.full_name
     person.full_name = name
     person.email = f"erased-{person.id}@{ERASED_EMAIL_DOMAIN}"
     person.phone = ""
@@ -60,6 +60,12 @@ def erase_person(actor: User, person: User) -> User:
         .values(object_label=name, before=None, after=None)
     )
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.actor_id == person.id).values(actor_label=name))
+    # Other entries named them in their label (a loan, a step of their path): the name gives way to the number.
+    db.session.execute(
+        sa.update(AuditEntry)
+        .where(AuditEntry.object_label.contains(old_name, autoescape=True))
+        .values(object_label=sa.func.replace(AuditEntry.object_label, old_name, name))
+    )
     db.session.flush()
     record(actor, "erase", person, label=name)
     return person

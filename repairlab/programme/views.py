@@ -14,6 +14,7 @@ from repairlab import clock
 from repairlab.auth import admin_required, ensure_territory, roles_required, territory_scope
 from repairlab.errors import DomainError
 from repairlab.extensions import db
+from repairlab.pagination import paginate
 from repairlab.people.erasure import can_erase, erase_person
 from repairlab.people.models import Cohort, Lab, Role, Territory, User
 from repairlab.programme import attendance as attendance_services
@@ -303,21 +304,23 @@ def sessions():
             )
             if done:
                 return done
-    counts = (
-        sa.select(SessionAttendance.session_id, sa.func.count(SessionAttendance.id).label("n"))
-        .group_by(SessionAttendance.session_id)
-        .subquery()
-    )
-    stmt = (
-        sa.select(ActivitySession, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.session_id == ActivitySession.id)
-        .order_by(ActivitySession.held_on.desc(), ActivitySession.id.desc())
-    )
+    stmt = sa.select(ActivitySession).order_by(ActivitySession.held_on.desc(), ActivitySession.id.desc())
     scope = territory_scope(current_user)
     if scope is not None:
         stmt = stmt.where(ActivitySession.territory_id == scope)
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int) or 1, per_page=30, error_out=False)
-    return render_template("programme/sessions.html", form=form, page=page), form_status()
+    page = paginate(stmt, per_page=30)
+    ids = [found.id for found in page.items]
+    present = dict(
+        db.session.execute(
+            sa.select(SessionAttendance.session_id, sa.func.count(SessionAttendance.id))
+            .where(SessionAttendance.session_id.in_(ids))
+            .group_by(SessionAttendance.session_id)
+        )
+        .tuples()
+        .all()
+    )
+    rows = [(found, present.get(found.id, 0)) for found in page.items]
+    return render_template("programme/sessions.html", form=form, page=page, rows=rows), form_status()
 
 
 def _session_or_404(session_id: int) -> ActivitySession:

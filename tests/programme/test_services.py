@@ -369,9 +369,10 @@ def test_the_database_checks_follow_up_milestones_and_situations(mentor, talent)
         {"months_after_exit": 6, "reached": True},
         {"months_after_exit": 6, "reached": False, "category": ExitCategory.OTHER_EXIT},
     ):
-        with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
-            db.session.add(ExitFollowUp(**base, **values))
+        db.session.add(ExitFollowUp(**base, **values))
+        with pytest.raises(sa.exc.IntegrityError):
             db.session.flush()
+        db.session.rollback()
 
 
 # --- Attendance -----------------------------------------------------------------------------------------------------
