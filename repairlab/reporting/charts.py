@@ -58,7 +58,7 @@ def bar_chart(table: Table, key: str) -> Markup | None:
     values = [float(v) for _label, vals in rows for v in vals if v is not None]
     top = max(values, default=0) or 1
     uid = f"chart-{key}-{next(_ids)}"
-    legend = LEGEND_H if len(series) > 1 else 0
+    legend_items, legend = _legend(series)
     group_h = len(series) * BAR_H + GAP
     height = legend + len(rows) * group_h + 4
     bar_w = WIDTH - LABEL_W - VALUE_W
@@ -74,15 +74,11 @@ def bar_chart(table: Table, key: str) -> Markup | None:
         ),
         "</defs>",
     ]
-    if legend:
-        x = 0
-        for i, column in enumerate(series):
-            out.append(
-                f'<rect x="{x}" y="4" width="14" height="14" fill="url(#{uid}-p{i})" stroke="#000" stroke-width="1"/>'
-            )
-            label = escape(str(column.label))
-            out.append(f'<text x="{x + 19}" y="16" font-size="12">{label}</text>')
-            x += 34 + 7 * len(str(column.label))
+    for i, (x, y, label) in enumerate(legend_items):
+        out.append(
+            f'<rect x="{x}" y="{y + 4}" width="14" height="14" fill="url(#{uid}-p{i})" stroke="#000" stroke-width="1"/>'
+        )
+        out.append(f'<text x="{x + 19}" y="{y + 16}" font-size="12">{escape(label)}</text>')
     for n, (label, vals) in enumerate(rows):
         y = legend + n * group_h
         out.append(
@@ -104,6 +100,21 @@ def bar_chart(table: Table, key: str) -> Markup | None:
     out.append(f'<line x1="{LABEL_W}" y1="{legend}" x2="{LABEL_W}" y2="{height - 2}" stroke="#000"/>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _legend(series) -> tuple[list[tuple[int, int, str]], int]:
+    """Where each series' swatch and name go (wrapping onto more lines), and the legend's height; none for one."""
+    if len(series) < 2:
+        return [], 0
+    items, x, y = [], 0, 0
+    for column in series:
+        label = str(column.label)
+        width = 34 + 7 * len(label)
+        if x and x + width > WIDTH:
+            x, y = 0, y + LEGEND_H
+        items.append((x, y, label))
+        x += width
+    return items, y + LEGEND_H
 
 
 def _description(rows, series) -> str:

@@ -80,7 +80,7 @@ def paths(sel: Selection) -> SectionData:
         figures=[
             Figure(_l("Enrolled"), status.enrolled, _l("Talents of the selection with an enrolment in their path.")),
             Figure(
-                _l("Active"),
+                _l("Active talents"),
                 status.active,
                 _l("Enrolled talents who have neither left nor been suspended."),
             ),
@@ -100,21 +100,21 @@ def paths(sel: Selection) -> SectionData:
                     "(whatever the cohort and track chosen)."
                 ),
                 [
-                    Column("period", _l("Programme period")),
                     Column("territory", _l("Territory")),
+                    Column("period", _l("Programme period")),
                     Column("enrolled", _l("Enrolled"), "int"),
                     Column("target", _l("Target"), "int"),
                     Column("rate", _l("Of target"), "percent"),
                 ],
                 [
                     (
-                        t.period.name,
                         codes.get(t.territory_id, ""),
+                        t.period.name,
                         t.enrolled,
                         t.target_talents,
                         rate(t.enrolled, t.target_talents),
                     )
-                    for t in targets
+                    for t in sorted(targets, key=lambda t: (codes.get(t.territory_id, ""), t.period.number))
                 ],
                 ChartSpec((0, 1), (2, 3)),
             )
@@ -219,7 +219,7 @@ def follow_ups(sel: Selection) -> SectionData:
                     "milestones passed with no follow-up recorded yet."
                 ),
                 [
-                    Column("milestone", _l("Milestone")),
+                    Column("milestone", _l("Follow-up milestone")),
                     *(Column(k.value, EXIT_CATEGORY_LABELS[k], "int") for k in (DURABLE, TRANSITION, POSITIVE, OTHER)),
                     Column("not_reached", _l("People not reached"), "int"),
                     Column("due", _l("Due, not recorded"), "int"),

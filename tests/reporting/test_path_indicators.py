@@ -33,17 +33,22 @@ def test_the_rates_definitions_by_hand():
 @time_machine.travel(MARCH, tick=False)
 def test_paths_enrolled_active_suspended_exited_and_targets(paths):
     data = path_indicators.paths(Selection())
-    assert figures(data) == {"Enrolled": 5, "Active": 0, "Suspended": 1, "Exited": 4}
+    assert figures(data) == {"Enrolled": 5, "Active talents": 0, "Suspended": 1, "Exited": 4}
     assert data.table("period_targets").rows == [
-        ("Période 1", "RBX", 3, 10, 0.3),
-        ("Période 1", "PAR", 2, 4, 0.5),
+        ("PAR", "Période 1", 2, 4, 0.5),
+        ("RBX", "Période 1", 3, 10, 0.3),
     ]
 
 
 @time_machine.travel("2026-02-10T12:00:00+00:00", tick=False)
 def test_paths_on_an_earlier_day(paths):
     # Chloé has left (1 February); Bruno and Émile are suspended; Alice and Dora active.
-    assert figures(path_indicators.paths(Selection())) == {"Enrolled": 5, "Active": 2, "Suspended": 2, "Exited": 1}
+    assert figures(path_indicators.paths(Selection())) == {
+        "Enrolled": 5,
+        "Active talents": 2,
+        "Suspended": 2,
+        "Exited": 1,
+    }
 
 
 @time_machine.travel(MARCH, tick=False)
