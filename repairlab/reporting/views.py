@@ -6,6 +6,8 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request, send_file
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import roles_required
@@ -30,15 +32,40 @@ def index():
             data = section.compute(parsed.selection)
             charts = {table.key: bar_chart(table, f"{key}-{table.key}") for table in data.tables}
             shown.append((key, section, data, charts))
+    choices = queries.filter_choices(current_user)
     return render_template(
         "reporting/index.html",
         selection=parsed.selection,
+        summary=_summary(parsed.selection, choices),
         errors=parsed.errors,
         shown=shown,
-        choices=queries.filter_choices(current_user),
+        choices=choices,
         display=display,
         can_export=can_export(current_user),
     ), (400 if parsed.errors else 200)
+
+
+def _summary(selection, choices) -> list[tuple[str, str]]:
+    """The filters in words, for the page and its printout: (what, which)."""
+    sel = selection
+    out = []
+    for label, value, options in (
+        (_("Territory"), sel.territory_id, choices.territories),
+        (_("Programme period"), sel.period_id, choices.periods),
+        (_("Cohort"), sel.cohort_id, choices.cohorts),
+        (_("Track"), sel.track.value if sel.track else None, choices.tracks),
+    ):
+        if value is not None:
+            out.append((label, dict(options).get(value, "")))
+    if sel.date_from or sel.date_to:
+        out.append(
+            (
+                _("Dates"),
+                f"{format_date(sel.date_from) if sel.date_from else '…'} – "
+                f"{format_date(sel.date_to) if sel.date_to else '…'}",
+            )
+        )
+    return out
 
 
 @bp.route("/<section_key>/<table_key>.csv")

@@ -16,6 +16,7 @@ def test_the_page_is_in_french_with_a_definition_for_every_number(programme, cli
     login(programme["admin"])
     page = client.get("/reporting/").get_data(as_text=True)
     assert "<h1>Indicateurs</h1>" in page
+    assert "tout le programme, toutes les dates" in page
     assert "Talents inscrits" in page
     assert "Somme des objectifs des promotions affichées." in page
     assert page.count('<dd class="value">') == page.count('<dd class="definition">')
@@ -36,6 +37,7 @@ def test_a_lab_manager_sees_only_their_territory(programme, client, login):
     page = client.get("/reporting/").get_data(as_text=True)
     assert "Promo A" in page
     assert "Promo B" not in page and "PAR – Paris" not in page
+    assert "Territoire RBX – Roubaix-Lille" in page.split('class="report-selection"', 1)[1].split("</p>", 1)[0]
 
 
 @pytest.mark.parametrize("who", ["manager", "mentor"])
