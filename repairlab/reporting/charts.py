@@ -8,8 +8,6 @@ such as pygal adds scripts and colour-only series, which the page would have to 
 
 from __future__ import annotations
 
-from itertools import count
-
 from markupsafe import Markup, escape
 
 from repairlab.reporting.formatting import display
@@ -35,7 +33,6 @@ PATTERNS = (
     ('<rect width="8" height="8" fill="#fff"/><path d="M0,4 h8 M4,0 v8" stroke="#6b2e6b" stroke-width="1.5"/>'),
     ('<rect width="8" height="8" fill="#d9d9d9"/>'),
 )
-_ids = count(1)
 
 
 def _short(text: str) -> str:
@@ -57,7 +54,7 @@ def bar_chart(table: Table, key: str) -> Markup | None:
     ]
     values = [float(v) for _label, vals in rows for v in vals if v is not None]
     top = max(values, default=0) or 1
-    uid = f"chart-{key}-{next(_ids)}"
+    uid = f"chart-{key}"  # the key is unique on the page: section and table
     legend_items, legend = _legend(series)
     group_h = len(series) * BAR_H + GAP
     height = legend + len(rows) * group_h + 4
