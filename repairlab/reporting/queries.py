@@ -8,8 +8,11 @@ import sqlalchemy as sa
 
 from repairlab.auth import Account, territory_scope
 from repairlab.extensions import db
-from repairlab.people.models import TRACK_LABELS, Cohort, Territory
+from repairlab.people.models import TRACK_LABELS, Cohort, Territory, User
 from repairlab.programme.models import ProgrammePeriod
+from repairlab.reporting.models import ResearchExport
+
+RECENT_EXPORTS = 20
 
 
 @dataclass
@@ -43,3 +46,14 @@ def filter_choices(user: Account) -> Choices:
         cohorts=[(i, f"{code} – {name}") for i, code, name in db.session.execute(cohorts)],
         tracks=[(t.value, str(label)) for t, label in TRACK_LABELS.items()],
     )
+
+
+def recent_exports(limit: int = RECENT_EXPORTS) -> list[tuple[ResearchExport, str | None]]:
+    """The latest research exports with the name of who took them (None from the command line): one query."""
+    stmt = (
+        sa.select(ResearchExport, User.full_name)
+        .outerjoin(User, User.id == ResearchExport.user_id)
+        .order_by(ResearchExport.created_at.desc(), ResearchExport.id.desc())
+        .limit(limit)
+    )
+    return [(entry, name) for entry, name in db.session.execute(stmt)]

@@ -42,6 +42,7 @@ def index():
         choices=choices,
         display=display,
         can_export=can_export(current_user),
+        exports_log=queries.recent_exports() if current_user.is_admin else [],
     ), (400 if parsed.errors else 200)
 
 

@@ -222,3 +222,13 @@ def test_exits_and_intake_in_the_export(paths, live_client):
         "true",
     )
     assert talents[pseudonym(paths["bruno"].id, key)]["age_band"] == ""
+
+
+def test_admins_see_the_log_of_exports_on_the_page(programme, live_client, client, login):
+    download(live_client, programme["researcher"], "months=1")
+    login(programme["admin"])
+    page = client.get("/reporting/").get_data(as_text=True)
+    log = page.split('id="exports-log"', 1)[1]
+    assert "Rita Recherche" in log and "months=1" in log
+    login(programme["researcher"])
+    assert 'id="exports-log"' not in client.get("/reporting/").get_data(as_text=True)
