@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     path_indicators.register_sections()
     export_tables.register_tables()
     path_export_tables.register_tables()
-    nav.register("reporting.index", NavItem(_l("Indicators"), PAGE_ROLES), order=80)
+    # In the programme's menu on wide screens (groups are matched by their label), so that the menu holds on one line.
+    nav.register("reporting.index", NavItem(_l("Indicators"), PAGE_ROLES, group=_l("Programme")), order=62)
     app.cli.add_command(research_export_command)
     app.register_blueprint(bp)

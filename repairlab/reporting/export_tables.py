@@ -279,7 +279,7 @@ def register_tables() -> None:
                 F("diploma_level", "string", _l("Highest diploma level.")),
                 F("time_out_of_employment", "string", _l("Time out of employment at intake.")),
                 F("neet", "boolean", _l("Young person neither in employment, education nor training.")),
-                F("sourcing_partner", "string", _l("How the talent heard of the programme.")),
+                F("sourcing_partner", "string", _l("How the talent heard of the programme (sourcing partner).")),
             ),
             talents,
             ("talent_pid",),

@@ -44,7 +44,11 @@ def register_sections() -> None:
     """Put this module's sections on the indicators page (the programme's and the repairs' come between)."""
     sections.register(
         "enrolment",
-        Section(_l("Enrolment"), _l("Talents enrolled in the cohorts, against each cohort's target."), enrolment),
+        Section(
+            _l("Enrolment in the cohorts"),
+            _l("Talents enrolled in the cohorts, against each cohort's target."),
+            enrolment,
+        ),
         order=10,
     )
     sections.register(
@@ -123,7 +127,7 @@ def enrolment(sel: Selection) -> SectionData:
                 [
                     Column("territory", _l("Territory")),
                     Column("cohort", _l("Cohort")),
-                    Column("enrolled", _l("Enrolled"), "int"),
+                    Column("enrolled", _l("Talents enrolled"), "int"),
                     Column("target", _l("Target"), "int"),
                     Column("rate", _l("Of target"), "percent"),
                 ],

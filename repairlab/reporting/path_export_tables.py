@@ -183,7 +183,7 @@ def register_tables() -> None:
         ),
         ExportTable(
             "attendance",
-            _l("Attendance"),
+            _l("Attendance at activities"),
             _l("One row per talent present at a session."),
             (
                 F("session_id", "integer", _l("Id of the session (see activity_sessions.csv).")),

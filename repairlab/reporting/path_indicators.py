@@ -64,7 +64,7 @@ def register_sections() -> None:
     )
     sections.register(
         "attendance",
-        Section(_l("Attendance"), _l("Workshops and activities the talents attended."), attendance),
+        Section(_l("Attendance at activities"), _l("Workshops and activities the talents attended."), attendance),
         order=35,
     )
 
@@ -78,7 +78,9 @@ def paths(sel: Selection) -> SectionData:
     codes = dict(db.session.execute(sa.select(Territory.id, Territory.code)).all())
     return SectionData(
         figures=[
-            Figure(_l("Enrolled"), status.enrolled, _l("Talents of the selection with an enrolment in their path.")),
+            Figure(
+                _l("Talents enrolled"), status.enrolled, _l("Talents of the selection with an enrolment in their path.")
+            ),
             Figure(
                 _l("Active talents"),
                 status.active,
@@ -101,8 +103,8 @@ def paths(sel: Selection) -> SectionData:
                 ),
                 [
                     Column("territory", _l("Territory")),
-                    Column("period", _l("Programme period")),
-                    Column("enrolled", _l("Enrolled"), "int"),
+                    Column("period", _l("Period of the programme")),
+                    Column("enrolled", _l("Talents enrolled"), "int"),
                     Column("target", _l("Target"), "int"),
                     Column("rate", _l("Of target"), "percent"),
                 ],

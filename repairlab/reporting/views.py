@@ -52,7 +52,7 @@ def _summary(selection, choices) -> list[tuple[str, str]]:
     out = []
     for label, value, options in (
         (_("Territory"), sel.territory_id, choices.territories),
-        (_("Programme period"), sel.period_id, choices.periods),
+        (_("Period of the programme"), sel.period_id, choices.periods),
         (_("Cohort"), sel.cohort_id, choices.cohorts),
         (_("Track"), sel.track.value if sel.track else None, choices.tracks),
     ):

@@ -18,9 +18,9 @@ except ImportError:  # the fixtures skip (or fail on CI) with the reason
 pytestmark = pytest.mark.browser
 
 
-def figure(page, label: str):
-    """The value shown under a headline number's label."""
-    return page.locator(".figure", has=page.locator("dt", has_text=label)).locator("dd.value")
+def figure(page, section: str, label: str):
+    """The value shown under a headline number's label, in a section of the page."""
+    return page.locator(f"#section-{section} .figure", has=page.locator("dt", has_text=label)).locator("dd.value")
 
 
 def test_a_researcher_reads_the_indicators_on_a_laptop(page_at, paths, screenshot_dir, tmp_path):  # noqa: F811
@@ -29,8 +29,8 @@ def test_a_researcher_reads_the_indicators_on_a_laptop(page_at, paths, screensho
     page.get_by_role("link", name="Indicateurs").first.click()
     page.wait_for_url("**/reporting/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Indicateurs")
-    expect(figure(page, "Talents inscrits")).to_have_text("5")
-    expect(figure(page, "Taux de sorties dynamiques")).to_have_text("75,0\u00a0%")
+    expect(figure(page, "enrolment", "Talents inscrits")).to_have_text("5")
+    expect(figure(page, "exits", "Taux de sorties dynamiques")).to_have_text("75,0\u00a0%")
     expect(page.locator("#section-exits svg[role=img] > title")).to_have_text("Sorties par catégorie")
     for name in ("Alice Arnaud", "Dora Dupuis"):
         expect(page.locator("main")).not_to_contain_text(name)
@@ -42,7 +42,7 @@ def test_a_researcher_reads_the_indicators_on_a_laptop(page_at, paths, screensho
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url("**/reporting/?*territory=*")
     expect(page.locator(".report-selection")).to_contain_text("Territoire RBX – Roubaix-Lille")
-    expect(figure(page, "Taux d’emploi durable")).to_have_text("100,0\u00a0%")
+    expect(figure(page, "exits", "Taux d’emploi durable")).to_have_text("100,0\u00a0%")
 
     page.emulate_media(media="print")
     expect(page.locator(".report-filters")).to_be_hidden()

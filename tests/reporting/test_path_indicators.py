@@ -33,7 +33,7 @@ def test_the_rates_definitions_by_hand():
 @time_machine.travel(MARCH, tick=False)
 def test_paths_enrolled_active_suspended_exited_and_targets(paths):
     data = path_indicators.paths(Selection())
-    assert figures(data) == {"Enrolled": 5, "Active talents": 0, "Suspended": 1, "Exited": 4}
+    assert figures(data) == {"Talents enrolled": 5, "Active talents": 0, "Suspended": 1, "Exited": 4}
     assert data.table("period_targets").rows == [
         ("PAR", "Période 1", 2, 4, 0.5),
         ("RBX", "Période 1", 3, 10, 0.3),
@@ -103,5 +103,5 @@ def test_attendance(paths):
 @time_machine.travel(MARCH, tick=False)
 def test_the_period_filter_keeps_its_cohorts(paths, make_cohort):
     other = make_cohort("Promo hors période")
-    assert figures(path_indicators.paths(Selection(period_id=paths["period"].id)))["Enrolled"] == 5
-    assert figures(path_indicators.paths(Selection(cohort_id=other.id)))["Enrolled"] == 0
+    assert figures(path_indicators.paths(Selection(period_id=paths["period"].id)))["Talents enrolled"] == 5
+    assert figures(path_indicators.paths(Selection(cohort_id=other.id)))["Talents enrolled"] == 0

@@ -57,7 +57,7 @@ def test_the_csv_of_a_manager_holds_only_their_territory(programme, client, logi
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows == [
-        ["Territoire", "Promotion", "Inscrits", "Objectif", "De l’objectif"],
+        ["Territoire", "Promotion", "Talents inscrits", "Objectif", "De l’objectif"],
         ["RBX", "Promo A", "3", "10", "30.0"],
     ]
 
