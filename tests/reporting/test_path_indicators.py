@@ -44,7 +44,7 @@ def test_paths_enrolled_active_suspended_exited_and_targets(paths):
 def test_paths_on_an_earlier_day(paths):
     # Chloé has left (1 February); Bruno and Émile are suspended; Alice and Dora active.
     assert figures(path_indicators.paths(Selection())) == {
-        "Enrolled": 5,
+        "Talents enrolled": 5,
         "Active talents": 2,
         "Suspended": 2,
         "Exited": 1,
