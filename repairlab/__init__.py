@@ -25,6 +25,7 @@ from repairlab import (
     people,
     programme,
     projects,
+    reporting,
     repairs,
     skills,
     stocktake,
@@ -175,7 +176,7 @@ def _select_locale() -> str:
 
 # The domains in dependency order (docs/ARCHITECTURE.md): each one's init_app(app) registers its blueprint and all it
 # adds to the pages and commands of the ones before it; core's pages, which show what every domain added, come last.
-DOMAINS = (audit, people, skills, inventory, lending, stocktake, repairs, labels, projects, programme, core)
+DOMAINS = (audit, people, skills, inventory, lending, stocktake, repairs, labels, projects, programme, reporting, core)
 
 
 def _register_blueprints(app: Flask) -> None:

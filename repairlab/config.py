@@ -62,6 +62,10 @@ def default_config(instance_path: str) -> dict:
         "REPAIR_OWNER_RETENTION_DAYS": 90,
         # Repairs: a ticket in repair for more than this many days shows on the lab manager's home.
         "REPAIR_STALE_DAYS": 14,
+        # Research exports: the key of the pseudonymous ids (None: derived from SECRET_KEY; set it to keep the ids
+        # stable across a change of SECRET_KEY), and counts of people under this are suppressed in aggregate tables.
+        "RESEARCH_PSEUDONYM_KEY": None,
+        "RESEARCH_SUPPRESSION_THRESHOLD": 5,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -86,6 +90,8 @@ _ENV_VARS = {
     "STORAGE_PATH": str,
     "SESSION_COOKIE_SECURE": _bool,
     "TRUST_PROXY_HEADERS": _bool,
+    "RESEARCH_PSEUDONYM_KEY": str,
+    "RESEARCH_SUPPRESSION_THRESHOLD": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_FROM": str,

@@ -55,5 +55,6 @@ from repairlab.repairs.models import (  # noqa: F401
     RepairToolUse,
     RepairWork,
 )
+from repairlab.reporting.models import ResearchExport  # noqa: F401
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation  # noqa: F401
 from repairlab.stocktake.models import StockTake, StockTakeScan  # noqa: F401

@@ -148,6 +148,7 @@ OBJECTS = {
     "session_attendances": _l("Attendance"),
     "talent_exits": _l("Exit"),
     "exit_follow_ups": _l("Follow-up"),
+    "research_exports": _l("Research export"),
 }
 
 # Field name (a key of before/after) -> its name in words.

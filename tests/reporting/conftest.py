@@ -1,0 +1,366 @@
+"""A small hand-made programme, so that every indicator can be checked by hand.
+
+Roubaix (RBX): cohort "Promo A" (target 10) with Alice and Bruno (employment) and Chloé (entrepreneurship, account
+closed); Paris (PAR): cohort "Promo B" (target 4) with Dora and Émile (employment).
+
+- Validations: Alice level 2 and Bruno level 3 in "Soudure" (validated by the mentor, 2026-02-10 and 2026-03-10),
+  Alice level 1 in "Couture" withdrawn, Chloé declared "Soudure" level 1; Dora level 1 "Soudure" (PAR).
+- Loans: Alice two (one take-home returned late), Bruno one in the lab; Dora one.
+- Projects (stages Idée, Prototype, Lancé): P1 (RBX, Promo A, team Chloé) Idée 2026-01-01, Prototype
+  2026-01-11, Lancé 2026-01-31, launched; figures revenue 1000 (2026-02-28) + 500 (2026-03-31), jobs 1 then 2.
+  P2 (RBX, Promo A, team Bruno) Idée 2026-03-01, still there; P3 (PAR, Promo B, team Dora) Idée 2026-02-01,
+  Prototype 2026-02-21; revenue 300, jobs 1. Mentor sessions: P1 60 + 30 min, P3 45 min.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from repairlab.extensions import db as _db
+from repairlab.inventory import services as inventory
+from repairlab.inventory.models import ItemKind
+from repairlab.lending.models import Loan, LoanKind
+from repairlab.people.models import Role, Track
+from repairlab.projects.models import (
+    FigureEntry,
+    MemberRole,
+    MentorSession,
+    Metric,
+    Project,
+    ProjectMember,
+    ProjectStage,
+    ProjectStatus,
+    Sector,
+    StageChange,
+)
+from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
+
+
+def at(day: str) -> datetime:
+    """Noon UTC on a day (the middle of the day in Paris too)."""
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+
+
+@pytest.fixture
+def programme(db, territory, make_territory, make_cohort, make_user, make_lab):
+    """The hand-made programme above; returns its objects by name."""
+    par = make_territory("PAR", "Paris-Montreuil")
+    promo_a = make_cohort("Promo A", target=10)
+    promo_b = make_cohort("Promo B", territory_=par, target=4)
+    w = {"rbx": territory, "par": par, "promo_a": promo_a, "promo_b": promo_b}
+
+    def talent(name, email, phone, cohort, track, terr=None, active=True):
+        return make_user(
+            Role.PARTICIPANT,
+            territory_=terr,
+            name=name,
+            email=email,
+            cohort=cohort,
+            track=track,
+            phone=phone,
+            active=active,
+        )
+
+    w["alice"] = talent("Alice Arnaud", "alice@example.org", "06 11 11 11 11", promo_a, Track.EMPLOYMENT)
+    w["bruno"] = talent("Bruno Barré", "bruno@example.org", "06 22 22 22 22", promo_a, Track.EMPLOYMENT)
+    w["chloe"] = talent(
+        "Chloé Charpentier", "chloe@example.org", "06 33 33 33 33", promo_a, Track.ENTREPRENEURSHIP, active=False
+    )
+    w["dora"] = talent("Dora Dupuis", "dora@example.org", "06 44 44 44 44", promo_b, Track.EMPLOYMENT, terr=par)
+    w["emile"] = talent("Émile Estienne", "emile@example.org", "06 55 55 55 55", promo_b, Track.EMPLOYMENT, terr=par)
+    w["mentor"] = make_user(Role.MENTOR, name="Maud Mentore", email="maud@example.org", phone="07 66 66 66 66")
+    w["manager"] = make_user(Role.LAB_MANAGER, name="Léon Labo", email="leon@example.org")
+    w["par_manager"] = make_user(Role.LAB_MANAGER, territory_=par, name="Paula Paris", email="paula@example.org")
+    w["par_mentor"] = make_user(Role.MENTOR, territory_=par, name="Marc Paris", email="marc@example.org")
+    w["admin"] = make_user(Role.ADMIN, name="Ada Admin", email="ada@example.org")
+    w["researcher"] = make_user(Role.RESEARCHER, name="Rita Recherche", email="rita@example.org")
+
+    # Skills.
+    domain = SkillDomain(name="Électronique", name_key="electronique")
+    _db.session.add(domain)
+    _db.session.flush()
+    soudure = Skill(domain_id=domain.id, name="Soudure", name_key="soudure")
+    couture = Skill(domain_id=domain.id, name="Couture", name_key="couture")
+    _db.session.add_all([soudure, couture])
+    _db.session.flush()
+    tokens = iter(range(1, 100))
+
+    def validation(who, skill, level, day, kind=ValidationKind.VALIDATED, status=ValidationStatus.ACTIVE, **extra):
+        staff = kind == ValidationKind.VALIDATED
+        v = SkillValidation(
+            talent_id=who.id,
+            skill_id=skill.id,
+            territory_id=who.territory_id,
+            level=level,
+            kind=kind,
+            status=status,
+            validated_on=date.fromisoformat(day),
+            validator_id=(w["par_mentor"] if who.territory_id == par.id else w["mentor"]).id if staff else None,
+            token=f"tok{next(tokens)}" if staff else None,
+            note="Note privée sur la personne",
+            **extra,
+        )
+        _db.session.add(v)
+        return v
+
+    validation(w["alice"], soudure, 2, "2026-02-10")
+    validation(w["bruno"], soudure, 3, "2026-03-10")
+    validation(
+        w["alice"],
+        couture,
+        1,
+        "2026-02-12",
+        status=ValidationStatus.WITHDRAWN,
+        withdrawn_at=at("2026-02-20"),
+        withdraw_reason="Erreur de saisie",
+    )
+    validation(w["chloe"], soudure, 1, "2026-02-15", kind=ValidationKind.DECLARED)
+    validation(w["dora"], soudure, 1, "2026-02-11")
+
+    # Loans.
+    lab = make_lab("Atelier Roubaix")
+    par_lab = make_lab("Atelier Paris", par)
+    drill = inventory.create_item(None, lab, inventory.ItemFields(name="Perceuse", kind=ItemKind.TOOL))
+    saw = inventory.create_item(None, par_lab, inventory.ItemFields(name="Scie", kind=ItemKind.TOOL))
+
+    def loan(who, item, start, due, returned=None, kind=LoanKind.TAKE_HOME):
+        _db.session.add(
+            Loan(
+                item_id=item.id,
+                territory_id=item.territory_id,
+                borrower_id=who.id,
+                lent_by_id=w["manager"].id,
+                kind=kind,
+                started_at=at(start),
+                due_at=at(due),
+                returned_at=at(returned) if returned else None,
+                return_note="Rendu avec une note libre",
+            )
+        )
+
+    loan(w["alice"], drill, "2026-02-01", "2026-02-05", "2026-02-08")  # late
+    loan(w["alice"], drill, "2026-03-01", "2026-03-05", "2026-03-04")
+    loan(w["bruno"], drill, "2026-03-02", "2026-03-02", "2026-03-02", kind=LoanKind.IN_LAB)
+    loan(w["dora"], saw, "2026-02-03", "2026-02-10", "2026-02-09")
+
+    # Projects.
+    stages = [ProjectStage(name=n, position=i) for i, n in enumerate(("Idée", "Prototype", "Lancé"))]
+    _db.session.add_all(stages)
+    _db.session.flush()
+    idea, proto, launched = stages
+    w["stages"] = stages
+
+    def project(code, terr, cohort, stage, status, team, changes, start):
+        p = Project(
+            code=code,
+            territory_id=terr.id,
+            cohort_id=cohort.id,
+            name=f"Atelier de {team.full_name}",
+            pitch="Texte libre du projet",
+            sector=Sector.BIKES,
+            stage_id=stage.id,
+            status=status,
+            start_date=date.fromisoformat(start),
+        )
+        _db.session.add(p)
+        _db.session.flush()
+        _db.session.add(ProjectMember(project_id=p.id, user_id=team.id, role=MemberRole.TEAM))
+        mentor = w["par_mentor"] if terr.id == par.id else w["mentor"]
+        _db.session.add(ProjectMember(project_id=p.id, user_id=mentor.id, role=MemberRole.MENTOR))
+        previous = None
+        for stage_, day in changes:
+            _db.session.add(
+                StageChange(
+                    project_id=p.id,
+                    from_stage_id=previous.id if previous else None,
+                    to_stage_id=stage_.id,
+                    changed_at=at(day),
+                    note="Note de passage",
+                )
+            )
+            previous = stage_
+        return p
+
+    w["p1"] = p1 = project(
+        "RBX-P1",
+        territory,
+        promo_a,
+        launched,
+        ProjectStatus.LAUNCHED,
+        w["chloe"],
+        [(idea, "2026-01-01"), (proto, "2026-01-11"), (launched, "2026-01-31")],
+        "2026-01-01",
+    )
+    w["p2"] = p2 = project(
+        "RBX-P2", territory, promo_a, idea, ProjectStatus.ACTIVE, w["bruno"], [(idea, "2026-03-01")], "2026-03-01"
+    )
+    w["p3"] = p3 = project(
+        "PAR-P3",
+        par,
+        promo_b,
+        proto,
+        ProjectStatus.ACTIVE,
+        w["dora"],
+        [(idea, "2026-02-01"), (proto, "2026-02-21")],
+        "2026-02-01",
+    )
+    del p2
+
+    def figure(p, metric, day, value):
+        _db.session.add(
+            FigureEntry(project_id=p.id, metric=metric, recorded_on=date.fromisoformat(day), value=Decimal(value))
+        )
+
+    figure(p1, Metric.REVENUE, "2026-02-28", "1000")
+    figure(p1, Metric.REVENUE, "2026-03-31", "500")
+    figure(p1, Metric.JOBS, "2026-02-28", "1")
+    figure(p1, Metric.JOBS, "2026-03-31", "2")
+    figure(p3, Metric.REVENUE, "2026-03-15", "300")
+    figure(p3, Metric.JOBS, "2026-03-15", "1")
+    for p, minutes, day in ((p1, 60, "2026-01-20"), (p1, 30, "2026-02-20"), (p3, 45, "2026-02-25")):
+        mentor = w["par_mentor"] if p.territory_id == par.id else w["mentor"]
+        _db.session.add(
+            MentorSession(
+                project_id=p.id,
+                mentor_id=mentor.id,
+                held_on=date.fromisoformat(day),
+                duration_minutes=minutes,
+                notes="Notes confidentielles de séance",
+                decisions="Décision privée",
+            )
+        )
+    _db.session.commit()
+    return w
+
+
+@pytest.fixture
+def paths(programme):
+    """The talents' paths in the hand-made programme (all in period 1, targets RBX 10 and PAR 4):
+
+    - intake: Alice, with consent: under 26, priority neighbourhood (QPV), NEET.
+    - enrolled: all five; Bruno suspended on 1 February; Émile suspended then resumed.
+    - exits: Chloé durable (business creation, P1) 2026-02-01; Alice durable (CDI, proven) 2026-03-01;
+      Dora other (looking for a job) 2026-03-05; Émile transition (CDD under 6 months) 2026-03-06.
+    - follow-ups at +6 months: Alice reached, durable; Chloé reached, transition; Émile not reached; Dora due.
+    - attendance: S1 RBX workshop (Alice, Bruno), S2 RBX repair café (Alice), S3 PAR workshop (Dora).
+    """
+    from repairlab.programme.models import (
+        ActivityKind,
+        ActivitySession,
+        AgeBand,
+        AttendanceMethod,
+        CohortPeriod,
+        Evidence,
+        ExitCategory,
+        ExitFollowUp,
+        ExitSubtype,
+        PathEvent,
+        PathEventKind,
+        PeriodTerritoryTarget,
+        ProgrammePeriod,
+        ResidenceArea,
+        SessionAttendance,
+        TalentExit,
+        TalentIntake,
+    )
+
+    w = programme
+    d = date.fromisoformat
+    period = ProgrammePeriod(
+        number=1, name="Période 1", start_date=d("2026-01-01"), end_date=d("2026-12-31"), target_talents=1500
+    )
+    _db.session.add(period)
+    _db.session.flush()
+    w["period"] = period
+    for terr, target in ((w["rbx"], 10), (w["par"], 4)):
+        _db.session.add(
+            PeriodTerritoryTarget(
+                period_id=period.id,
+                territory_id=terr.id,
+                start_date=d("2026-01-01"),
+                end_date=d("2026-12-31"),
+                target_talents=target,
+            )
+        )
+    for cohort in (w["promo_a"], w["promo_b"]):
+        _db.session.add(CohortPeriod(cohort_id=cohort.id, period_id=period.id))
+
+    def event(who, kind, day, **extra):
+        _db.session.add(
+            PathEvent(talent_id=who.id, territory_id=who.territory_id, kind=kind, occurred_on=d(day), **extra)
+        )
+
+    for name in ("alice", "bruno", "chloe", "dora", "emile"):
+        event(w[name], PathEventKind.ENROLMENT, "2026-01-05", cohort_id=w[name].cohort_id)
+    _db.session.add(
+        TalentIntake(
+            talent_id=w["alice"].id,
+            territory_id=w["alice"].territory_id,
+            intake_date=d("2026-01-05"),
+            evaluation_consent=True,
+            consent_date=d("2026-01-05"),
+            consent_notice_version="2026-01",
+            age_band=AgeBand.UNDER_26,
+            residence_area=ResidenceArea.QPV,
+            is_neet=True,
+        )
+    )
+    event(w["bruno"], PathEventKind.SUSPENSION, "2026-02-01", note="Raison personnelle confidentielle")
+    event(w["emile"], PathEventKind.SUSPENSION, "2026-02-01")
+    event(w["emile"], PathEventKind.RESUMPTION, "2026-02-15")
+
+    exits = {}
+    for name, day, category, subtype, project in (
+        ("chloe", "2026-02-01", ExitCategory.DURABLE_EMPLOYMENT, ExitSubtype.BUSINESS_CREATION, w["p1"]),
+        ("alice", "2026-03-01", ExitCategory.DURABLE_EMPLOYMENT, ExitSubtype.PERMANENT_CONTRACT, None),
+        ("dora", "2026-03-05", ExitCategory.OTHER_EXIT, ExitSubtype.JOB_SEEKING, None),
+        ("emile", "2026-03-06", ExitCategory.TRANSITION_EMPLOYMENT, ExitSubtype.FIXED_TERM_UNDER_6_MONTHS, None),
+    ):
+        exits[name] = TalentExit(
+            talent_id=w[name].id,
+            territory_id=w[name].territory_id,
+            exit_date=d(day),
+            category=category,
+            subtype=subtype,
+            evidence=Evidence.PROVEN if name == "alice" else Evidence.DECLARED,
+            project_id=project.id if project else None,
+        )
+        _db.session.add(exits[name])
+    _db.session.flush()
+
+    def follow_up(name, reached, category=None, subtype=None):
+        _db.session.add(
+            ExitFollowUp(
+                talent_exit_id=exits[name].id,
+                talent_id=w[name].id,
+                territory_id=w[name].territory_id,
+                months_after_exit=6,
+                contacted_on=d("2026-09-10"),
+                reached=reached,
+                category=category,
+                subtype=subtype,
+                evidence=Evidence.DECLARED if reached else None,
+            )
+        )
+
+    follow_up("alice", True, ExitCategory.DURABLE_EMPLOYMENT, ExitSubtype.PERMANENT_CONTRACT)
+    follow_up("chloe", True, ExitCategory.TRANSITION_EMPLOYMENT, ExitSubtype.TEMPING_UNDER_6_MONTHS)
+    follow_up("emile", False)
+
+    def session(terr, kind, day, minutes, who):
+        s = ActivitySession(
+            territory_id=terr.id, kind=kind, title="Atelier animé par Maud", held_on=d(day), duration_minutes=minutes
+        )
+        _db.session.add(s)
+        _db.session.flush()
+        for name in who:
+            _db.session.add(SessionAttendance(session_id=s.id, talent_id=w[name].id, method=AttendanceMethod.LIST))
+
+    session(w["rbx"], ActivityKind.WORKSHOP, "2026-02-10", 120, ("alice", "bruno"))
+    session(w["rbx"], ActivityKind.REPAIR_CAFE, "2026-02-20", 60, ("alice",))
+    session(w["par"], ActivityKind.WORKSHOP, "2026-02-11", 90, ("dora",))
+    _db.session.commit()
+    return w

@@ -1,0 +1,106 @@
+"""The indicators page and its CSV tables: what each role sees, filters, and refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from repairlab.people.models import Role
+
+NAMES = ("Alice Arnaud", "Bruno Barré", "Chloé Charpentier", "Dora Dupuis", "Émile Estienne")
+
+
+def test_the_page_is_in_french_with_a_definition_for_every_number(programme, client, login):
+    login(programme["admin"])
+    page = client.get("/reporting/").get_data(as_text=True)
+    assert "<h1>Indicateurs</h1>" in page
+    assert "tout le programme, toutes les dates" in page
+    assert "Talents inscrits" in page
+    assert "Somme des objectifs des promotions affichées." in page
+    assert page.count('<dd class="value">') == page.count('<dd class="definition">')
+    assert 'role="img"' in page and "<desc" in page  # charts with a text alternative
+    assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize("who", ["admin", "researcher", "manager", "mentor"])
+def test_no_talent_name_on_the_page(programme, client, login, who):
+    login(programme[who])
+    page = client.get("/reporting/").get_data(as_text=True)
+    for name in NAMES:
+        assert name not in page
+
+
+def test_a_lab_manager_sees_only_their_territory(programme, client, login):
+    login(programme["manager"])
+    page = client.get("/reporting/").get_data(as_text=True)
+    assert "Promo A" in page
+    assert "Promo B" not in page and "PAR – Paris" not in page
+    assert "Territoire RBX – Roubaix-Lille" in page.split('class="report-selection"', 1)[1].split("</p>", 1)[0]
+
+
+@pytest.mark.parametrize("who", ["manager", "mentor"])
+def test_another_territory_in_the_query_string_is_not_found(programme, client, login, who):
+    login(programme[who])
+    assert client.get(f"/reporting/?territory={programme['par'].id}").status_code == 404
+    assert client.get(f"/reporting/?cohort={programme['promo_b'].id}").status_code == 404
+    assert client.get(f"/reporting/enrolment/by_cohort.csv?territory={programme['par'].id}").status_code == 404
+    # Their own territory, named, is fine.
+    assert client.get(f"/reporting/?territory={programme['rbx'].id}").status_code == 200
+
+
+def test_the_csv_of_a_manager_holds_only_their_territory(programme, client, login):
+    login(programme["manager"])
+    response = client.get("/reporting/enrolment/by_cohort.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows == [
+        ["Territoire", "Promotion", "Talents inscrits", "Objectif", "De l’objectif"],
+        ["RBX", "Promo A", "3", "10", "30.0"],
+    ]
+
+
+def test_admins_filter_any_territory(programme, client, login):
+    login(programme["admin"])
+    response = client.get(f"/reporting/enrolment/by_cohort.csv?territory={programme['par'].id}")
+    assert "Promo B" in response.get_data(as_text=True)
+    assert "Promo A" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2026-13-01", "from"),
+        ("from=2026-03-01&to=2026-02-01", "to"),
+        ("track=pirate", "track"),
+        ("territory=abc", "territory"),
+    ],
+)
+def test_bad_filters_are_shown_next_to_their_field(programme, client, login, query, field):
+    login(programme["admin"])
+    response = client.get(f"/reporting/?{query}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page
+    assert "Talents inscrits" not in page
+
+
+def test_unknown_table_is_not_found(programme, client, login):
+    login(programme["admin"])
+    assert client.get("/reporting/enrolment/nothing.csv").status_code == 404
+    assert client.get("/reporting/nothing/by_cohort.csv").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.PARTICIPANT])
+def test_talents_do_not_see_the_indicators(programme, client, login, role):
+    login(programme["alice"])
+    assert client.get("/reporting/").status_code == 403
+
+
+def test_the_export_button_only_for_researchers_and_admins(programme, client, login):
+    login(programme["researcher"])
+    assert "/reporting/export.zip" in client.get("/reporting/").get_data(as_text=True)
+    login(programme["manager"])
+    assert "/reporting/export.zip" not in client.get("/reporting/").get_data(as_text=True)
