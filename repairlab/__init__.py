@@ -25,8 +25,8 @@ from repairlab import (
     people,
     programme,
     projects,
-    reporting,
     repairs,
+    reporting,
     skills,
     stocktake,
 )

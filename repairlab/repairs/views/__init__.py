@@ -6,11 +6,11 @@ from types import ModuleType
 from flask import Flask
 
 from repairlab.repairs.views import (
-    ords,  # noqa: F401
     categories,  # noqa: F401
     events,  # noqa: F401
     impact,  # noqa: F401
     lists,  # noqa: F401
+    ords,  # noqa: F401
     tickets,  # noqa: F401
 )
 
