@@ -24,6 +24,7 @@ ACTIONS = {
     "report": _l("problem reported"),
     "close": _l("problem closed"),
     "import": _l("items imported"),
+    "ords_import": _l("repair records imported (ORDS)"),
     "issue_blank_codes": _l("blank labels issued"),
     "attach_code": _l("label attached"),
     # Lending, maintenance, stock-take
@@ -72,8 +73,6 @@ ACTIONS = {
     "prototype.skill_add": _l("skill needed added"),
     "prototype.skill_level": _l("skill level changed"),
     "prototype.skill_remove": _l("skill needed removed"),
-    # Repairs
-    "ords_import": _l("repair records imported (ORDS)"),
 }
 
 # Table name (AuditEntry.object_type) -> kind of object, in words.
