@@ -49,6 +49,12 @@ def default_config(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "PER_PAGE": 25,
         "TRUST_PROXY_HEADERS": False,
+        # ORDS exports: the programme's name as `data_provider`, and the prefix and key of the pseudonymous ids
+        # (`<prefix>-<digits>`). Set ORDS_ID_SECRET once and keep it: the ids stay the same from one export to the
+        # next only as long as it does (unset, it is derived from SECRET_KEY, and changes with it).
+        "ORDS_DATA_PROVIDER": "RepairLab",
+        "ORDS_ID_PREFIX": "repairlab",
+        "ORDS_ID_SECRET": None,
         # Lending: default and longest take-home loan, and open loans a talent may hold at once.
         "LOAN_DEFAULT_DAYS": 7,
         "LOAN_MAX_DAYS": 30,
@@ -72,12 +78,6 @@ def default_config(instance_path: str) -> dict:
         "MAIL_FROM": "repairlab@localhost",
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
-        # ORDS exports: the programme's name as `data_provider`, and the prefix and key of the pseudonymous ids
-        # (`<prefix>-<digits>`). Set ORDS_ID_SECRET once and keep it: the ids stay the same from one export to the
-        # next only as long as it does (unset, it is derived from SECRET_KEY, and changes with it).
-        "ORDS_DATA_PROVIDER": "RepairLab",
-        "ORDS_ID_PREFIX": "repairlab",
-        "ORDS_ID_SECRET": None,
     }
 
 
@@ -92,14 +92,14 @@ _ENV_VARS = {
     "TRUST_PROXY_HEADERS": _bool,
     "RESEARCH_PSEUDONYM_KEY": str,
     "RESEARCH_SUPPRESSION_THRESHOLD": int,
+    "ORDS_DATA_PROVIDER": str,
+    "ORDS_ID_PREFIX": str,
+    "ORDS_ID_SECRET": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_FROM": str,
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
-    "ORDS_DATA_PROVIDER": str,
-    "ORDS_ID_PREFIX": str,
-    "ORDS_ID_SECRET": str,
     "REPAIR_OWNER_RETENTION_DAYS": int,
 }
 

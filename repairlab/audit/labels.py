@@ -24,6 +24,7 @@ ACTIONS = {
     "report": _l("problem reported"),
     "close": _l("problem closed"),
     "import": _l("items imported"),
+    "ords_import": _l("repair records imported (ORDS)"),
     "issue_blank_codes": _l("blank labels issued"),
     "attach_code": _l("label attached"),
     # Lending, maintenance, stock-take
@@ -73,7 +74,6 @@ ACTIONS = {
     "prototype.skill_level": _l("skill level changed"),
     "prototype.skill_remove": _l("skill needed removed"),
     # Repairs
-    "ords_import": _l("repair records imported (ORDS)"),
     "repair_event.create": _l("repair event planned"),
     "repair_event.update": _l("repair event changed"),
     "repair_event.cancel": _l("repair event cancelled"),

@@ -8,9 +8,10 @@
   estimated the object's weight, then waste = the estimate and CO2e = estimate x the emission ratio (kg CO2e per kg:
   32.06679233 for powered objects, 17.70147059 for unpowered ones) x 0.5.
 
-Decimal arithmetic throughout: the figures are exact and the same on every database. The constants below are the
-reference values (ords_category_lca_reference.csv, Open Repair Alliance / the Restart Project, CC BY-SA 4.0); the
-app keeps its working copy in the database, where an admin sees them, and stores on each ticket the figures it used.
+Decimal arithmetic throughout: the figures are exact and the same on every database. The defaults below are the
+reference values of `reference.py` (ords_category_lca_reference.csv and the Fixometer constants, with their sources);
+the app keeps its working copy in the database, where an admin sees them, and stores on each ticket the figures it
+used: callers pass those.
 """
 
 from __future__ import annotations
@@ -18,56 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-DISPLACEMENT = Decimal("0.5")
-POWERED_RATIO = Decimal("32.06679233")  # kg CO2e per kg of a powered object without a category average (Misc)
-UNPOWERED_RATIO = Decimal("17.70147059")  # kg CO2e per kg of an unpowered object
-SOURCE = "Open Repair Alliance, ords_category_lca_reference.csv (Fixometer method), CC BY-SA 4.0"
+from repairlab.repairs import reference
+from repairlab.repairs.reference import IMPACT_CONSTANTS, ORDS_CATEGORIES
 
-# ORDS category id -> (average weight kg, manufacturing footprint kg CO2e).
+DISPLACEMENT = Decimal(IMPACT_CONSTANTS[reference.DISPLACEMENT][0])  # 0.5
+POWERED_RATIO = Decimal(IMPACT_CONSTANTS[reference.MISC_POWERED_CO2E_PER_KG][0])  # 32.06679233 kg CO2e per kg
+UNPOWERED_RATIO = Decimal(IMPACT_CONSTANTS[reference.MISC_UNPOWERED_CO2E_PER_KG][0])  # 17.70147059 kg CO2e per kg
+
+# ORDS category id -> (average weight kg, manufacturing footprint kg CO2e), from the reference table.
 LCA: dict[int, tuple[Decimal, Decimal]] = {
-    cid: (Decimal(w), Decimal(f))
-    for cid, w, f in (
-        (1, "7.6", "99.41"),
-        (2, "1.65", "26.65"),
-        (3, "0.46", "14.72"),
-        (4, "6.69", "414.17"),
-        (5, "0.48", "29.73"),
-        (6, "0.59", "16.03"),
-        (7, "3.9", "15.6"),
-        (8, "8.268", "308.952"),
-        (9, "0.67", "10.28"),
-        (10, "0.14", "22.71"),
-        (11, "0.4", "3"),
-        (12, "8.95", "186.5"),
-        (13, "8.72", "123.86"),
-        (14, "1.25", "44.32"),
-        (15, "2.68", "14.96"),
-        (16, "1.83", "265.32"),
-        (17, "10", "26.65"),
-        (18, "0", "0"),
-        (19, "0.15", "50.51"),
-        (20, "17.7", "109.5"),
-        (21, "3.8", "59.5"),
-        (22, "0.44", "15.94"),
-        (23, "2.06", "54.65"),
-        (24, "1.65", "26.65"),
-        (25, "12.47", "100.69"),
-        (26, "2.68", "57.58"),
-        (27, "8.6", "35"),
-        (28, "2.95", "30.9"),
-        (29, "2.95", "30.9"),
-        (30, "0.77", "114.49"),
-        (31, "1.47", "8.13"),
-        (32, "0.93", "10.4"),
-        (33, "1.99", "51.33"),
-        (34, "6.8", "36.01"),
-        (35, "1.3", "28.29"),
-        (36, "1.28", "17.5"),
-        (37, "2.95", "30.9"),
-        (38, "3.22", "140.67"),
-        (39, "0.67", "10.28"),
-        (40, "1.17", "11"),
-    )
+    ords_id: (Decimal(weight), Decimal(footprint)) for ords_id, _name, weight, footprint in ORDS_CATEGORIES
 }
 
 ZERO = Decimal(0)

@@ -1,8 +1,9 @@
 """The Open Repair Data Standard (ORDS v0.3) as plain data: read a partner's CSV, write ours, scrub, pseudonymise.
 
-No database here: `ords_import` and `ords_export` turn these rows into tickets and back. Reference: the standard
-(standard.openrepair.org, v0.3) and the Open Repair Alliance's aggregate files and their Frictionless table schema
-(`tableschema_aggregate_202507.json`), CC BY-SA 4.0.
+No database access here (the category names come from the reference table's constants): `ords_import` and
+`ords_export` turn these rows into tickets and back. Reference: the standard (standard.openrepair.org, v0.3) and the
+Open Repair Alliance's aggregate files and their Frictionless table schema (`tableschema_aggregate_202507.json`),
+CC BY-SA 4.0.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from repairlab.dates import FIRST_YEAR, LAST_YEAR, in_range, out_of_range_message
+from repairlab.repairs.reference import ORDS_CATEGORIES, UNPOWERED_CATEGORIES
 from repairlab.text import plain_text
 
 # The columns of an ORDS v0.3 record, in the standard's order.
@@ -46,50 +48,8 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("id", "data_provider", "country", "repair_status", "event_date")
 
-# The 40 ORDS v0.3 product categories (OpenRepairData_v0.3_Product_Categories.csv), id -> name.
-CATEGORIES: dict[int, str] = {
-    1: "Aircon/dehumidifier",
-    2: "Battery/charger/adapter",
-    3: "Decorative or safety lights",
-    4: "Desktop computer",
-    5: "Digital compact camera",
-    6: "DSLR/video camera",
-    7: "Fan",
-    8: "Flat screen",
-    9: "Hair & beauty item",
-    10: "Handheld entertainment device",
-    11: "Headphones",
-    12: "Hi-Fi integrated",
-    13: "Hi-Fi separates",
-    14: "Kettle",
-    15: "Lamp",
-    16: "Laptop",
-    17: "Large home electrical",
-    18: "Misc",
-    19: "Mobile",
-    20: "Musical instrument",
-    21: "Paper shredder",
-    22: "PC accessory",
-    23: "Portable radio",
-    24: "Power tool",
-    25: "Printer/scanner",
-    26: "Projector",
-    27: "Sewing machine",
-    28: "Small home electrical",
-    29: "Small kitchen item",
-    30: "Tablet",
-    31: "Toaster",
-    32: "Toy",
-    33: "TV and gaming-related accessories",
-    34: "Vacuum",
-    35: "Watch/clock",
-    36: "Coffee maker",
-    37: "Food processor",
-    38: "Games console",
-    39: "Hair dryer",
-    40: "Iron",
-}
-MISC_ID = 18
+# The 40 ORDS v0.3 product categories (OpenRepairData_v0.3_Product_Categories.csv), id -> name: the reference table's.
+CATEGORIES: dict[int, str] = {ords_id: name for ords_id, name, _weight, _footprint in ORDS_CATEGORIES}
 
 # Unpowered objects. ORDS v0.3 is a standard for small electricals: its 40 categories are all powered, and a record
 # needs a `product_category_id` among them. The Open Repair Alliance does not publish unpowered repairs as records;
@@ -99,7 +59,7 @@ MISC_ID = 18
 # (it could not be valid there), it is counted in the unpowered summary (`write_unpowered_summary`). On import, a
 # record naming an unpowered category ("Bicycle" or "Unpowered - Bicycle", without an id) is accepted, since partners'
 # own exports sometimes carry them.
-UNPOWERED = ("Bicycle", "Furniture", "Household", "Jewellery", "Textile", "Other")
+UNPOWERED = UNPOWERED_CATEGORIES  # Bicycle, Furniture, Household, Jewellery, Textile, Other
 UNPOWERED_PREFIX = "Unpowered - "
 UNPOWERED_COLUMNS = ("data_provider", "product_category", "repair_status", "total")
 

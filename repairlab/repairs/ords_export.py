@@ -54,7 +54,8 @@ class ExportFilters:
 
         def number(name: str) -> int | None:
             value = args.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            # isascii: "²".isdigit() is true, but int("²") fails
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
         def member(enum_cls, name: str):
             try:

@@ -69,11 +69,6 @@ class ImportPlan:
         """How many rows are refused (a row may have several reasons)."""
         return len({e.line for e in self.errors})
 
-    @property
-    def unpowered(self) -> int:
-        """How many new records are of an unpowered category (they import, but have no place in an ORDS export)."""
-        return sum(1 for _, r in self.new if not r.powered)
-
 
 def _column_length(column: str) -> int:
     return RepairTicket.__table__.c[column].type.length

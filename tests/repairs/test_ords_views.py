@@ -179,3 +179,13 @@ def test_the_export_page_counts_the_selection(client, login, make_user, lab):
     login(make_user(Role.RESEARCHER, locale="en"))
     page = _text(client.get("/repairs/ords"))
     assert "2 repairs in the ORDS file" in page and "Import an ORDS file" not in page
+
+
+def test_malformed_filters_are_no_filters(client, login, make_user, lab):
+    login(make_user(Role.RESEARCHER, locale="en"))
+    response = client.get(
+        "/repairs/ords?territory=²&lab=x&event=99999999999&source=nope&outcome=&from=2026-02-31&to=9999-01-01"
+    )
+    assert response.status_code == 200
+    assert "0 repairs in the ORDS file" in _text(response)
+    assert client.get("/repairs/ords/export.csv?lab=²&from=nope").status_code == 200
