@@ -316,3 +316,29 @@ def test_the_desk_corrects_what_was_typed_at_intake(db, client, login, owned, ma
     ticket = db.session.get(RepairTicket, owned.id)
     assert (ticket.category.name, ticket.brand, ticket.problem) == ("Kettle", "Seb", "Fuit par le fond")
     assert ticket.owner_first_name == "" and ticket.owner_consent_at is None
+
+
+def test_intake_takes_a_photo_and_refuses_a_file_that_is_not_one(db, client, login, lab, manager):
+    from PIL import Image
+
+    login(manager)
+    refused = client.post(
+        "/repairs/intake",
+        data=_intake_form(lab_id=lab.id, photo=(io.BytesIO(b"not an image"), "panne.jpg")),
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "Ce fichier n’est pas une photo" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RepairTicket)) == 0
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(jpeg, "JPEG")
+    jpeg.seek(0)
+    client.post(
+        "/repairs/intake",
+        data=_intake_form(lab_id=lab.id, photo=(jpeg, "grille-pain.jpg")),
+        content_type="multipart/form-data",
+    )
+    ticket = db.session.scalar(sa.select(RepairTicket))
+    assert ticket.photo_key and ticket.photo_thumb_key
+    response = client.get(f"/repairs/tickets/{ticket.id}/photo/thumb")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
