@@ -66,7 +66,7 @@ class IntakeForm(FlaskForm):
     """Take an object in at the desk: under a minute, the owner's details optional."""
 
     lab_id = OptionalIdSelectField(_l("Lab"), validators=[InputRequired()])
-    event_id = OptionalIdSelectField(_l("Repair event"), validators=[Optional()])
+    event_id = OptionalIdSelectField(_l("Event"), validators=[Optional()])
     category_id = OptionalIdSelectField(_l("Kind of object"), validators=[InputRequired()])
     problem = TextAreaField(
         _l("What is wrong, in the owner's words"), validators=[DataRequired(), Length(max=MAX_PROBLEM)]

@@ -300,6 +300,7 @@ def change_status(actor: User, ticket: RepairTicket, to_status: TicketStatus | s
         raise PermissionDenied(_("Only the lab's team works on its repairs."))
     if to_status in CLOSED_STATUSES and not can_close(actor, ticket.territory_id):
         raise PermissionDenied(_("Only a lab manager gives an object back or abandons a repair."))
+    db.session.flush()  # what this request changed on the ticket survives the refresh below
     lock_row(RepairTicket.diagnosis, ticket.id)
     db.session.refresh(ticket)
     if to_status == ticket.status:

@@ -228,12 +228,12 @@ def test_events_of_another_territory_are_not_found(db, client, login, other_lab,
     from repairlab.repairs import events
 
     event = events.create_event(
-        other_manager, other_lab, events.EventFields("Repair Café", clock.today(), time(14), time(18))
+        other_manager, other_lab, events.EventFields("Atelier vélo de Montreuil", clock.today(), time(14), time(18))
     )
     db.session.commit()
     login(manager)
     assert client.get(f"/repairs/events/{event.id}").status_code == 404
-    assert "Repair Café" not in client.get("/repairs/events").get_data(as_text=True)
+    assert "Atelier vélo de Montreuil" not in client.get("/repairs/events").get_data(as_text=True)
 
 
 # --- Skills -----------------------------------------------------------------------------------------
@@ -316,3 +316,61 @@ def test_the_desk_corrects_what_was_typed_at_intake(db, client, login, owned, ma
     ticket = db.session.get(RepairTicket, owned.id)
     assert (ticket.category.name, ticket.brand, ticket.problem) == ("Kettle", "Seb", "Fuit par le fond")
     assert ticket.owner_first_name == "" and ticket.owner_consent_at is None
+
+
+def test_intake_takes_a_photo_and_refuses_a_file_that_is_not_one(db, client, login, lab, manager):
+    from PIL import Image
+
+    login(manager)
+    refused = client.post(
+        "/repairs/intake",
+        data=_intake_form(lab_id=lab.id, photo=(io.BytesIO(b"not an image"), "panne.jpg")),
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "Ce fichier n’est pas une photo" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RepairTicket)) == 0
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(jpeg, "JPEG")
+    jpeg.seek(0)
+    client.post(
+        "/repairs/intake",
+        data=_intake_form(lab_id=lab.id, photo=(jpeg, "grille-pain.jpg")),
+        content_type="multipart/form-data",
+    )
+    ticket = db.session.scalar(sa.select(RepairTicket))
+    assert ticket.photo_key and ticket.photo_thumb_key
+    response = client.get(f"/repairs/tickets/{ticket.id}/photo/thumb")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_an_imported_record_is_the_teams_only(db, client, login, lab, manager):
+    from repairlab.clock import today, utcnow
+
+    now = utcnow()
+    db.session.execute(
+        sa.insert(RepairTicket),
+        {
+            "source": "history",
+            "lab_id": lab.id,
+            "territory_id": lab.territory_id,
+            "category_id": category("Toaster").id,
+            "event_date": today(),
+            "data_provider": "Repair Café Roubaix",
+            "external_id": "rcr_12",
+            "status": "returned",
+            "outcome": "fixed",
+            "brand": "Seb",
+            "closed_at": now,
+            "received_at": now,
+            "status_changed_at": now,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    db.session.commit()
+    ticket_id = db.session.scalar(sa.select(RepairTicket.id))
+    assert client.get(f"/repairs/tickets/{ticket_id}").status_code == 404
+    login(manager)
+    html = client.get(f"/repairs/tickets/{ticket_id}").get_data(as_text=True)
+    assert "rcr_12" in html and "Grille-pain Seb" in html and "Imprimer son étiquette" not in html

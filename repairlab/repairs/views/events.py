@@ -31,9 +31,14 @@ def init_app(app) -> None:
     """The navigation links of repairs' events and intake."""
     from repairlab.pages import NavItem, nav
 
+    # Short labels: the menu holds on one line at a laptop's width. Administrators, whose menu is full, reach the
+    # events from the repair categories (Administration).
     repairs = _l("Repairs")
-    nav.register("repairs.events", NavItem(_l("Repair events"), frozenset(REPAIR_ROLES), group=repairs), order=17)
-    nav.register("repairs.intake", NavItem(_l("Take an object in"), frozenset(DESK_ROLES), group=repairs), order=18)
+    team = frozenset({Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER})
+    nav.register("repairs.events", NavItem(_l("Repair Cafés"), team, group=repairs), order=17)
+    nav.register(
+        "repairs.intake", NavItem(_l("Take an object in"), frozenset({Role.LAB_MANAGER}), group=repairs), order=18
+    )
 
 
 def _events_query():

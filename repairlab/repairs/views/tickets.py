@@ -241,10 +241,13 @@ def ticket(ticket_id: int):
     """The ticket's page; anyone else (anonymous included, other territories, researchers) sees the public scan
     view."""
     found = db.session.execute(_TICKET_PAGE, {"ticket_id": ticket_id}).unique().scalar_one_or_none()
-    if found is None or found.code is None:
+    if found is None:
         abort(404)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     if not can_view(viewer, found.territory_id):
+        # Only a ticket with a label has a public view; imported records are the team's.
+        if found.code is None:
+            abort(404)
         return _public(found)
     history = db.session.scalars(
         sa.select(RepairStatusChange)
