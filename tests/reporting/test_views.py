@@ -101,6 +101,9 @@ def test_talents_do_not_see_the_indicators(programme, client, login, role):
 
 def test_the_export_button_only_for_researchers_and_admins(programme, client, login):
     login(programme["researcher"])
-    assert "/reporting/export.zip" in client.get("/reporting/").get_data(as_text=True)
+    page = client.get(f"/reporting/?territory={programme['rbx'].id}").get_data(as_text=True)
+    assert 'action="/reporting/export.zip"' in page
+    assert f'<input type="hidden" name="territory" value="{programme["rbx"].id}">' in page
+    assert 'name="months"' in page
     login(programme["manager"])
     assert "/reporting/export.zip" not in client.get("/reporting/").get_data(as_text=True)
