@@ -1,20 +1,8 @@
-"""Repairs: repair events, tickets in the Open Repair Data Standard, the talents' work and the impact.
-
-The domain's parts that other helpers build (ORDS import/export and its views, the impact arithmetic, lists,
-panels, demo data, commands) plug in without editing this file: a module of `repairs.views` may define
-`init_app(app)` (navigation, panels, commands of its pages), and `init_app` below calls `register(app)` of the
-optional modules `panels`, `cli` and `demo` when they exist.
-"""
-
-from importlib import import_module
-from importlib.util import find_spec
+"""Repairs: repair events, tickets in the Open Repair Data Standard, the talents' work and the impact."""
 
 from flask import Blueprint, Flask
 
 bp = Blueprint("repairs", __name__, url_prefix="/repairs")
-
-# Optional modules of the domain; each may define register(app), called once by init_app.
-OPTIONAL_MODULES = ("panels", "cli", "demo")
 
 
 def init_app(app: Flask) -> None:
@@ -22,7 +10,7 @@ def init_app(app: Flask) -> None:
     from flask import url_for
 
     from repairlab.inventory.registry import CodeTarget, code_targets
-    from repairlab.repairs import views
+    from repairlab.repairs import cli, demo, panels, views
     from repairlab.repairs.audit_words import register_audit_words
     from repairlab.repairs.categories import category_label
     from repairlab.repairs.evidence import passport_context
@@ -44,9 +32,7 @@ def init_app(app: Flask) -> None:
     )
     register_item_panel()
     views.init_app(app)
-    for name in OPTIONAL_MODULES:
-        if find_spec(f"{__name__}.{name}") is not None:
-            register = getattr(import_module(f"{__name__}.{name}"), "register", None)
-            if register is not None:
-                register(app)
+    panels.register(app)
+    cli.register(app)
+    demo.register(app)
     app.register_blueprint(bp)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +18,8 @@ from repairlab.repairs import bp
 from repairlab.repairs.access import DESK_ROLES, REPAIR_ROLES, can_plan_events, can_take_in
 from repairlab.repairs.events import EventFields, cancel_event, create_event, update_event
 from repairlab.repairs.forms import EventForm
-from repairlab.repairs.models import DutyRole, Outcome, RepairEvent, RepairTicket
+from repairlab.repairs.models import DutyRole, RepairEvent, RepairTicket
+from repairlab.repairs.queries import event_totals
 from repairlab.repairs.views.common import event_or_404, lab_choices, labs_in_scope, people_of
 from repairlab.web import form_status, submit, submit_and_return
 
@@ -159,17 +158,12 @@ def event(event_id: int):
         .where(RepairTicket.event_id == event.id)
         .order_by(RepairTicket.id)
     ).all()
-    totals = {
-        "fixed": sum(1 for t in tickets if t.outcome == Outcome.FIXED),
-        "waste": sum((t.waste_prevented_kg or 0 for t in tickets), Decimal(0)),
-        "co2e": sum((t.co2e_prevented_kg or 0 for t in tickets), Decimal(0)),
-    }
     staff = sorted(event.staff, key=lambda s: (s.role != DutyRole.TALENT, s.user.full_name))
     return render_template(
         "repairs/event.html",
         event=event,
         tickets=tickets,
-        totals=totals,
+        totals=event_totals(event.id),
         staff=staff,
         can_plan=can_plan_events(current_user, event.territory_id),
         can_take_in=can_take_in(current_user, event.territory_id) and event.cancelled_at is None,
