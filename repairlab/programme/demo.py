@@ -139,12 +139,13 @@ def _seed_territory(ctx: DemoContext, territory: Territory, today: date) -> None
         cohort = talent.cohort
         start = min(cohort.start_date if cohort else today - timedelta(days=300), today - timedelta(days=280))
         consent = n != 6
+        intake_date = start - timedelta(days=ctx.rng.randint(3, 12))
         services.record_intake(
             staff,
             talent,
-            intake_date=start - timedelta(days=ctx.rng.randint(3, 12)),
+            intake_date=intake_date,
             evaluation_consent=consent,
-            consent_date=start - timedelta(days=3) if consent else None,
+            consent_date=intake_date if consent else None,
             consent_notice_version=NOTICE_VERSION if consent else None,
             **(_intake_values(ctx, n) if consent else {}),
         )
