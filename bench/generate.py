@@ -27,7 +27,8 @@ from repairlab.inventory.models import (
     Location,
     LocationKind,
 )
-from repairlab.lending.models import Loan, LoanKind, MaintenancePlan
+from repairlab.lending.maintenance.models import MaintenancePlan
+from repairlab.lending.models import Loan, LoanKind
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.services import hash_password
 from repairlab.projects.models import (
