@@ -46,7 +46,7 @@ def unmanaged_schema(conn) -> dict[str, str]:
             ).bindparams(sa.bindparam("names", expanding=True)),
             {"names": names},
         )
-    return dict(rows.tuples())
+    return dict(rows.tuples().all())
 
 
 def test_migrations_match_the_models(empty_database_url, tmp_path):

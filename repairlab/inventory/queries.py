@@ -14,7 +14,6 @@ from repairlab.inventory.codes import code_readings
 from repairlab.inventory.models import (
     ITEMS_FTS,
     PATH_SEPARATOR,
-    SEARCH_SEPARATOR,
     Category,
     Item,
     ItemKind,
@@ -121,7 +120,7 @@ def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LI
 
 # Shorter queries have no trigram: they are looked for in the folded text without the index.
 TRIGRAM = 3
-_FTS = sa.table(ITEMS_FTS, sa.column("rowid"), sa.column("text"))
+_FTS = sa.table(ITEMS_FTS, sa.column("rowid"), sa.column("name"), sa.column("other"))
 
 
 def search(q: str) -> tuple:
@@ -131,14 +130,14 @@ def search(q: str) -> tuple:
     pattern = f"%{like_escaped(needle)}%"
     if db.session.get_bind().dialect.name == "sqlite":
         if len(needle) >= TRIGRAM:
-            # A phrase of trigrams: exactly the substring (FTS5's syntax quoted away).
-            matched = _FTS.c.text.op("MATCH")('"' + needle.replace('"', '""') + '"')
+            # A phrase of trigrams: exactly the substring (FTS5's syntax quoted away), in either column.
+            phrase = '"' + needle.replace('"', '""') + '"'
+            matched, named = sa.literal_column(ITEMS_FTS).op("MATCH")(phrase), _FTS.c.name.op("MATCH")(phrase)
         else:
-            matched = _FTS.c.text.like(pattern, escape="\\")
+            named = _FTS.c.name.like(pattern, escape="\\")
+            matched = sa.or_(named, _FTS.c.other.like(pattern, escape="\\"))
         found = Item.id.in_(sa.select(_FTS.c.rowid).where(matched))
-        # The name comes first in the text: the needle is in the name if it is found before the first separator.
-        text = sa.select(_FTS.c.text).where(_FTS.c.rowid == Item.id).scalar_subquery()
-        in_name = sa.func.instr(text, needle).between(1, sa.func.instr(text, SEARCH_SEPARATOR))
+        in_name = Item.id.in_(sa.select(_FTS.c.rowid).where(named))
     else:
         # The expression of the pg_trgm index, which PostgreSQL uses for LIKE when the needle has a trigram.
         found = sa.literal_column(search_text_sql("postgresql", "items.")).like(pattern, escape="\\")
