@@ -17,7 +17,8 @@ its label (/q/<code> then the ticket's page, as a talent) and the territory's im
 being written) is printed as "not available (404)". The bare page is measured again just before each size's pages,
 and each page's time is given as a ratio to it. Also printed: SQL queries per page and the server time of one
 request alone (in-process), which is less sensitive to other work on the machine than the figures under load.
-Nothing is asserted (targets are read by people); the last block is ready to paste into a closing note.
+The scan path's p99 at 16 connections and each gunicorn worker's resident memory after the load runs are
+printed too. Nothing is asserted (targets are read by people); the last block is ready to paste into a closing note.
 
 Options go through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--quick"`:
   --quick            5,000 and 50,000 items only, 3-second load runs, one label run: about 2 minutes
@@ -76,6 +77,13 @@ def wait_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server did not start: {url}")
 
 
+def _rss_mb(pid: int) -> float:
+    """The resident memory of a process, in MB (VmRSS in /proc)."""
+    with open(f"/proc/{pid}/status") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
 class Server:
     """A gunicorn serving an app on a free port, stopped on exit."""
 
@@ -95,6 +103,21 @@ class Server:
     def __exit__(self, *exc) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=20)
+
+    def worker_rss(self) -> list[float]:
+        """The resident memory (MB) of each of this gunicorn's workers (the master's children)."""
+        workers = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                if parent == self.proc.pid:
+                    workers.append(_rss_mb(int(entry)))
+            except (OSError, ValueError, IndexError):
+                continue  # a process that ended meanwhile
+        return sorted(workers)
 
 
 def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str = "") -> dict:
@@ -171,14 +194,16 @@ def run_python(code: str, *args: str) -> str:
 
 
 def _fingerprint(volumes: dict) -> str:
-    """Changes when the schema, the generator or the volumes change, so that a cached database is never stale."""
+    """Changes when the schema (every table, index, trigger and text index create_all() makes), the generator or the
+    volumes change, so that a cached database is never stale."""
     code = (
         "import hashlib\nfrom repairlab import create_app\nfrom repairlab.extensions import db\n"
         "app = create_app({'REPAIRLAB_ENV': 'production', 'SECRET_KEY': 'bench', 'DATABASE_URL': 'sqlite://'})\n"
         "with app.app_context():\n"
-        "    text = ';'.join(f'{t.name}:' + ','.join(f'{c.name} {c.type!r}' for c in t.columns)\n"
-        "                    + '|' + ','.join(sorted(i.name or '' for i in t.indexes))\n"
-        "                    for t in db.metadata.sorted_tables)\n"
+        "    db.create_all()\n"
+        "    with db.engine.connect() as conn:\n"
+        "        rows = conn.exec_driver_sql('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all()\n"
+        "text = ';'.join(f'{kind} {name} {sql}' for kind, name, sql in rows)\n"
         "print(hashlib.sha256(text.encode()).hexdigest())\n"
     )
     schema = run_python(code).strip()
@@ -286,6 +311,8 @@ out['item page, in a prototype'] = measure('talent', f'/inventory/items/{in_prot
 out['item page, available'] = measure('talent', f'/inventory/items/{plain}')
 out['inventory list'] = measure('manager', '/inventory/')
 out['inventory list, search'] = measure('manager', '/inventory/?q=perceuse&sort=recent')
+out['inventory search, one serial'] = measure('manager', '/inventory/?q=sn00000' + str(plain)[-3:].rjust(3, '0'))
+out['inventory search, 2 letters'] = measure('manager', '/inventory/?q=pe')
 out['home (lab manager)'] = measure('manager', '/')
 out['home (mentor)'] = measure('mentor', '/')
 out['lending desk'] = measure('manager', desk)
@@ -441,6 +468,16 @@ def main() -> None:
                 if repair_targets
                 else unavailable
             )
+            # Steadiness: the scan path at twice the connections (its p99 is the figure), then each worker's memory
+            # after all the load runs of this size.
+            busy = wrk(
+                server.base,
+                [p for c, i in targets for p in (f"/q/{c}", f"/inventory/items/{i}")],
+                seconds,
+                16,
+                cookies["talent"],
+            )
+            rss = server.worker_rss()
         queries = query_counts(db_path, info, args.desk_path, args.board_path)
         rows.append(
             {
@@ -457,6 +494,8 @@ def main() -> None:
                 "impact": impact,
                 "baseline": baseline,
                 "queries": queries,
+                "busy": busy,
+                "rss": rss,
             }
         )
         print(
@@ -475,6 +514,12 @@ def main() -> None:
             ("territory impact page", impact),
         ):
             print(_line(label, r, baseline))
+        print(
+            f"  scan path at 16 connections: p99 {busy['p99']:.1f} ms (target < 50 ms), p50 {busy['p50']:.1f} ms, "
+            f"{busy['rps']:.0f} req/s, errors {busy['errors']}; gunicorn workers' resident memory after the load: "
+            + ", ".join(f"{mb:.0f} MB" for mb in rss)
+            + " (target < 150 MB each)"
+        )
         if "rps" in path and "rps" in item:
             # One scan = two requests: a full scan costs 2 / path rps.
             print(
@@ -598,6 +643,13 @@ def main() -> None:
             f"bare Flask + sqlite3 one-row page ({baseline['rps']:.0f} req/s) in the same run; {count} SQL "
             f"queries per request ({same}); {alone:.0f} ms of server time for one request alone."
         )
+    busy = programme["busy"]
+    print(
+        f"- Steadiness: the scan path at 16 concurrent connections, p99 {busy['p99']:.1f} ms (target < 50 ms); "
+        "resident memory of each gunicorn worker after the load runs: "
+        + ", ".join(f"{mb:.0f} MB" for mb in programme["rss"])
+        + " (target < 150 MB)."
+    )
     print(f"\nBench finished in {time.perf_counter() - started:.0f} s.")
 
 

@@ -48,6 +48,11 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave out what the models create by DDL of their own (the text index of item search): not models."""
+    return name not in get_metadata().info.get("unmanaged_names", ())
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -96,6 +101,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -27,7 +27,7 @@ def paginate(stmt, per_page: int | None = None):
 
 def contains(column, text: str):
     """A case-insensitive "contains" filter that treats % and _ typed by the user as plain characters."""
-    return sa.func.lower(column).like(f"%{_like_escaped(text.lower())}%", escape="\\")
+    return sa.func.lower(column).like(f"%{like_escaped(text.lower())}%", escape="\\")
 
 
 # The accented letters of the languages our talents' names come in, and the plain letter each folds to: a search
@@ -65,18 +65,19 @@ def _folded_postgresql(element, compiler, **kw):
     return f"replace(replace(replace(replace({text}, 'œ', 'oe'), 'Œ', 'oe'), 'æ', 'ae'), 'Æ', 'ae')"
 
 
-def _like_escaped(text: str) -> str:
+def like_escaped(text: str) -> str:
+    """The text as a LIKE pattern with ESCAPE '\\' would read it: % and _ typed by a user are plain characters."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def contains_folded(column, text: str):
     """Like contains(), also ignoring accents on both sides."""
-    return folded(column).like(f"%{_like_escaped(fold(text))}%", escape="\\")
+    return folded(column).like(f"%{like_escaped(fold(text))}%", escape="\\")
 
 
 def starts_folded(column, text: str):
     """The column starts with the text, accents and case ignored."""
-    return folded(column).like(f"{_like_escaped(fold(text))}%", escape="\\")
+    return folded(column).like(f"{like_escaped(fold(text))}%", escape="\\")
 
 
 def query_args() -> dict[str, list[str]]:

@@ -10,8 +10,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.extensions import db
-from repairlab.inventory.models import PATH_SEPARATOR, Category, Item, ItemKind, ItemStatus, Location
-from repairlab.pagination import contains
+from repairlab.inventory.codes import code_readings
+from repairlab.inventory.models import (
+    ITEMS_FTS,
+    PATH_SEPARATOR,
+    Category,
+    Item,
+    ItemKind,
+    ItemStatus,
+    Location,
+    search_text_sql,
+)
+from repairlab.pagination import fold, folded, like_escaped
 from repairlab.text import plain_text
 from repairlab.web import db_id
 
@@ -83,15 +93,10 @@ def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LI
     stmt = sa.select(Item).options(*loads)
     if territory_id is not None:
         stmt = stmt.where(Item.territory_id == territory_id)
+    ranks = ()
     if filters.q:
-        stmt = stmt.where(
-            sa.or_(
-                *(
-                    contains(column, filters.q)
-                    for column in (Item.name, Item.code, Item.brand, Item.model, Item.serial_number)
-                )
-            )
-        )
+        found, ranks = search(filters.q)
+        stmt = stmt.where(found)
     if filters.kind:
         stmt = stmt.where(Item.kind == ItemKind(filters.kind))
     if filters.status == "all":
@@ -110,7 +115,39 @@ def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LI
         stmt = stmt.where(Item.location_id.in_(sa.select(Location.id).where(location)))
     if filters.low_stock:
         stmt = stmt.where(Item.kind == ItemKind.PART, Item.quantity <= Item.low_stock_threshold)
-    return stmt.order_by(*SORTS[filters.sort])
+    return stmt.order_by(*ranks, *SORTS[filters.sort])
+
+
+# Shorter queries have no trigram: they are looked for in the folded text without the index.
+TRIGRAM = 3
+_FTS = sa.table(ITEMS_FTS, sa.column("rowid"), sa.column("name"), sa.column("other"))
+
+
+def search(q: str) -> tuple:
+    """Items whose name, code, brand, model or serial number holds the text (case and accents ignored), or whose
+    code it is: the condition, and the ranking (exact code first, then a match in the name), on both engines."""
+    needle = fold(q)
+    pattern = f"%{like_escaped(needle)}%"
+    if db.session.get_bind().dialect.name == "sqlite":
+        if len(needle) >= TRIGRAM:
+            # A phrase of trigrams: exactly the substring (FTS5's syntax quoted away), in either column.
+            phrase = '"' + needle.replace('"', '""') + '"'
+            matched, named = sa.literal_column(ITEMS_FTS).op("MATCH")(phrase), _FTS.c.name.op("MATCH")(phrase)
+        else:
+            named = _FTS.c.name.like(pattern, escape="\\")
+            matched = sa.or_(named, _FTS.c.other.like(pattern, escape="\\"))
+        found = Item.id.in_(sa.select(_FTS.c.rowid).where(matched))
+        in_name = Item.id.in_(sa.select(_FTS.c.rowid).where(named))
+    else:
+        # The expression of the pg_trgm index, which PostgreSQL uses for LIKE when the needle has a trigram.
+        found = sa.literal_column(search_text_sql("postgresql", "items.")).like(pattern, escape="\\")
+        in_name = sa.func.strpos(folded(Item.name), needle) > 0
+    codes = code_readings(q)
+    ranks = [sa.case((in_name, 0), else_=1)]
+    if codes:
+        found = sa.or_(found, Item.code.in_(codes))
+        ranks.insert(0, sa.case((Item.code.in_(codes), 0), else_=1))
+    return found, tuple(ranks)
 
 
 # --- Categories -----------------------------------------------------------------------------------

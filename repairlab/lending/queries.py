@@ -18,7 +18,7 @@ from repairlab.people.models import Lab, User
 PAST_LOANS = 20
 
 
-DESK_ROWS = 50  # per list of the desk; the full lists are in the inventory
+DESK_ROWS = 20  # per list of the desk (rows past the first screens are not rendered); the full lists: inventory
 
 
 def days_late(loan: Loan, today: date | None = None) -> int:

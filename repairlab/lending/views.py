@@ -127,7 +127,7 @@ def _render_desk(form: DeskLendForm, status: int = 200):
         maintenance_due=maintenance_due(scope),
         reserved_today=reservations.reservations_of_day(scope),
         reports=reports,
-        reports_cut=len(reports) >= queries.DESK_ROWS,  # the count in the title is then "50+"
+        reports_cut=len(reports) >= queries.DESK_ROWS,  # the count in the title is then "20+"
         who=lambda r: reservations.who(r, current_user),
     ), status
 

@@ -30,7 +30,7 @@ OPEN = "open"
 STATUS_CHOICES = (OPEN, *(s.value for s in ProjectStatus), "all")
 LANES = ("", "mentor", "cohort")
 # Cards shown per cell (a stage in a lane) before a "show all" link; a single-stage board shows up to STAGE_CAP.
-CELL_CAP = 30
+CELL_CAP = 12  # a phone shows about four; "show all" opens the stage with every card
 LANE_CELL_CAP = 12  # with swimlanes: many lanes, fewer cards each
 STAGE_CAP = 500
 # At most about this many cards on a page: with many lanes each cell shows fewer (never under MIN_CELL_CAP).
