@@ -24,6 +24,7 @@ from repairlab.dates import parse_day
 from repairlab.extensions import db
 from repairlab.pagination import contains_folded
 from repairlab.people.models import Lab, Role, Territory, User
+from repairlab.repairs.categories import category_label  # noqa: F401  (for reporting, which reads only queries)
 from repairlab.repairs.impact import repair_rate
 from repairlab.repairs.models import (
     OPEN_TICKET,

@@ -10,12 +10,20 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.pages import NavItem, nav
-    from repairlab.reporting import export_tables, indicators, path_export_tables, path_indicators, views  # noqa: F401
+    from repairlab.reporting import (  # noqa: F401
+        export_tables,
+        indicators,
+        path_export_tables,
+        path_indicators,
+        repair_indicators,
+        views,
+    )
     from repairlab.reporting.access import PAGE_ROLES
     from repairlab.reporting.commands import research_export_command
 
     indicators.register_sections()
     path_indicators.register_sections()
+    repair_indicators.register_sections()
     export_tables.register_tables()
     path_export_tables.register_tables()
     # In the programme's menu on wide screens (groups are matched by their label), so that the menu holds on one line.
