@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from repairlab.clock import utcnow
 from repairlab.extensions import db
+from repairlab.images import delete_image_after_commit
 from repairlab.inventory.models import ProblemReport
 from repairlab.lending.models import MemberCard
 from repairlab.lending.reservations.models import Reservation
@@ -18,6 +19,16 @@ from repairlab.skills.models import SkillValidation, ValidationKind
 ERASED_TEXT = "—"
 
 
+def _forget_photos(model, *where) -> None:
+    """Delete the stored photo files of the rows (once the erasure commits) before their keys are cleared."""
+    rows = db.session.execute(
+        sa.select(model.photo_key, model.photo_thumb_key).where(*where, model.photo_key.is_not(None))
+    ).all()
+    keys = [key for row in rows for key in row if key]
+    if keys:
+        delete_image_after_commit(*keys)
+
+
 def scrub_programme(person: User) -> None:
     """The staff's notes on the talent's path steps."""
     db.session.execute(sa.update(PathEvent).where(PathEvent.talent_id == person.id).values(note=""))
@@ -25,6 +36,7 @@ def scrub_programme(person: User) -> None:
 
 def scrub_inventory(person: User) -> None:
     """The problem reports the talent wrote: their words and photo; the report (and its item's history) stays."""
+    _forget_photos(ProblemReport, ProblemReport.reporter_id == person.id)
     db.session.execute(
         sa.update(ProblemReport)
         .where(ProblemReport.reporter_id == person.id)
@@ -50,6 +62,7 @@ def scrub_skills(person: User) -> None:
         .where(SkillValidation.talent_id == person.id, SkillValidation.kind == ValidationKind.DECLARED)
         .values(note="", evidence_url="")
     )
+    _forget_photos(SkillValidation, SkillValidation.talent_id == person.id)
     db.session.execute(
         sa.update(SkillValidation)
         .where(SkillValidation.talent_id == person.id)

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from repairlab import clock
+from repairlab import clock, images
 from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied
 from repairlab.extensions import db
@@ -78,9 +78,15 @@ def test_erasure_removes_identity_and_keeps_records(admin, lived_path, territory
     talent = lived_path
     name, email, talent_id = talent.full_name, talent.email, talent.id
     before = _figures(territory.id)
+    photos = [
+        images._path_for(k)
+        for k in db.session.execute(sa.select(ProblemReport.photo_key, ProblemReport.photo_thumb_key)).one()
+    ]
+    assert all(p.exists() for p in photos)
     erase_person(admin, talent)
     db.session.commit()
     db.session.expire_all()
+    assert not any(p.exists() for p in photos)  # the photo's files leave the storage folder too
     erased = db.session.get(User, talent_id)
     assert erased.full_name == f"Talent #{talent_id}" and email not in erased.email and erased.phone == ""
     assert not erased.active and erased.erased_at is not None and erased.cohort_id is not None
