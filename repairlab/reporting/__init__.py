@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         indicators,
         path_export_tables,
         path_indicators,
+        repair_export_tables,
         repair_indicators,
         views,
     )
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     repair_indicators.register_sections()
     export_tables.register_tables()
     path_export_tables.register_tables()
+    repair_export_tables.register_tables()
     # In the programme's menu on wide screens (groups are matched by their label), so that the menu holds on one line.
     nav.register("reporting.index", NavItem(_l("Indicators"), PAGE_ROLES, group=_l("Programme")), order=62)
     app.cli.add_command(research_export_command)

@@ -36,7 +36,9 @@ from repairlab.projects.models import (
     Sector,
     StageChange,
 )
+from repairlab.repairs.models import Outcome, RepairWork
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
+from tests.repairs import stats_data
 
 
 def at(day: str) -> datetime:
@@ -232,6 +234,11 @@ def programme(db, territory, make_territory, make_cohort, make_user, make_lab):
                 decisions="Décision privée",
             )
         )
+    # A repair at Roubaix's lab: its owner and the problem they told never leave; Alice's time on it does, by id.
+    fixed = stats_data.ticket(lab, "Toaster", Outcome.FIXED, day=date(2026, 3, 7))
+    fixed.owner_first_name, fixed.owner_email = "Nadia Propriétaire", "nadia.owner@example.org"
+    fixed.problem = "Panne racontée par la propriétaire"
+    _db.session.add(RepairWork(ticket_id=fixed.id, talent_id=w["alice"].id, minutes=45))
     _db.session.commit()
     return w
 

@@ -17,6 +17,9 @@ from repairlab.reporting.models import ResearchExport
 
 # Free text the hand-made programme wrote into notes, pitches, returns and withdrawals: none may leave.
 FREE_TEXT = (
+    "Nadia Propriétaire",
+    "nadia.owner@example.org",
+    "Panne racontée",
     "Note privée",
     "Notes confidentielles",
     "Décision privée",
@@ -172,7 +175,7 @@ def test_every_export_is_logged(programme, live_client):
     assert entry.source == "web"
     assert entry.filters == f"territory={programme['rbx'].id}&months=1"
     assert entry.months_only is True
-    assert entry.tables == 19 and entry.rows > 0
+    assert entry.tables == 21 and entry.rows > 0
 
 
 @pytest.mark.parametrize("who", ["manager", "mentor", "alice"])

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from repairlab.people.models import Role
 from repairlab.repairs.models import Outcome
 from repairlab.reporting.repair_indicators import repair_section
@@ -67,3 +69,33 @@ def test_the_page_shows_the_section_in_french(db, make_lab, make_territory, make
     csv = client.get("/reporting/repairs/by_category.csv")
     assert csv.status_code == 200
     assert "Grille-pain" in csv.get_data(as_text=True)
+
+
+def test_the_research_export_holds_the_repairs_and_never_their_owners(
+    db, make_lab, make_territory, make_user, live_client, tmp_path
+):
+    from frictionless import Package, system
+
+    from repairlab.repairs.models import RepairTicket, RepairWork
+    from tests.reporting.test_export import download, table
+
+    roubaix, _paris = _tickets(db, make_lab, make_territory)
+    talent = make_user(Role.PARTICIPANT, name="Zoé Talent", territory_=roubaix.territory)
+    toaster = db.session.scalars(sa.select(RepairTicket).order_by(RepairTicket.id)).first()
+    toaster.owner_first_name, toaster.owner_email, toaster.problem = "Nadia", "nadia@example.org", "Ne chauffe plus"
+    db.session.add(RepairWork(ticket_id=toaster.id, talent_id=talent.id, minutes=45))
+    db.session.commit()
+    files = download(live_client, make_user(Role.RESEARCHER))
+    repairs = table(files, "repairs")
+    assert len(repairs) == 7
+    first = repairs[0]
+    assert (first["ords_category"], first["outcome"], first["waste_prevented_kg"]) == ("Toaster", "fixed", "1.470")
+    assert [(row["repair_id"], row["minutes"]) for row in table(files, "repair_work")] == [(str(toaster.id), "45")]
+    text = "\n".join(files.values())
+    for secret in ("Nadia", "nadia@example.org", "Ne chauffe plus", "Zoé"):
+        assert secret not in text
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    with system.use_context(trusted=True):
+        report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
