@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.charts import Chart, line_chart
 from repairlab.dates import parse_day
@@ -34,7 +34,10 @@ from repairlab.repairs.models import (
     RepairCategory,
     RepairEvent,
     RepairEventStaff,
+    RepairPartUse,
+    RepairStatusChange,
     RepairTicket,
+    RepairToolUse,
     RepairWork,
     TicketStatus,
 )
@@ -616,3 +619,35 @@ def categories_table() -> list[RepairCategory]:
 def constants_table() -> list[ImpactConstant]:
     """The constants of the Fixometer method with their sources, by key."""
     return list(db.session.scalars(sa.select(ImpactConstant).order_by(ImpactConstant.key)))
+
+
+# --- A ticket's page ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketLines:
+    """What a ticket's page lists under it, oldest first, each line with the person or item it names."""
+
+    history: list[RepairStatusChange]
+    work: list[RepairWork]
+    parts: list[RepairPartUse]
+    tools: list[RepairToolUse]
+
+
+def ticket_lines(ticket: RepairTicket) -> TicketLines:
+    """The ticket's steps, the talents' time, the parts and the tools (one query each, whatever their number)."""
+
+    def lines(model, related) -> list:
+        stmt = sa.select(model).options(joinedload(related)).where(model.ticket_id == ticket.id).order_by(model.id)
+        return list(db.session.scalars(stmt))
+
+    if ticket.event is not None:  # the event's people on duty, for the page's header
+        db.session.scalars(
+            sa.select(RepairEvent).options(selectinload(RepairEvent.staff)).where(RepairEvent.id == ticket.event_id)
+        ).all()
+    return TicketLines(
+        lines(RepairStatusChange, RepairStatusChange.changed_by),
+        lines(RepairWork, RepairWork.talent),
+        lines(RepairPartUse, RepairPartUse.item),
+        lines(RepairToolUse, RepairToolUse.item),
+    )

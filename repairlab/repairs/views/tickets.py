@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from repairlab import images
 from repairlab.auth import roles_required
@@ -44,12 +44,9 @@ from repairlab.repairs.forms import (
 )
 from repairlab.repairs.models import (
     RepairEvent,
-    RepairPartUse,
-    RepairStatusChange,
     RepairTicket,
-    RepairToolUse,
-    RepairWork,
 )
+from repairlab.repairs.queries import ticket_lines
 from repairlab.repairs.views.common import category_choices, lab_choices, labs_in_scope, ticket_or_404
 from repairlab.web import form_status, show_domain_error, submit, submit_and_return
 
@@ -249,44 +246,17 @@ def ticket(ticket_id: int):
         if found.code is None:
             abort(404)
         return _public(found)
-    history = db.session.scalars(
-        sa.select(RepairStatusChange)
-        .options(joinedload(RepairStatusChange.changed_by))
-        .where(RepairStatusChange.ticket_id == found.id)
-        .order_by(RepairStatusChange.id)
-    ).all()
-    work = db.session.scalars(
-        sa.select(RepairWork)
-        .options(joinedload(RepairWork.talent))
-        .where(RepairWork.ticket_id == found.id)
-        .order_by(RepairWork.id)
-    ).all()
-    parts = db.session.scalars(
-        sa.select(RepairPartUse)
-        .options(joinedload(RepairPartUse.item))
-        .where(RepairPartUse.ticket_id == found.id)
-        .order_by(RepairPartUse.id)
-    ).all()
-    tools = db.session.scalars(
-        sa.select(RepairToolUse)
-        .options(joinedload(RepairToolUse.item))
-        .where(RepairToolUse.ticket_id == found.id)
-        .order_by(RepairToolUse.id)
-    ).all()
-    if found.event is not None:
-        db.session.scalars(
-            sa.select(RepairEvent).options(selectinload(RepairEvent.staff)).where(RepairEvent.id == found.event_id)
-        ).all()
+    lines = ticket_lines(found)
     working = can_repair(viewer, found.territory_id) and found.is_open
     context = {
         "ticket": found,
         "object_name": owners.object_name(found),
         "category": category_label(found.category),
-        "history": history,
-        "work": work,
-        "minutes": sum(w.minutes for w in work),
-        "parts": parts,
-        "tools": tools,
+        "history": lines.history,
+        "work": lines.work,
+        "minutes": sum(w.minutes for w in lines.work),
+        "parts": lines.parts,
+        "tools": lines.tools,
         "desk": is_desk(viewer, found.territory_id),
         "sees_owner": sees_owner(viewer, found.territory_id),
         "working": working,
