@@ -40,3 +40,22 @@ def clean_name(value: str | None, *, limit: int, required: str, field: str = "na
     if len(name) > limit:
         raise ValidationError(_("The name is too long (%(max)d characters at most).", max=limit), field=field)
     return name
+
+
+# A CSV cell starting with one of these is run as a formula by spreadsheet software (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value):
+    """A text cell made inert in spreadsheets by a leading apostrophe (unguard_cell removes it on import); other
+    values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unguard_cell(value: str) -> str:
+    """Undo guard_cell for a cell read back from an exported file."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

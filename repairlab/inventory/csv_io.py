@@ -35,6 +35,7 @@ from repairlab.inventory.models import (
 )
 from repairlab.inventory.queries import category_finder
 from repairlab.people.models import Lab, User
+from repairlab.text import guard_cell, unguard_cell
 
 EXPORT_BATCH = 500  # items read from the database at a time while the export streams
 
@@ -137,7 +138,7 @@ def _parse_rows(reader: csv.DictReader, lab: Lab) -> ImportPreview:
         if number - 1 > MAX_ROWS:
             preview.errors.append(RowError(number, "", _("Too many rows (%(max)d at most).", max=MAX_ROWS)))
             break
-        row = {(k or "").strip().lower(): _unguard((v or "").strip()) for k, v in raw.items() if k is not None}
+        row = {(k or "").strip().lower(): unguard_cell((v or "").strip()) for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
         errors_before = len(preview.errors)
@@ -301,24 +302,6 @@ def import_items(actor: User, lab: Lab, data: bytes) -> list[Item]:
     return created
 
 
-# A cell starting with one of these is run as a formula by spreadsheet software (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _guard(value) -> object:
-    """Make a text cell inert in spreadsheets by prefixing an apostrophe (which _unguard removes on import)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _unguard(value: str) -> str:
-    """Undo _guard for a cell read back from an exported file."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def export_stream(stmt: sa.Select) -> Iterator[str]:
     """CSV lines for the items a statement selects, read in batches by a session that lives as long as the stream.
 
@@ -352,7 +335,7 @@ def export_rows(items: Iterable[Item]) -> Iterator[str]:
     for item in items:
         writer.writerow(
             [
-                _guard(cell)
+                guard_cell(cell)
                 for cell in [
                     item.code,
                     item.name,

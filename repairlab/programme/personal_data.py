@@ -28,6 +28,7 @@ from repairlab.programme.models import (
 )
 from repairlab.projects.models import Project, ProjectMember
 from repairlab.skills.models import Skill, SkillValidation
+from repairlab.text import guard_cell
 
 
 def _plain(value: Any) -> Any:
@@ -36,15 +37,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
-
-
-# A cell starting with one of these is run as a formula by spreadsheet software (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: Any) -> Any:
-    """A text cell made inert in spreadsheets by a leading apostrophe."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
 
 
 def _rows(stmt: sa.Select) -> list[dict[str, Any]]:
@@ -164,6 +156,6 @@ def as_csv_zip(data: dict[str, list[dict[str, Any]]]) -> bytes:
             columns = list(rows[0]) if rows else []
             writer = csv.DictWriter(text, fieldnames=columns)
             writer.writeheader()
-            writer.writerows({key: _inert(value) for key, value in row.items()} for row in rows)
+            writer.writerows({key: guard_cell(value) for key, value in row.items()} for row in rows)
             archive.writestr(f"{table}.csv", "\ufeff" + text.getvalue())
     return buffer.getvalue()

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 
 from repairlab.dates import FIRST_YEAR, LAST_YEAR, in_range, out_of_range_message
 from repairlab.repairs.reference import ORDS_CATEGORIES, UNPOWERED_CATEGORIES
-from repairlab.text import plain_text
+from repairlab.text import guard_cell, plain_text, unguard_cell
 
 # The columns of an ORDS v0.3 record, in the standard's order.
 COLUMNS = (
@@ -257,19 +257,6 @@ def _one_line(value: str) -> str:
     return plain_text(value).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").strip()
 
 
-# A cell starting with one of these is run as a formula by spreadsheet software (CSV injection): the export writes it
-# after an apostrophe, and reading removes that apostrophe again, so that export -> import -> export is stable.
-_FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _guard(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _unguard(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value
-
-
 def read(data: bytes) -> ReadResult:
     """Read an ORDS CSV file: every row checked, every refused row with its reasons; nothing is written.
 
@@ -336,7 +323,7 @@ def _check_row(line: int, row: dict[str, str]) -> tuple[Record | None, list[RowE
         errors.append(RowError(line, column, message))
 
     def name(column: str, *, required: bool = False) -> str:
-        value = _unguard(_one_line(row.get(column, "")))
+        value = unguard_cell(_one_line(row.get(column, "")))
         if required and not value:
             fail(column, _("This value is required."))
         if len(value) > MAX_NAME:
@@ -416,7 +403,7 @@ def _check_row(line: int, row: dict[str, str]) -> tuple[Record | None, list[RowE
     except ValueError:
         fail("event_date", _("Write the date as YYYY-MM-DD, e.g. 2026-03-14."))
 
-    problem = _unguard(plain_text(row.get("problem", "")).replace("\r\n", "\n").replace("\r", "\n").strip())
+    problem = unguard_cell(plain_text(row.get("problem", "")).replace("\r\n", "\n").replace("\r", "\n").strip())
     if len(problem) > MAX_PROBLEM:
         fail("problem", _("This text is too long (%(max)d characters at most).", max=MAX_PROBLEM))
 
@@ -451,19 +438,19 @@ def _number(value: Decimal) -> str:
 def _cells(record: Record) -> list[str]:
     return [
         record.id,
-        _guard(record.data_provider),
+        guard_cell(record.data_provider),
         record.country,
-        _guard(record.partner_product_category),
+        guard_cell(record.partner_product_category),
         record.category,
         str(record.category_id),
-        _guard(record.brand) or "Unknown",  # the schema's missing value for a brand
+        guard_cell(record.brand) or "Unknown",  # the schema's missing value for a brand
         "" if record.year_of_manufacture is None else str(record.year_of_manufacture),
         "" if record.product_age is None else _number(record.product_age),
         record.status,
         BARRIERS[record.barrier] if record.barrier else "",
-        _guard(record.group_identifier),
+        guard_cell(record.group_identifier),
         record.event_date.isoformat(),
-        _guard(record.problem),
+        guard_cell(record.problem),
     ]
 
 

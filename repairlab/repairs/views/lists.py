@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from repairlab.auth import roles_required, territory_scope
 from repairlab.clock import today, utcnow
 from repairlab.extensions import db
-from repairlab.inventory.csv_io import _guard
 from repairlab.pagination import paginate
 from repairlab.repairs import bp, queries
 from repairlab.repairs.access import REPAIR_ROLES, SUPERVISOR_ROLES
 from repairlab.repairs.categories import category_label
 from repairlab.repairs.models import Outcome, RepairTicket, TicketStatus
+from repairlab.text import guard_cell
 
 EXPORT_BATCH = 500
 EXPORT_COLUMNS = (
@@ -99,7 +99,7 @@ def export_rows(tickets: Iterable[RepairTicket]) -> Iterator[str]:
     def line(cells) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_guard(c) for c in cells])
+        writer.writerow([guard_cell(c) for c in cells])
         return buffer.getvalue()
 
     yield "\ufeff" + line(EXPORT_COLUMNS)  # the byte order mark: spreadsheets then read UTF-8
