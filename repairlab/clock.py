@@ -28,6 +28,11 @@ def today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(LAB_TZ).date()
 
 
+def lab_day(value: date | datetime) -> date:
+    """The day of an instant where the labs are (a date is its own day)."""
+    return value.astimezone(LAB_TZ).date() if isinstance(value, datetime) else value
+
+
 def end_of_day(day: date) -> datetime:
     """The last second of a day in the labs' time zone, in UTC."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=LAB_TZ).astimezone(UTC)

@@ -109,6 +109,17 @@ def delete_image_after_commit(*keys: str) -> None:
     db.session.info.setdefault(_TO_DELETE, []).extend(_path_for(k) for k in keys)
 
 
+def delete_row_photos_after_commit(model, *where) -> None:
+    """Delete the stored photo files (`photo_key`, `photo_thumb_key`) of the rows of `model` matching `where`, once
+    the transaction commits: call it before the rows stop pointing at them."""
+    rows = db.session.execute(
+        sa.select(model.photo_key, model.photo_thumb_key).where(*where, model.photo_key.is_not(None))
+    ).all()
+    keys = [key for row in rows for key in row if key]
+    if keys:
+        delete_image_after_commit(*keys)
+
+
 @sa.event.listens_for(Session, "after_commit")
 def _keep_committed_images(session: Session) -> None:
     # Fired for a released savepoint too: only the outermost transaction's commit makes the change permanent.

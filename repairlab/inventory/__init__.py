@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.demo import demo_seeders
-    from repairlab.inventory import demo, views  # noqa: F401  (views: routes)
+    from repairlab.inventory import demo, person_data, views  # noqa: F401  (views: routes)
     from repairlab.inventory.panels import register_panels
     from repairlab.inventory.queries import item_names, location_names
     from repairlab.inventory.registry import CodeTarget, code_targets
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         order=12,
     )
     register_panels()
+    person_data.register()
     lab_change_hooks.register("inventory.places", follow_lab_change)
     demo_seeders.register("inventory", demo.seed_inventory, order=10)
     demo_seeders.register("inventory.requirements", demo.seed_requirements, order=30)

@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.demo import demo_seeders
-    from repairlab.lending import demo, views  # noqa: F401  (routes)
+    from repairlab.lending import demo, person_data, views  # noqa: F401  (routes)
     from repairlab.lending.access import is_desk
     from repairlab.lending.maintenance import demo as maintenance_demo
     from repairlab.lending.maintenance import views as maintenance_views  # noqa: F401  (routes)
@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
         order=10,
     )
     register_panels()
+    person_data.register()
     demo_seeders.register("lending", demo.seed_lending, order=40)
     demo_seeders.register("lending.maintenance", maintenance_demo.seed_maintenance, order=45)
     demo_seeders.register("lending.reservations", reservations_demo.seed_reservations, order=47)

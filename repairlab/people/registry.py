@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
+import sqlalchemy as sa
+
+from repairlab.extensions import db
 from repairlab.people.models import Lab, User
 from repairlab.registry import Registry
 
@@ -42,6 +47,9 @@ lab_change_hooks: Registry[LabChangeHook] = Registry("lab change hooks")
 ErasureHook = Callable[[User], None]
 erasure_hooks: Registry[ErasureHook] = Registry("erasure hooks")
 
+# What a scrubbed free text reads: the rows keep a sign that something was there.
+ERASED_TEXT = "—"
+
 
 # --- A person's own data, and the timeline of a talent's path -------------------------------------------------------
 
@@ -49,6 +57,19 @@ erasure_hooks: Registry[ErasureHook] = Registry("erasure hooks")
 # Each domain gives the rows it holds about a person (table name -> list of plain dicts), for "download my data".
 PersonalDataSource = Callable[[User], dict[str, list[dict[str, Any]]]]
 personal_data_sources: Registry[PersonalDataSource] = Registry("personal data sources")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def plain_rows(stmt: sa.Select) -> list[dict[str, Any]]:
+    """The rows of a statement as plain dicts (enums as their values, dates in ISO 8601): a personal data table."""
+    return [{key: _plain(value) for key, value in row.items()} for row in db.session.execute(stmt).mappings()]
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,9 @@ class TimelineEntry:
 # projects, repairs...): called with (the talent, the viewer), each source returns its entries in any order.
 TimelineSource = Callable[[User, User], list[TimelineEntry]]
 timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
+
+# Each source brings at most this many lines: a long path stays one light page.
+TIMELINE_SOURCE_ROWS = 200
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
     for key, hook in erasure.HOOKS.items():
         erasure_hooks.register(key, hook)
     for key, source in personal_data.SOURCES.items():
-        personal_data_sources.register(key, source)
+        personal_data_sources.register(key, source, order=60)
     register_panels()
     demo_seeders.register("programme", demo.seed_programme, order=80)
     app.register_blueprint(bp)

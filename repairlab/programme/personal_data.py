@@ -7,16 +7,12 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date, datetime
-from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
 
-from repairlab.extensions import db
-from repairlab.lending.models import Loan
 from repairlab.people.models import User
-from repairlab.people.registry import personal_data_sources
+from repairlab.people.registry import personal_data_sources, plain_rows
 from repairlab.programme.models import (
     EVALUATION_FIELDS,
     ActivitySession,
@@ -26,41 +22,7 @@ from repairlab.programme.models import (
     TalentExit,
     TalentIntake,
 )
-from repairlab.projects.models import Project, ProjectMember
-from repairlab.skills.models import Skill, SkillValidation
 from repairlab.text import guard_cell
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def _rows(stmt: sa.Select) -> list[dict[str, Any]]:
-    return [{key: _plain(value) for key, value in row.items()} for row in db.session.execute(stmt).mappings()]
-
-
-def account_data(person: User) -> dict[str, list[dict[str, Any]]]:
-    """The account: identity, contact details and programme place (never the password)."""
-    return {
-        "account": [
-            {
-                "name": person.full_name,
-                "email": person.email,
-                "phone": person.phone,
-                "role": person.role.value,
-                "territory": person.territory.name if person.territory else None,
-                "cohort": person.cohort.name if person.cohort else None,
-                "track": _plain(person.track),
-                "language": person.locale,
-                "created_at": _plain(person.created_at),
-                "last_login_at": _plain(person.last_login_at),
-            }
-        ]
-    }
 
 
 def programme_data(person: User) -> dict[str, list[dict[str, Any]]]:
@@ -69,24 +31,24 @@ def programme_data(person: User) -> dict[str, list[dict[str, Any]]]:
     intake_columns = [c.intake_date, c.evaluation_consent, c.consent_date, c.consent_notice_version]
     intake_columns += [getattr(c, name) for name in EVALUATION_FIELDS]
     return {
-        "intake": _rows(sa.select(*intake_columns).where(c.talent_id == person.id)),
-        "path_events": _rows(
+        "intake": plain_rows(sa.select(*intake_columns).where(c.talent_id == person.id)),
+        "path_events": plain_rows(
             sa.select(PathEvent.occurred_on, PathEvent.kind, PathEvent.track, PathEvent.note)
             .where(PathEvent.talent_id == person.id)
             .order_by(PathEvent.occurred_on)
         ),
-        "sessions_attended": _rows(
+        "sessions_attended": plain_rows(
             sa.select(ActivitySession.held_on, ActivitySession.kind, ActivitySession.title)
             .join(SessionAttendance, SessionAttendance.session_id == ActivitySession.id)
             .where(SessionAttendance.talent_id == person.id)
             .order_by(ActivitySession.held_on)
         ),
-        "exit": _rows(
+        "exit": plain_rows(
             sa.select(TalentExit.exit_date, TalentExit.category, TalentExit.subtype, TalentExit.evidence).where(
                 TalentExit.talent_id == person.id
             )
         ),
-        "follow_ups": _rows(
+        "follow_ups": plain_rows(
             sa.select(
                 ExitFollowUp.months_after_exit,
                 ExitFollowUp.contacted_on,
@@ -101,37 +63,7 @@ def programme_data(person: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def other_domains_data(person: User) -> dict[str, list[dict[str, Any]]]:
-    """Skills, loans and projects."""
-    return {
-        "skills": _rows(
-            sa.select(
-                Skill.name.label("skill"),
-                SkillValidation.level,
-                SkillValidation.kind,
-                SkillValidation.status,
-                SkillValidation.validated_on,
-                SkillValidation.note,
-            )
-            .join(Skill, Skill.id == SkillValidation.skill_id)
-            .where(SkillValidation.talent_id == person.id)
-            .order_by(SkillValidation.validated_on)
-        ),
-        "loans": _rows(
-            sa.select(Loan.item_id, Loan.kind, Loan.started_at, Loan.due_at, Loan.returned_at)
-            .where(Loan.borrower_id == person.id)
-            .order_by(Loan.started_at)
-        ),
-        "projects": _rows(
-            sa.select(Project.code, Project.name, ProjectMember.role, ProjectMember.joined_on)
-            .join(ProjectMember, ProjectMember.project_id == Project.id)
-            .where(ProjectMember.user_id == person.id)
-            .order_by(ProjectMember.joined_on)
-        ),
-    }
-
-
-SOURCES = {"people": account_data, "programme": programme_data, "others": other_domains_data}
+SOURCES = {"programme": programme_data}
 
 
 def personal_data(person: User) -> dict[str, list[dict[str, Any]]]:

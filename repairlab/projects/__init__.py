@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
 
     from repairlab.demo import demo_seeders
     from repairlab.inventory.registry import CodeTarget, code_targets
-    from repairlab.projects import demo, panels, views  # noqa: F401  (routes)
+    from repairlab.projects import demo, panels, person_data, views  # noqa: F401  (routes)
     from repairlab.projects.board import views as board_views  # noqa: F401  (routes)
     from repairlab.projects.prototypes import demo as prototype_demo
     from repairlab.projects.prototypes import panels as prototype_panels
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         PROJECT_TARGET, CodeTarget(lambda pid: url_for("projects.project", project_id=pid), project_names)
     )
     panels.register_panels()
+    person_data.register()
     prototype_panels.register_panels()
     demo_seeders.register("projects", demo.seed_projects, order=60)
     demo_seeders.register("projects.prototypes", prototype_demo.seed_prototypes, order=70)

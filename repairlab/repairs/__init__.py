@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from flask import url_for
 
     from repairlab.inventory.registry import CodeTarget, code_targets
-    from repairlab.repairs import cli, demo, panels, views
+    from repairlab.repairs import cli, demo, panels, person_data, views
     from repairlab.repairs.audit_words import register_audit_words
     from repairlab.repairs.categories import category_label
     from repairlab.repairs.evidence import passport_context
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         "repairs.tickets", EvidenceSource("repairs/_passport_evidence.html", passport_context), order=50
     )
     register_item_panel()
+    person_data.register()
     views.init_app(app)
     panels.register(app)
     cli.register(app)

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from repairlab.demo import demo_seeders
     from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
-    from repairlab.skills import demo, levels, views  # noqa: F401  (views: routes)
+    from repairlab.skills import demo, levels, person_data, views  # noqa: F401  (views: routes)
     from repairlab.skills.panels import register_panels
 
     staff = frozenset({Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN})
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     nav.register("skills.catalogue", NavItem(_l("Catalogue of skills"), staff, group=_l("Skills")), order=20)
     nav.register("skills.match", NavItem(_l("Who can do what"), staff, group=_l("Skills")), order=21)
     register_panels()
+    person_data.register()
     demo_seeders.register("skills", demo.seed_skills, order=20)
     app.add_template_global(levels.level_label, "skill_level_label")
     app.register_blueprint(bp)
