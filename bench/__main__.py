@@ -12,13 +12,16 @@ Cafés in every lab, about 70 % fixed, 300 still open.
 Pages loaded at each size: the scan page (/q/<code> then the item page, as a talent), the lending desk (GET
 /lending/desk, as a lab manager), the project board (GET /projects/board, as a mentor, then filtered to the mentor's
 own projects with ?mentor=<id>), the repair tickets' list (GET /repairs/tickets, as a lab manager), a ticket through
-its label (/q/<code> then the ticket's page, as a talent) and the territory's impact page (GET
-/repairs/impact/territories/<id>, as a lab manager); a page that does not answer as expected (e.g. 404 while it is
-being written) is printed as "not available (404)". The bare page is measured again just before each size's pages,
-and each page's time is given as a ratio to it. Also printed: SQL queries per page and the server time of one
-request alone (in-process), which is less sensitive to other work on the machine than the figures under load.
-The scan path's p99 at 16 connections and each gunicorn worker's resident memory after the load runs are
-printed too. Nothing is asserted (targets are read by people); the last block is ready to paste into a closing note.
+its label (/q/<code> then the ticket's page, as a talent), the territory's impact page (GET
+/repairs/impact/territories/<id>, as a lab manager) and the indicators page (GET /reporting/, a lab manager's
+territory and an administrator's whole programme, over every talent's path: intake, enrolment, track, sessions
+attended, exit and follow-ups; one connection per worker, as few people read it at once); a page that does not
+answer as expected (e.g. 404 while it is being written) is printed as "not available (404)". The bare page is
+measured again just before each size's pages, and each page's time is given as a ratio to it. Also printed: SQL
+queries per page and the server time of one request alone (in-process), which is less sensitive to other work on the
+machine than the figures under load. The scan path's p99 at 16 connections and each gunicorn worker's resident
+memory after the load runs are printed too. Nothing is asserted (targets are read by people); the last block is
+ready to paste into a closing note.
 
 Options go through BENCH_ARGS, e.g. `make bench BENCH_ARGS="--quick"`:
   --quick            5,000 and 50,000 items only, 3-second load runs, one label run: about 2 minutes
@@ -131,7 +134,7 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
         script = f.name
     try:
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, base],
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", script, base],
             capture_output=True,
             text=True,
             check=True,
@@ -145,12 +148,15 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, cookie: str
 
     pct = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.MULTILINE)}
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    # Socket errors (connect, read, write, timeout after 10 s) count as errors too.
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": pct.get("50"),
         "p90": pct.get("90"),
         "p99": pct.get("99"),
-        "errors": int(non2xx.group(1)) if non2xx else 0,
+        "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, socket.groups())) if socket else 0),
+        "connections": connections,
     }
 
 
@@ -268,9 +274,10 @@ repair_code, repair_id, repair_territory = sys.argv[5], sys.argv[6], sys.argv[7]
 app = create_app({'REPAIRLAB_ENV': 'production', 'SECRET_KEY': 'bench', 'DATABASE_URL': 'sqlite:///' + db_path})
 ids = {}
 with app.app_context():
-    for who in ('talent', 'manager', 'mentor'):
-        user = db.session.scalar(sa.select(User).where(User.email == info[who + '_email']))
-        ids[who] = user.get_id()
+    for who in ('talent', 'manager', 'mentor', 'admin'):
+        if who + '_email' in info:
+            user = db.session.scalar(sa.select(User).where(User.email == info[who + '_email']))
+            ids[who] = user.get_id()
     count = [0]
     sa.event.listen(db.engine, 'before_cursor_execute', lambda *a: count.__setitem__(0, count[0] + 1))
 def measure(who, path):
@@ -329,6 +336,9 @@ if repair_code:
     out['territory impact page'] = measure('manager', '/repairs/impact/territories/' + repair_territory)
     app.config['REPAIR_FIGURES_CACHE'] = False  # every request computes the figures again (a ticket just changed)
     out['impact page, recomputed'] = measure('manager', '/repairs/impact/territories/' + repair_territory)
+if 'admin' in ids:
+    out['indicators (lab manager)'] = measure('manager', '/reporting/')
+    out['indicators, all territories'] = measure('admin', '/reporting/')
 print(json.dumps(out))
 """
 
@@ -435,16 +445,17 @@ def main() -> None:
             baseline = wrk(bare.base, bare_paths, seconds, args.connections)
             cookies = {
                 who: login_cookie(server.base, info[f"{who}_email"], BENCH_PASSWORD)
-                for who in ("talent", "manager", "mentor")
+                for who in ("talent", "manager", "mentor", "admin")
+                if f"{who}_email" in info
             }
 
-            def load(paths: list[str], who: str, expect: int = 200) -> dict:
+            def load(paths: list[str], who: str, expect: int = 200, connections: int = args.connections) -> dict:
                 status = status_of(server.base, paths[0], cookies[who])  # noqa: B023 - used in this iteration
                 if status != expect:
                     return {"unavailable": status}
                 # Warm up both workers first (templates compiled, caches filled): steady state only is measured.
                 wrk(server.base, paths, 1, args.workers * 2, cookies[who])  # noqa: B023
-                return wrk(server.base, paths, seconds, args.connections, cookies[who])  # noqa: B023
+                return wrk(server.base, paths, seconds, connections, cookies[who])  # noqa: B023
 
             targets = info["scan_targets"]
             scan = load([f"/q/{c}" for c, _ in targets], "talent", 302)
@@ -467,6 +478,13 @@ def main() -> None:
                 load([f"/repairs/impact/territories/{info['repair_territory']}"], "manager")
                 if repair_targets
                 else unavailable
+            )
+            # The indicators page is read by a few people at a time: one connection per worker.
+            indicators = load(["/reporting/"], "manager", connections=args.workers)
+            all_indicators = (
+                load(["/reporting/"], "admin", connections=args.workers)
+                if "admin" in cookies
+                else {"unavailable": "no admin"}
             )
             # Steadiness: the scan path at twice the connections (its p99 is the figure), then each worker's memory
             # after all the load runs of this size.
@@ -492,6 +510,8 @@ def main() -> None:
                 "tickets": tickets,
                 "ticket": ticket,
                 "impact": impact,
+                "indicators": indicators,
+                "all_indicators": all_indicators,
                 "baseline": baseline,
                 "queries": queries,
                 "busy": busy,
@@ -512,6 +532,8 @@ def main() -> None:
             ("repair tickets list", tickets),
             ("ticket via /q/ (both)", ticket),
             ("territory impact page", impact),
+            ("indicators (territory)", indicators),
+            ("indicators (all)", all_indicators),
         ):
             print(_line(label, r, baseline))
         print(
@@ -537,6 +559,8 @@ def main() -> None:
         ("tickets", "repair list"),
         ("ticket", "ticket /q/+page"),
         ("impact", "impact page"),
+        ("indicators", "indicators"),
+        ("all_indicators", "indicators, all"),
     ):
         cells = [
             f"{r['size']:>7}: {r[key]['p50']:>6.1f} ms {r[key]['rps']:>5.0f}/s"
@@ -585,6 +609,8 @@ def main() -> None:
         "tickets": "repair tickets list",
         "ticket": "repair ticket page (talent)",
         "impact": "territory impact page",
+        "indicators": "indicators (lab manager)",
+        "all_indicators": "indicators, all territories",
     }
     for key, label, who, detail in (
         (
@@ -625,6 +651,19 @@ def main() -> None:
             "a lab manager",
             f"{c.get('territory_repairs', 0):,} tickets in the territory",
         ),
+        (
+            "indicators",
+            "Indicators page, the territory (GET /reporting/)",
+            "a lab manager",
+            f"{c.get('talent_paths', 0):,} talents' paths in all, {c.get('attendances', 0):,} attendances, "
+            f"{c['loans']:,} loans",
+        ),
+        (
+            "all_indicators",
+            "Indicators page, all territories (GET /reporting/)",
+            "an administrator",
+            f"{c.get('talent_paths', 0):,} talents' paths, {c.get('exits', 0):,} exits",
+        ),
     ):
         r = programme[key]
         if "unavailable" in r:
@@ -639,7 +678,7 @@ def main() -> None:
         )
         print(
             f"- {label}, as {who} ({detail}): {r['rps']:.0f} req/s, p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms "
-            f"under {args.connections} concurrent connections, {baseline['rps'] / r['rps']:.2f}x the time of a "
+            f"under {r['connections']} concurrent connections, {baseline['rps'] / r['rps']:.2f}x the time of a "
             f"bare Flask + sqlite3 one-row page ({baseline['rps']:.0f} req/s) in the same run; {count} SQL "
             f"queries per request ({same}); {alone:.0f} ms of server time for one request alone."
         )

@@ -32,6 +32,26 @@ from repairlab.lending.maintenance.models import MaintenancePlan
 from repairlab.lending.models import Loan, LoanKind
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.services import hash_password
+from repairlab.programme.models import (
+    EXIT_SUBTYPES,
+    ActivityKind,
+    ActivitySession,
+    AgeBand,
+    AttendanceMethod,
+    CohortPeriod,
+    DiplomaLevel,
+    Evidence,
+    ExitCategory,
+    ExitFollowUp,
+    PathEvent,
+    PathEventKind,
+    PeriodTerritoryTarget,
+    ProgrammePeriod,
+    ResidenceArea,
+    SessionAttendance,
+    TalentExit,
+    TalentIntake,
+)
 from repairlab.projects.models import (
     ActionItem,
     FigureEntry,
@@ -405,6 +425,8 @@ def generate(
     phase("skills and projects")
     repair_info = _repairs(w, labs, repairs)
     phase("repairs")
+    path_info = _paths(w, labs)
+    phase("programme paths")
 
     _insert(Code, code_rows)
     db.session.execute(sa.insert(CodeCounter), [{"territory_id": k, "last_number": v} for k, v in counters.items()])
@@ -432,10 +454,12 @@ def generate(
             "open_repairs": repair_info["open_repairs"],
             "repair_events": repair_info["repair_events"],
             "territory_repairs": repair_info.get("territory_repairs", 0),
+            **path_info,
         },
         "repair_targets": repair_info["repair_targets"],
         "repair_territory": repair_info.get("repair_territory"),
         "scan_targets": home[:2000],
+        "admin_email": user_rows[0]["email"],
         "talent_email": user_rows[w.staff(territories[0].id, Role.PARTICIPANT)[0] - 1]["email"],
         "manager_email": user_rows[w.staff(territories[0].id, Role.LAB_MANAGER)[0] - 1]["email"],
         "mentor_email": user_rows[project_info["board_mentor"] - 1]["email"],
@@ -858,6 +882,169 @@ REPAIR_OBJECTS = [
     ("Fer à repasser", "Iron"),
 ]
 REPAIR_OPEN = 300  # tickets still in the labs, whatever the history
+
+
+def _paths(w: World, labs: list[Lab]) -> dict:
+    """Every talent's path: intake (four in five consented to the evaluation), enrolment and track, some suspensions,
+    two sessions a week in every lab over the year with a fifth of the lab's talents present, exits for four in ten
+    (in every category) and their follow-ups at +6 and +12 months where due."""
+    rng, today = w.rng, w.today
+    period = ProgrammePeriod(
+        number=1, name="Remobilisation", start_date=date(2025, 9, 1), end_date=date(2027, 8, 31), target_talents=1500
+    )
+    db.session.add(period)
+    db.session.flush()
+    _insert(
+        PeriodTerritoryTarget,
+        [
+            {
+                "period_id": period.id,
+                "territory_id": t.id,
+                "start_date": period.start_date,
+                "end_date": period.end_date,
+                "target_talents": 500,
+            }
+            for t in w.territories
+        ],
+    )
+    _insert(CohortPeriod, [{"cohort_id": c.id, "period_id": period.id} for c in w.cohorts])
+    cohort_of = {c.territory_id: c.id for c in w.cohorts}
+    intakes, events, exits, follow_ups = [], [], [], []
+    exit_id = 0
+    talents_by_territory: dict[int, list[int]] = {}
+    categories = list(ExitCategory)
+    for t in w.territories:
+        talents = w.people.get((t.id, Role.PARTICIPANT.value)) or []
+        talents_by_territory[t.id] = talents
+        for talent_id in talents:
+            joined = today - timedelta(days=rng.randint(30, 360))
+            consent = rng.random() < 0.8
+            intakes.append(
+                {
+                    "talent_id": talent_id,
+                    "territory_id": t.id,
+                    "intake_date": joined,
+                    "evaluation_consent": consent,
+                    "consent_date": joined if consent else None,
+                    "consent_notice_version": "2026-01" if consent else None,
+                    "age_band": rng.choice(list(AgeBand)).value if consent else None,
+                    "residence_area": rng.choice(list(ResidenceArea)).value if consent else None,
+                    "diploma_level": rng.choice(list(DiplomaLevel)).value if consent else None,
+                    "is_neet": rng.random() < 0.3 if consent else None,
+                    "created_at": w.now,
+                    "updated_at": w.now,
+                }
+            )
+            track = (Track.EMPLOYMENT if talent_id % 3 else Track.ENTREPRENEURSHIP).value
+            base = {"talent_id": talent_id, "territory_id": t.id, "note": "", "created_at": w.now}
+            events.append(
+                {
+                    **base,
+                    "kind": PathEventKind.ENROLMENT.value,
+                    "occurred_on": joined,
+                    "cohort_id": cohort_of[t.id],
+                    "track": None,
+                }
+            )
+            events.append(
+                {
+                    **base,
+                    "kind": PathEventKind.TRACK_CHOSEN.value,
+                    "occurred_on": joined + timedelta(days=14),
+                    "cohort_id": None,
+                    "track": track,
+                }
+            )
+            if rng.random() < 0.1:
+                events.append(
+                    {
+                        **base,
+                        "kind": PathEventKind.SUSPENSION.value,
+                        "occurred_on": joined + timedelta(days=40),
+                        "cohort_id": None,
+                        "track": None,
+                    }
+                )
+            if rng.random() < 0.4 and (today - joined).days > 60:
+                exit_id += 1
+                category = rng.choice(categories)
+                exit_date = joined + timedelta(days=rng.randint(30, (today - joined).days))
+                exits.append(
+                    {
+                        "id": exit_id,
+                        "talent_id": talent_id,
+                        "territory_id": t.id,
+                        "exit_date": exit_date,
+                        "category": category.value,
+                        "subtype": rng.choice(EXIT_SUBTYPES[category]).value,
+                        "evidence": rng.choice(list(Evidence)).value,
+                        "created_at": w.now,
+                        "updated_at": w.now,
+                    }
+                )
+                for months in (6, 12):
+                    due = exit_date + timedelta(days=30 * months)
+                    if due <= today:
+                        reached = rng.random() < 0.7
+                        follow = rng.choice(categories)
+                        follow_ups.append(
+                            {
+                                "talent_exit_id": exit_id,
+                                "talent_id": talent_id,
+                                "territory_id": t.id,
+                                "months_after_exit": months,
+                                "contacted_on": due,
+                                "reached": reached,
+                                "category": follow.value if reached else None,
+                                "subtype": rng.choice(EXIT_SUBTYPES[follow]).value if reached else None,
+                                "evidence": Evidence.DECLARED.value if reached else None,
+                                "created_at": w.now,
+                            }
+                        )
+    _insert(TalentIntake, intakes)
+    _insert(PathEvent, events)
+    _insert(TalentExit, exits)
+    _insert(ExitFollowUp, follow_ups)
+    sessions, attendance = [], []
+    session_id = 0
+    kinds = [ActivityKind.WORKSHOP, ActivityKind.REPAIR_CAFE, ActivityKind.TRAINING]
+    for lab in labs:
+        pool = talents_by_territory.get(lab.territory_id) or []
+        for week in range(52):
+            for day in (1, 3):
+                session_id += 1
+                held_on = today - timedelta(days=7 * week + day)
+                sessions.append(
+                    {
+                        "id": session_id,
+                        "territory_id": lab.territory_id,
+                        "lab_id": lab.id,
+                        "kind": rng.choice(kinds).value,
+                        "title": f"Atelier {session_id}",
+                        "held_on": held_on,
+                        "duration_minutes": 180,
+                        "created_at": w.now,
+                    }
+                )
+                for talent_id in rng.sample(pool, min(len(pool), max(1, len(pool) // 10))):
+                    attendance.append(
+                        {
+                            "session_id": session_id,
+                            "talent_id": talent_id,
+                            "method": AttendanceMethod.LIST.value,
+                            "created_at": w.now,
+                        }
+                    )
+    _insert(ActivitySession, sessions)
+    _insert(SessionAttendance, attendance)
+    return {
+        "talent_paths": len(intakes),
+        "path_events": len(events),
+        "exits": len(exits),
+        "follow_ups": len(follow_ups),
+        "sessions": len(sessions),
+        "attendances": len(attendance),
+    }
 
 
 def _repairs(w: World, labs: list[Lab], total: int) -> dict:

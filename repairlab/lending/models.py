@@ -51,6 +51,10 @@ class Loan(db.Model):
             "ix_loans_open_territory_id_due_at", "territory_id", "due_at", sqlite_where=OPEN, postgresql_where=OPEN
         ),
         sa.Index("ix_loans_open_due_at", "due_at", sqlite_where=OPEN, postgresql_where=OPEN),
+        # The indicators count a selection's loans from this index alone, not from the wide rows (reporting).
+        sa.Index(
+            "ix_loans_borrower_id_figures", "borrower_id", "started_at", "kind", "due_at", "returned_at", "item_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

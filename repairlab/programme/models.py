@@ -418,7 +418,8 @@ class SessionAttendance(db.Model):
     __tablename__ = "session_attendances"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "talent_id"),
-        sa.Index("ix_session_attendances_talent_id", "talent_id"),
+        # A talent's sessions, read from the index alone (the timeline, the indicators' attendance).
+        sa.Index("ix_session_attendances_talent_id_session_id", "talent_id", "session_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
