@@ -59,7 +59,7 @@ def timeline_entries(talent: User, viewer: User) -> list[TimelineEntry]:
                 lab_day(first_at),
                 "repair",
                 _("Repair"),
-                _("Repaired: %(ticket)s", ticket=f"{ticket} {thing}"),
+                _("Worked on %(ticket)s", ticket=f"{ticket} {thing}"),
                 f"{time} — {outcome}",
                 url_for("repairs.ticket", ticket_id=ticket.id) if can_view(viewer, ticket.territory_id) else None,
             )

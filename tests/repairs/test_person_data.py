@@ -24,14 +24,14 @@ def test_a_talents_repairs_are_one_line_per_ticket_on_their_timeline(
         entries = [e for e in timeline(talent, manager) if e.kind == "repair"]
         assert len(entries) == 1
         (entry,) = entries
-        assert entry.title == f"Réparé\u00a0: {ticket.code} Moulinex Subito"
+        assert entry.title == f"A travaillé sur {ticket.code} Moulinex Subito"
         assert entry.detail.startswith("45 minutes")
         assert entry.url == f"/repairs/tickets/{ticket.id}"
         assert all(e.url for e in timeline(talent, stranger) if e.kind == "repair")  # an admin sees every ticket
 
     login(manager)
     page = client.get(f"/programme/talents/{talent.id}").get_data(as_text=True)
-    assert f"Réparé\u00a0: {ticket.code} Moulinex Subito" in page and "45 minutes" in page
+    assert f"A travaillé sur {ticket.code} Moulinex Subito" in page and "45 minutes" in page
 
 
 def test_a_talent_downloads_the_repairs_they_worked_on(client, login, make_ticket, make_talent, manager):
