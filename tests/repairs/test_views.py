@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -374,3 +375,23 @@ def test_an_imported_record_is_the_teams_only(db, client, login, lab, manager):
     login(manager)
     html = client.get(f"/repairs/tickets/{ticket_id}").get_data(as_text=True)
     assert "rcr_12" in html and "Grille-pain Seb" in html and "Imprimer son étiquette" not in html
+
+
+def test_the_steps_mark_a_skipped_step_as_skipped_not_done(client, login, make_ticket, manager, db):
+    ticket = make_ticket("Toaster")
+    tickets.change_status(manager, ticket, TicketStatus.DIAGNOSED)
+    tickets.set_outcome(manager, ticket, Outcome.FIXED)
+    tickets.change_status(manager, ticket, TicketStatus.READY)  # straight to ready: never "in repair"
+    db.session.commit()
+    login(manager)
+    html = client.get(f"/repairs/tickets/{ticket.id}").get_data(as_text=True)
+    steps = html[html.index('class="repair-steps"') :]
+    steps = steps[: steps.index("</ol>")]
+    items = re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', steps, re.S)
+    words = [(kind, " ".join(re.sub(r"<[^>]+>", " ", text).split())) for kind, text in items]
+    assert words[:4] == [
+        ("step-done", "✔ Reçu"),
+        ("step-done", "✔ Diagnostiqué"),
+        ("step-skipped", "– En réparation (étape sautée)"),
+        ("step-current", "➜ Prêt à récupérer"),
+    ]
