@@ -46,6 +46,7 @@ from repairlab.programme.models import (
     TalentExit,
 )
 from repairlab.programme.personal_data import as_csv_zip, as_json, personal_data
+from repairlab.programme.questionnaires.panels import path_section_context
 from repairlab.projects.models import Project
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
@@ -112,6 +113,7 @@ def _path_page(talent: User, event_form: PathEventForm | None = None, status: in
         form=event_form,
         can_erase=can_erase(current_user, talent),
         today=clock.today(),
+        qctx=path_section_context(current_user, talent),
     ), status
 
 
