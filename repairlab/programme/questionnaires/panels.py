@@ -62,15 +62,16 @@ def to_answer_context(user: User) -> dict | None:
     return {"due": [(s, s.version.title(locale), answer_url(s)) for s in due]}
 
 
-def _number(value) -> str:
-    return format_decimal(value, format="#,##0.0")
+def _number(value, places: str = "0") -> str:
+    """A score with one decimal ("2,5"), or a top score as it is ("4")."""
+    return format_decimal(value, format=f"#,##0.{places}")
 
 
 def progress_sentence(scale: ScaleProgress) -> str:
     """One scale's progress in plain words."""
     if scale.first is None:
         return ""
-    high = _number(scale.high)
+    high = _number(scale.high, "#")
     if scale.direction == "one":
         return _(
             "Your score “%(scale)s”: %(score)s out of %(high)s. You will see how it changes at the next questionnaire.",

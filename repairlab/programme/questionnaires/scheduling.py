@@ -30,8 +30,9 @@ from repairlab.programme.questionnaires.models import (
 )
 from repairlab.programme.services import add_months
 
-# A moment stays open this many days after its day (then it is missed, unless the talent had begun).
-ANSWER_WINDOW_DAYS = 60
+# A moment stays open six weeks after its day (then it is missed, unless the talent had begun): an answer given
+# later would no longer say how things were at that moment.
+ANSWER_WINDOW_DAYS = 42
 # Mentors see a questionnaire as overdue this many days after its day.
 OVERDUE_AFTER_DAYS = 14
 # "Later": the default postponement.
@@ -228,7 +229,7 @@ def schedule(talent_ids: sa.Select, *, today: date | None = None) -> list[Schedu
 def to_answer(talent: User, *, today: date | None = None) -> list[ScheduledMoment]:
     """What the talent has to answer today: open moments, not postponed past today, oldest first."""
     today = today or clock.today()
-    found = schedule(sa.select(sa.literal(talent.id)), today=today)
+    found = schedule(followed_talents().where(User.id == talent.id), today=today)
     return [s for s in found if s.is_open(today) and not s.is_postponed(today)]
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from repairlab import clock
@@ -358,7 +358,7 @@ def questionnaire_complete(response_id: int):
 
 
 @bp.route("/questionnaires/<int:response_id>/answers")
-@login_required
+@roles_required(Role.PARTICIPANT, Role.ADMIN)
 def questionnaire_answers(response_id: int):
     """A response's answers: for the talent who gave them, and admins (never mentors nor lab managers)."""
     response = db.get_or_404(QuestionnaireResponse, response_id)

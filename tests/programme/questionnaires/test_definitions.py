@@ -18,7 +18,7 @@ from repairlab.programme.questionnaires.models import (
     ScaleMethod,
     VersionStatus,
 )
-from tests.programme.questionnaires.conftest import build_questionnaire
+from tests.programme.questionnaires.helpers import build_questionnaire
 
 
 def _texts(version):
@@ -48,7 +48,7 @@ def test_a_published_version_refuses_every_change(admin, published):
         lambda: definitions.discard_draft(admin, published),
     ]
     for attempt in attempts:
-        with pytest.raises(Conflict, match="never changes"):
+        with pytest.raises(Conflict, match="ne change jamais"):
             attempt()
         db.session.rollback()
     db.session.expire_all()
@@ -83,7 +83,7 @@ def test_a_new_version_copies_the_last_one_and_the_first_stays_as_it_was(admin, 
 
 def test_one_draft_at_a_time(admin, published):
     definitions.new_version(admin, published.questionnaire)
-    with pytest.raises(Conflict, match="draft"):
+    with pytest.raises(Conflict, match="brouillon"):
         definitions.new_version(admin, published.questionnaire)
 
 
@@ -99,23 +99,23 @@ def test_answers_keep_pointing_to_the_version_that_was_shown(admin, answering_ta
     answering.save_answer(answering_talent, response, response.version.items[1], value="2")
     assert response.version_id == published.id
     assert {a.item.version_id for a in response.answers} == {published.id}
-    with pytest.raises(ValidationError, match="not part"):
+    with pytest.raises(ValidationError, match="ne fait pas partie"):
         answering.save_answer(answering_talent, response, draft.items[0], value="2")
 
 
 def test_publishing_checks_the_draft(admin):
     version = definitions.create_questionnaire(admin, key="vide", title_fr="Vide", title_en="Empty")
-    with pytest.raises(ValidationError, match="no item"):
+    with pytest.raises(ValidationError, match="aucun item"):
         definitions.publish(admin, version)
     scale = definitions.save_scale(
         admin, version, None, key="s", label_fr="S", label_en="S", method=ScaleMethod.SUM, max_missing=0
     )
     definitions.save_item(admin, version, None, key="t", kind=ItemKind.TEXT, text_fr="T", text_en="T")
-    with pytest.raises(ValidationError, match="has no item"):
+    with pytest.raises(ValidationError, match="n’a aucun item"):
         definitions.publish(admin, version)
     definitions.save_item(admin, version, None, key="a", kind=ItemKind.LIKERT4, text_fr="A", text_en="A", scale=scale)
     definitions.save_item(admin, version, None, key="b", kind=ItemKind.LIKERT5, text_fr="B", text_en="B", scale=scale)
-    with pytest.raises(ValidationError, match="same number of points"):
+    with pytest.raises(ValidationError, match="même nombre de points"):
         definitions.publish(admin, version)
 
 
