@@ -51,8 +51,8 @@ def _version(w):
 
 def _slot(suffix="", prefix=""):
     def url(w):
-        version = _version(w)
-        return f"/programme/questionnaires/talents/{_talent(w, prefix).id}/{version.questionnaire_id}/follow_up_6/0{suffix}"
+        questionnaire_id = _version(w).questionnaire_id
+        return f"/programme/questionnaires/talents/{_talent(w, prefix).id}/{questionnaire_id}/follow_up_6/0{suffix}"
 
     return url
 
