@@ -27,7 +27,6 @@ from repairlab.programme.models import (
     TalentExit,
     TalentIntake,
 )
-from repairlab.programme.questionnaires import queries as questionnaire_queries
 from repairlab.programme.services import add_months
 
 # "No activity for N weeks": the default N of the attention list.
@@ -432,26 +431,17 @@ class Attention:
     quiet: list[QuietTalent] = field(default_factory=list)
     follow_ups: list[DueFollowUp] = field(default_factory=list)
     exits: list[ExitMissing] = field(default_factory=list)
-    # Questionnaires to answer: whether and since when, never an answer.
-    questionnaires: list[questionnaire_queries.DueRow] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         """How many lines in all."""
-        return len(self.quiet) + len(self.follow_ups) + len(self.exits) + len(self.questionnaires)
-
-    @property
-    def questionnaires_overdue(self) -> int:
-        """How many of the questionnaires to answer are overdue."""
-        return sum(1 for row in self.questionnaires if row.overdue)
+        return len(self.quiet) + len(self.follow_ups) + len(self.exits)
 
 
 def attention(territory_id: int | None, *, weeks: int = QUIET_WEEKS, limit: int = ATTENTION_ROWS) -> Attention:
-    """Who needs attention: quiet talents, follow-ups due, exits not recorded at cohort end (three queries), and
-    questionnaires due or overdue (five)."""
+    """Who needs attention: quiet talents, follow-ups due, exits not recorded at cohort end (three queries)."""
     return Attention(
         quiet_talents(territory_id, weeks=weeks, limit=limit),
         follow_ups_due(territory_id, limit=limit),
         exits_missing(territory_id, limit=limit),
-        questionnaire_queries.due_in_territory(territory_id, limit=limit),
     )

@@ -46,6 +46,7 @@ from repairlab.programme.models import (
     TalentExit,
 )
 from repairlab.programme.personal_data import as_csv_zip, as_json, personal_data
+from repairlab.programme.questionnaires import queries as questionnaire_queries
 from repairlab.programme.questionnaires.panels import path_section_context
 from repairlab.projects.models import Project
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
@@ -72,10 +73,17 @@ def _weeks() -> int:
 @bp.route("/")
 @roles_required(*STAFF)
 def attention():
-    """Who needs attention in the viewer's territory: quiet talents, follow-ups due, exits not recorded."""
+    """Who needs attention in the viewer's territory: quiet talents, follow-ups due, exits not recorded, and
+    questionnaires to answer (whether, never what)."""
     weeks = _weeks()
-    found = queries.attention(territory_scope(current_user), weeks=weeks)
-    return render_template("programme/attention.html", attention=found, weeks=weeks)
+    scope = territory_scope(current_user)
+    found = queries.attention(scope, weeks=weeks)
+    return render_template(
+        "programme/attention.html",
+        attention=found,
+        weeks=weeks,
+        questionnaires=questionnaire_queries.due_in_territory(scope),
+    )
 
 
 # --- A talent's path ------------------------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def path_section_context(viewer: User, talent: User) -> dict:
     what, but for admins through a link), who may fill one in with the talent or record an observation."""
     intake = answering.intake_of(talent)
     return {
-        "consent": answering.consent_holds(talent),
+        "consent": intake is not None and intake.evaluation_consent and intake.consent_withdrawn_on is None,
         "withdrawn_on": intake.consent_withdrawn_on if intake is not None else None,
         "statuses": queries.statuses_of(talent),
         "observations": observations_of(talent) if can_see_observations(viewer, talent) else [],

@@ -103,3 +103,18 @@ def test_the_territory_list_covers_its_own_talents(answering_talent, make_territ
     elsewhere = start_path(make_user(Role.PARTICIPANT, territory_=make_territory()))
     assert {s.talent_id for s in scheduling.open_in_territory(answering_talent.territory_id)} == {answering_talent.id}
     assert {s.talent_id for s in scheduling.open_in_territory(None)} == {answering_talent.id, elsewhere.id}
+
+
+def test_the_list_of_a_territory_runs_the_same_queries_for_many_talents(
+    published, make_user, start_path, territory, query_counter
+):
+    from repairlab.programme.questionnaires import queries
+
+    start_path(make_user(Role.PARTICIPANT))
+    with query_counter() as few:
+        assert len(queries.due_in_territory(territory.id)) == 1
+    for _ in range(6):
+        start_path(make_user(Role.PARTICIPANT))
+    with query_counter() as many:
+        assert len(queries.due_in_territory(territory.id)) == 7
+    assert many.value == few.value <= 8, many.statements
