@@ -47,7 +47,7 @@ from repairlab.programme.models import (
 )
 from repairlab.programme.personal_data import as_csv_zip, as_json, personal_data
 from repairlab.programme.questionnaires import queries as questionnaire_queries
-from repairlab.programme.questionnaires.panels import path_section_context
+from repairlab.programme.questionnaires.panels import moment_words, path_section_context
 from repairlab.projects.models import Project
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
@@ -83,6 +83,7 @@ def attention():
         attention=found,
         weeks=weeks,
         questionnaires=questionnaire_queries.due_in_territory(scope),
+        moment_words=moment_words,
     )
 
 

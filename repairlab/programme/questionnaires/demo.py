@@ -219,6 +219,36 @@ def _respond(
         db.session.add(answer)
 
 
+def _begun(
+    ctx: DemoContext, version: QuestionnaireVersion, talent: User, scheduled: scheduling.ScheduledMoment, level: float
+) -> None:
+    """A response begun a few days ago, its first three questions answered: it may be finished now."""
+    when = _at(clock.today() - timedelta(days=3))
+    response = QuestionnaireResponse(
+        talent_id=talent.id,
+        territory_id=talent.territory_id,
+        questionnaire_id=version.questionnaire_id,
+        version_id=version.id,
+        moment=scheduled.moment,
+        weeks=scheduled.weeks,
+        due_on=scheduled.due_on,
+        started_at=when,
+        updated_at=when,
+    )
+    db.session.add(response)
+    db.session.flush()
+    for item in version.items[:3]:
+        point = _answer(ctx, level)
+        db.session.add(
+            QuestionnaireAnswer(
+                response_id=response.id,
+                item_id=item.id,
+                value=Decimal(5 - point if item.reversed else point),
+                answered_at=when,
+            )
+        )
+
+
 def _declined(version: QuestionnaireVersion, talent: User, scheduled: scheduling.ScheduledMoment) -> None:
     when = _at(scheduled.due_on + timedelta(days=2))
     db.session.add(
@@ -275,7 +305,7 @@ def seed_questionnaires(ctx: DemoContext) -> None:
             by_talent.setdefault(scheduled.talent_id, []).append(scheduled)
         for n, talent in enumerate(talents, start=1):
             level = ctx.rng.uniform(1.7, 2.7)
-            gain = ctx.rng.uniform(-0.1, 0.9)
+            gain = ctx.rng.uniform(0.5, 1.0) if n == 1 else ctx.rng.uniform(-0.1, 0.9)  # the demo talent: progress
             for scheduled in by_talent.get(talent.id, []):
                 if scheduled.is_open(today):
                     continue  # still to answer: the talent's home page asks it
@@ -285,7 +315,9 @@ def seed_questionnaires(ctx: DemoContext) -> None:
                     at = level + gain * min(scheduled.weeks / 40, 1)
                 else:
                     at = level + gain
-                if n == 3 and scheduled.moment == MomentKind.WEEKS_AFTER_ENROLMENT and scheduled.weeks == 8:
+                if n == 1 and scheduled.moment == MomentKind.WEEKS_AFTER_ENROLMENT and scheduled.weeks == 40:
+                    _begun(ctx, version, talent, scheduled, at)  # the demo talent's home page: "go on"
+                elif n == 3 and scheduled.moment == MomentKind.WEEKS_AFTER_ENROLMENT and scheduled.weeks == 8:
                     _declined(version, talent, scheduled)
                 elif n == 11 and scheduled.moment != MomentKind.INTAKE:
                     continue  # missed: never answered

@@ -134,8 +134,17 @@ def progress_context(user: User) -> dict | None:
     locale = _locale()
     progress = queries.progress_of(user, locale)
     return {
-        "progress": [(q, [(s, progress_sentence(s)) for s in q.scales]) for q in progress],
-        "responses": [(r, r.version.title(locale)) for r in responses],
+        "progress": [
+            (
+                q,
+                [
+                    (s, progress_sentence(s), [(moment_words(p.moment, p.weeks), _number(p.score)) for p in s.points])
+                    for s in q.scales
+                ],
+            )
+            for q in progress
+        ],
+        "responses": [(r, r.version.title(locale), moment_words(r.moment, r.weeks)) for r in responses],
         "consent": consent,
     }
 
