@@ -593,6 +593,9 @@ def scale_edit(scale_id: int):
     """Change a scale of a draft."""
     _definer()
     scale = db.get_or_404(QuestionnaireScale, scale_id)
+    if request.method == "GET" and not scale.version.is_draft:
+        flash(_("A published version never changes: make a new version to change it."), "info")
+        return redirect(url_for("programme.questionnaire_version", version_id=scale.version_id) + "#scales")
     form = ScaleForm(obj=scale) if request.method == "GET" else ScaleForm()
     done = submit(
         form,
@@ -652,6 +655,9 @@ def _parse_options(text: str | None) -> list[definitions.OptionText]:
 
 
 def _save_item(version: QuestionnaireVersion, item: QuestionnaireItem | None):
+    if request.method == "GET" and not version.is_draft:
+        flash(_("A published version never changes: make a new version to change it."), "info")
+        return redirect(url_for("programme.questionnaire_version", version_id=version.id) + "#items")
     form = _item_form(version, item)
     done = submit(
         form,
