@@ -1,6 +1,7 @@
 """Small charts drawn in SVG by the templates (no script, no CDN): the points and axes placed here, in Python.
 
-Used by the projects' figures and the repairs' impact pages; the macro `templates/_macros/charts.html` draws one.
+Used by the projects' figures, the repairs' impact pages and the talents' own progress; the macro
+`templates/_macros/charts.html` draws one.
 """
 
 from __future__ import annotations
@@ -41,16 +42,16 @@ class Chart:
     height: int = CHART_HEIGHT
 
 
-def line_chart(entries: list[tuple[date, Decimal]]) -> Chart | None:
+def line_chart(entries: list[tuple[date, Decimal]], *, top: Decimal | None = None) -> Chart | None:
     """Place dated values on a small chart (dates left to right, values bottom to top, from zero or below); None
-    without values."""
+    without values. `top`: the top of the value axis when the values have a known maximum (a score out of 4)."""
     if not entries:
         return None
     entries = sorted(entries)
     first, last = entries[0][0], entries[-1][0]
     low = min(v for _, v in entries)
     high = max(v for _, v in entries)
-    axis_low, axis_high = min(low, Decimal(0)), max(high, Decimal(0))
+    axis_low, axis_high = min(low, Decimal(0)), max(high, Decimal(0), top if top is not None else Decimal(0))
     if axis_low == axis_high:  # only zeros
         axis_high = Decimal(1)
     span_days = max((last - first).days, 1)

@@ -26,6 +26,18 @@ from repairlab.programme.models import (  # noqa: F401
     TalentExit,
     TalentIntake,
 )
+from repairlab.programme.questionnaires.models import (  # noqa: F401
+    MentorObservation,
+    ObservationRating,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireItem,
+    QuestionnaireMoment,
+    QuestionnaireOption,
+    QuestionnaireResponse,
+    QuestionnaireScale,
+    QuestionnaireVersion,
+)
 from repairlab.projects.models import (  # noqa: F401
     ActionItem,
     FigureEntry,

@@ -108,3 +108,25 @@ account_links: Registry[AccountLink] = Registry("account links")
 def account_links_for(user: User) -> list[tuple[str, AccountLink]]:
     """(endpoint, link) for the links this user sees on their account page, in order."""
     return [(endpoint, link) for endpoint, link in account_links.items() if link.applies(user)]
+
+
+@dataclass(frozen=True)
+class AccountPanel:
+    """A section of one's own account page that a later domain adds (e.g. the programme: my progress), rendered
+    from a template with a context (None hides it)."""
+
+    template: str
+    context: Callable[[User], dict[str, Any] | None]
+
+
+account_panels: Registry[AccountPanel] = Registry("account panels")
+
+
+def account_panels_for(user: User) -> list[tuple[AccountPanel, dict[str, Any]]]:
+    """(panel, its context) for the sections this user sees on their account page, in order."""
+    out = []
+    for panel in account_panels:
+        ctx = panel.context(user)
+        if ctx is not None:
+            out.append((panel, ctx))
+    return out

@@ -24,7 +24,7 @@ from repairlab.people.forms import (
 )
 from repairlab.people.models import Cohort, Lab, Role, Territory, Track, User
 from repairlab.people.queries import user_query
-from repairlab.people.registry import account_links_for, person_actions_for
+from repairlab.people.registry import account_links_for, account_panels_for, person_actions_for
 from repairlab.web import db_id, form_status, safe_next, submit, submit_and_return
 
 
@@ -102,8 +102,17 @@ def logout():
 def account():
     """The user's own account: details, language, password."""
     prefs = PreferencesForm(locale=current_user.locale)
+    return _account_page(prefs, PasswordChangeForm())
+
+
+def _account_page(prefs: PreferencesForm, password_form: PasswordChangeForm) -> str:
+    """The account page with its forms, the links and the sections other domains add to it."""
     return render_template(
-        "people/account.html", prefs=prefs, password_form=PasswordChangeForm(), links=account_links_for(current_user)
+        "people/account.html",
+        prefs=prefs,
+        password_form=password_form,
+        links=account_links_for(current_user),
+        panels=account_panels_for(current_user),
     )
 
 
@@ -117,15 +126,7 @@ def account_preferences():
         db.session.commit()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("people.account"))
-    return (
-        render_template(
-            "people/account.html",
-            prefs=prefs,
-            password_form=PasswordChangeForm(),
-            links=account_links_for(current_user),
-        ),
-        400,
-    )
+    return _account_page(prefs, PasswordChangeForm()), 400
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -145,10 +146,7 @@ def account_password():
     if done:
         return done
     prefs = PreferencesForm(locale=current_user.locale)
-    return (
-        render_template("people/account.html", prefs=prefs, password_form=form, links=account_links_for(current_user)),
-        400,
-    )
+    return _account_page(prefs, form), 400
 
 
 # --- Staff directory (territory-scoped) -----------------------------------------------------------

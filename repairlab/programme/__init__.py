@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
         personal_data_sources,
         timeline_sources,
     )
-    from repairlab.programme import demo, erasure, personal_data, timeline, views  # noqa: F401  (routes)
+    from repairlab.programme import demo, erasure, personal_data, questionnaires, timeline, views  # noqa: F401
     from repairlab.programme.access import can_see_path
     from repairlab.programme.panels import register_panels
 
@@ -58,4 +58,5 @@ def init_app(app: Flask) -> None:
         personal_data_sources.register(key, source, order=60)
     register_panels()
     demo_seeders.register("programme", demo.seed_programme, order=80)
+    questionnaires.register()
     app.register_blueprint(bp)

@@ -229,7 +229,8 @@ _NO_EVALUATION = " AND ".join(f"{name} IS NULL" for name in EVALUATION_FIELDS)
 
 class TalentIntake(db.Model):
     """A talent's intake into the programme (one per talent): its date and, only when the talent consented (date
-    and version of the information notice), the evaluation fields, each optional."""
+    and version of the information notice), the evaluation fields, each optional; and the day the consent was
+    withdrawn, if it was."""
 
     __tablename__ = "talent_intakes"
     __table_args__ = (
@@ -239,6 +240,11 @@ class TalentIntake(db.Model):
             "(NOT evaluation_consent AND consent_date IS NULL AND consent_notice_version IS NULL "
             f"AND {_NO_EVALUATION})",
             name="evaluation_needs_consent",
+        ),
+        # A withdrawal ends a consent given, on or after the day it was given.
+        sa.CheckConstraint(
+            "consent_withdrawn_on IS NULL OR (evaluation_consent AND consent_withdrawn_on >= consent_date)",
+            name="withdrawal_after_consent",
         ),
         sa.Index("ix_talent_intakes_territory_id_intake_date", "territory_id", "intake_date"),
     )
@@ -250,6 +256,9 @@ class TalentIntake(db.Model):
     evaluation_consent: Mapped[bool] = mapped_column(default=False)
     consent_date: Mapped[date | None]
     consent_notice_version: Mapped[str | None] = mapped_column(sa.String(20))
+    # The day the talent withdrew their consent to the evaluation: their questionnaires are no longer asked, and
+    # exports made later leave their answers out (the consent's date and version stay, as its history).
+    consent_withdrawn_on: Mapped[date | None]
     age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand, "intake_age_band"))
     gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "intake_gender"))
     residence_area: Mapped[ResidenceArea | None] = mapped_column(str_enum(ResidenceArea, "intake_residence_area"))

@@ -119,6 +119,10 @@ def record_intake(
     intake.evaluation_consent = evaluation_consent
     intake.consent_date = consent_date
     intake.consent_notice_version = consent_notice_version
+    withdrawn_on = intake.consent_withdrawn_on
+    if withdrawn_on is not None and (not evaluation_consent or consent_date > withdrawn_on):
+        # No consent any more, or a new consent given after the withdrawal: the withdrawal no longer applies.
+        intake.consent_withdrawn_on = None
     for name, value in values.items():
         setattr(intake, name, value)
     db.session.flush()

@@ -46,6 +46,8 @@ from repairlab.programme.models import (
     TalentExit,
 )
 from repairlab.programme.personal_data import as_csv_zip, as_json, personal_data
+from repairlab.programme.questionnaires import queries as questionnaire_queries
+from repairlab.programme.questionnaires.panels import moment_words, path_section_context
 from repairlab.projects.models import Project
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
@@ -71,10 +73,18 @@ def _weeks() -> int:
 @bp.route("/")
 @roles_required(*STAFF)
 def attention():
-    """Who needs attention in the viewer's territory: quiet talents, follow-ups due, exits not recorded."""
+    """Who needs attention in the viewer's territory: quiet talents, follow-ups due, exits not recorded, and
+    questionnaires to answer (whether, never what)."""
     weeks = _weeks()
-    found = queries.attention(territory_scope(current_user), weeks=weeks)
-    return render_template("programme/attention.html", attention=found, weeks=weeks)
+    scope = territory_scope(current_user)
+    found = queries.attention(scope, weeks=weeks)
+    return render_template(
+        "programme/attention.html",
+        attention=found,
+        weeks=weeks,
+        questionnaires=questionnaire_queries.due_in_territory(scope),
+        moment_words=moment_words,
+    )
 
 
 # --- A talent's path ------------------------------------------------------------------------------------------------
@@ -112,6 +122,7 @@ def _path_page(talent: User, event_form: PathEventForm | None = None, status: in
         form=event_form,
         can_erase=can_erase(current_user, talent),
         today=clock.today(),
+        qctx=path_section_context(current_user, talent),
     ), status
 
 

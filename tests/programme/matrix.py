@@ -8,6 +8,7 @@ from repairlab.people.models import Role
 from repairlab.programme import attendance, periods, services
 from repairlab.programme.models import ActivityKind, Evidence, ExitCategory, ExitSubtype
 from tests.permissions import ADMIN, ALL_ROLES, STAFF, Route
+from tests.programme.questionnaires.matrix import QUESTIONNAIRE_MATRIX
 
 
 def _talent(w, prefix=""):
@@ -120,3 +121,4 @@ MATRIX = [
     Route("programme.my_data_json", lambda w: "/programme/my-data.json", ALL_ROLES),
     Route("programme.my_data_csv", lambda w: "/programme/my-data.zip", ALL_ROLES),
 ]
+MATRIX += QUESTIONNAIRE_MATRIX
