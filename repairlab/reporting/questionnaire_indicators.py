@@ -433,18 +433,18 @@ def questionnaires(sel: Selection) -> SectionData:
             Figure(
                 _l("Response rate"),
                 rate(answered, due),
-                _l("Questionnaires answered divided by the questionnaires due."),
+                _l("Questionnaires completed divided by the questionnaires due."),
                 "percent",
             ),
             Figure(
-                _l("Declined"),
+                _l("Questionnaires declined"),
                 declined,
                 _l("Questionnaires the talent chose not to answer: due, not answered."),
             ),
             Figure(
                 _l("Filled in with a mentor"),
                 rate(assisted, answered),
-                _l("Share of the questionnaires answered that a mentor filled in with the talent."),
+                _l("Share of the questionnaires completed that a mentor filled in with the talent."),
                 "percent",
             ),
             Figure(
@@ -461,15 +461,15 @@ def questionnaires(sel: Selection) -> SectionData:
                 "response_rates",
                 _l("Response rate at each moment"),
                 _l(
-                    "Questionnaires due at each moment of the path: answered, declined, postponed by the talent to "
-                    "a later day, and not answered (postponed ones included); the rate is answered ÷ due."
+                    "Questionnaires due at each moment of the path: completed, declined, put off by the talent to "
+                    "a later day, and not answered (those put off included); the rate is completed ÷ due."
                 ),
                 [
                     Column("questionnaire", _l("Questionnaire")),
                     Column("moment", _l("Moment")),
                     Column("due", _l("Due"), "int"),
-                    Column("answered", _l("Answered"), "int"),
-                    Column("declined", _l("Declined"), "int"),
+                    Column("answered", _l("Completed"), "int"),
+                    Column("declined", _l("Declined by the talent"), "int"),
                     Column("postponed", _l("Postponed"), "int"),
                     Column("not_answered", _l("Not answered"), "int"),
                     Column("rate", _l("Response rate"), "percent"),

@@ -117,4 +117,4 @@ def scale_scores(*conditions) -> sa.Select:
 
 def score(hundredths: int | None) -> Decimal | None:
     """A score in hundredths as the number it is (to two decimals), or None when missing."""
-    return None if hundredths is None else Decimal(hundredths) / HUNDRED
+    return None if hundredths is None else Decimal(hundredths).scaleb(-2)

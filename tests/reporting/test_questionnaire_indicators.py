@@ -211,7 +211,7 @@ def test_response_rates_at_each_moment_by_hand(questionnaires):
     assert figures(data) == {
         "Questionnaires due": 11,
         "Response rate": pytest.approx(7 / 11),
-        "Declined": 1,
+        "Questionnaires declined": 1,
         "Filled in with a mentor": pytest.approx(1 / 7),  # Dora's exit
         "Answers withdrawn": 2,  # Chloé's intake and exit
     }
@@ -358,7 +358,7 @@ def test_talents_without_consent_are_not_asked(questionnaires, db):
     db.session.commit()
     data = qi.questionnaires(Selection())
     assert figures(data)["Questionnaires due"] == 9  # Bruno's intake and 4 weeks no longer due
-    assert figures(data)["Declined"] == 0
+    assert figures(data)["Questionnaires declined"] == 0
 
 
 # --- Counted in the database --------------------------------------------------------------------------------------
@@ -449,12 +449,12 @@ def test_the_page_shows_the_section_in_french_and_its_tables_as_csv(
     page = client.get("/reporting/").get_data(as_text=True)
     section = page.split('id="section-questionnaires"', 1)[1].split("</section>", 1)[0]
     assert "Questionnaires" in page and "Taux de réponse" in section
-    assert "À l’entrée" in section and "4 semaines après l’entrée dans le programme" in section
+    assert "À l’accueil" in section and "4 semaines après l’entrée" in section
     assert "Confiance en soi" in section and "Mon parcours" in section
     assert "+0,67" in section  # the mean change of Self-confidence, in French
     csv = client.get("/reporting/questionnaires/change_by_cohort.csv").get_data(as_text=True)
     lines = csv.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("Questionnaire,Échelle,Territoire,Cohorte,Talents (n)")
+    assert lines[0].startswith("Questionnaire,Échelle,Territoire,Promotion,Talents (n),Moyenne à l’accueil")
     assert lines[1] == "Mon parcours,Confiance en soi,PAR,Promo B,2,,,,,"
 
 
