@@ -475,7 +475,8 @@ def questionnaires(sel: Selection) -> SectionData:
                     Column("rate", _l("Response rate"), "percent"),
                 ],
                 rate_rows,
-                ChartSpec((1, 0), (7,)),
+                # Bars named by their moment, and by their questionnaire too when there are several.
+                ChartSpec((1, 0) if len({row[0] for row in rate_rows}) > 1 else (1,), (7,)),
             ),
             Table(
                 "scale_change",
