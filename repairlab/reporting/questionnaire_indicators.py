@@ -354,34 +354,23 @@ def hidden_cells(groups: dict, limit: int, total: Sums) -> set:
     return hidden
 
 
-def questionnaires(sel: Selection) -> SectionData:
-    """Response rates by moment, withdrawn answers, and the change of each scale overall, by cohort and by track:
-    five queries."""
-    today = clock.today()
-    limit = threshold()
-    catalogue = _catalogue()
-    rates = _response_rates(sel, _asked_moments(), today)
-    withdrawn = _withdrawn(sel)
-    groups = _change_groups(sel)
-
-    due = sum(row[3] for row in rates)
-    answered = sum(row[4] for row in rates)
-    declined = sum(row[5] for row in rates)
-    assisted = sum(row[7] for row in rates)
-    rate_rows = [
-        (
-            catalogue.title(q),
-            moment_label(moment, weeks),
-            n_due,
-            n_answered,
-            n_declined,
-            n_postponed,
-            n_due - n_answered - n_declined,
-            rate(n_answered, n_due),
-        )
-        for q, moment, weeks, n_due, n_answered, n_declined, n_postponed, _assisted in rates
+def _change_columns(*heads: Column) -> list[Column]:
+    """The columns of a change table: questionnaire, scale, the group's own, then n, the means and the interval."""
+    return [
+        Column("questionnaire", _l("Questionnaire")),
+        Column("scale", _l("Scale")),
+        *heads,
+        Column("talents", _l("Talents (n)"), "int"),
+        Column("mean_intake", _l("Mean at intake"), "score"),
+        Column("mean_exit", _l("Mean at exit"), "score"),
+        Column("mean_change", _l("Mean change"), "change"),
+        Column("ci_low", _l("Interval (95%), low"), "change"),
+        Column("ci_high", _l("Interval (95%), high"), "change"),
     ]
 
+
+def _change_tables(groups: list, catalogue: Catalogue, limit: int) -> list[Table]:
+    """The change of each scale overall, by cohort and by track, from the groups' sums."""
     totals: dict[tuple[int, str], Sums] = defaultdict(Sums)
     by_cohort: dict[tuple[int, str], dict[tuple, Sums]] = defaultdict(lambda: defaultdict(Sums))
     by_track: dict[tuple[int, str], dict[object, Sums]] = defaultdict(lambda: defaultdict(Sums))
@@ -394,7 +383,7 @@ def questionnaires(sel: Selection) -> SectionData:
     def names(qk) -> tuple[str, str]:
         return (catalogue.title(qk[0]), catalogue.scale(*qk))
 
-    change_rows = [(*names(qk), *_cells(totals[qk], totals[qk].n >= limit)) for qk in scales]
+    overall = [(*names(qk), *_cells(totals[qk], totals[qk].n >= limit)) for qk in scales]
     cohort_rows, track_rows = [], []
     for qk in scales:
         cohorts = by_cohort[qk]
@@ -407,19 +396,91 @@ def questionnaires(sel: Selection) -> SectionData:
         for track in sorted(tracks, key=lambda t: (t is None, str(t or ""))):
             label = str(TRACK_LABELS[track]) if track is not None else _("None yet")
             track_rows.append((*names(qk), label, *_cells(tracks[track], track not in hidden)))
-
     hidden_note = _(
         "Means over fewer than %(limit)d talents are hidden (—), and where a single group would be hidden, the next "
         "smallest too, so that it cannot be worked out from the total.",
         limit=limit,
     )
-    change_columns = [
-        Column("talents", _l("Talents (n)"), "int"),
-        Column("mean_change", _l("Mean change"), "change"),
-        Column("ci_low", _l("Interval (95%), low"), "change"),
-        Column("ci_high", _l("Interval (95%), high"), "change"),
+    method = _(
+        "Talents with a score at intake and at exit (exit within the dates): the mean of exit score − intake score, "
+        "with its confidence interval at 95%, mean ± t(0.975, n − 1) × s / √n (Student's t, s the standard deviation "
+        "of the changes). A score is the mean of the items answered (for a sum, that mean times the number of items), "
+        "reversed items turned round; it is missing when more items are unanswered than the scale allows. Scales are "
+        "matched by their key from one version to the next."
+    )
+    return [
+        Table(
+            "scale_change",
+            _l("Change of each scale between intake and exit"),
+            " ".join((method, hidden_note)),
+            _change_columns(),
+            overall,
+            ChartSpec((1,), (3, 4)),
+        ),
+        Table(
+            "change_by_cohort",
+            _l("Change by cohort"),
+            " ".join((_("The same change, for the talents of each cohort."), hidden_note)),
+            _change_columns(Column("territory", _l("Territory")), Column("cohort", _l("Cohort"))),
+            cohort_rows,
+        ),
+        Table(
+            "change_by_track",
+            _l("Change by track"),
+            " ".join((_("The same change, for the talents of each track."), hidden_note)),
+            _change_columns(Column("track", _l("Track"))),
+            track_rows,
+        ),
     ]
-    means = [Column("mean_intake", _l("Mean at intake"), "score"), Column("mean_exit", _l("Mean at exit"), "score")]
+
+
+def _rate_table(rates: list[tuple], catalogue: Catalogue) -> Table:
+    """The response rate at each moment."""
+    rows = [
+        (
+            catalogue.title(q),
+            moment_label(moment, weeks),
+            due,
+            answered,
+            declined,
+            postponed,
+            due - answered - declined,
+            rate(answered, due),
+        )
+        for q, moment, weeks, due, answered, declined, postponed, _assisted in rates
+    ]
+    return Table(
+        "response_rates",
+        _l("Response rate at each moment"),
+        _l(
+            "Questionnaires due at each moment of the path: completed, declined, put off by the talent to a later "
+            "day, and not answered (those put off included); the rate is completed ÷ due."
+        ),
+        [
+            Column("questionnaire", _l("Questionnaire")),
+            Column("moment", _l("Moment")),
+            Column("due", _l("Due"), "int"),
+            Column("answered", _l("Completed"), "int"),
+            Column("declined", _l("Declined by the talent"), "int"),
+            Column("postponed", _l("Postponed"), "int"),
+            Column("not_answered", _l("Not answered"), "int"),
+            Column("rate", _l("Response rate"), "percent"),
+        ],
+        rows,
+        # Bars named by their moment, and by their questionnaire too when there are several.
+        ChartSpec((1, 0) if len({row[0] for row in rows}) > 1 else (1,), (7,)),
+    )
+
+
+def questionnaires(sel: Selection) -> SectionData:
+    """Response rates by moment, withdrawn answers, and the change of each scale overall, by cohort and by track:
+    five queries."""
+    catalogue = _catalogue()
+    rates = _response_rates(sel, _asked_moments(), clock.today())
+    withdrawn = _withdrawn(sel)
+    groups = _change_groups(sel)
+    due = sum(row[3] for row in rates)
+    answered = sum(row[4] for row in rates)
     return SectionData(
         figures=[
             Figure(
@@ -438,12 +499,12 @@ def questionnaires(sel: Selection) -> SectionData:
             ),
             Figure(
                 _l("Questionnaires declined"),
-                declined,
+                sum(row[5] for row in rates),
                 _l("Questionnaires the talent chose not to answer: due, not answered."),
             ),
             Figure(
                 _l("Filled in with a mentor"),
-                rate(assisted, answered),
+                rate(sum(row[7] for row in rates), answered),
                 _l("Share of the questionnaires completed that a mentor filled in with the talent."),
                 "percent",
             ),
@@ -456,84 +517,7 @@ def questionnaires(sel: Selection) -> SectionData:
                 ),
             ),
         ],
-        tables=[
-            Table(
-                "response_rates",
-                _l("Response rate at each moment"),
-                _l(
-                    "Questionnaires due at each moment of the path: completed, declined, put off by the talent to "
-                    "a later day, and not answered (those put off included); the rate is completed ÷ due."
-                ),
-                [
-                    Column("questionnaire", _l("Questionnaire")),
-                    Column("moment", _l("Moment")),
-                    Column("due", _l("Due"), "int"),
-                    Column("answered", _l("Completed"), "int"),
-                    Column("declined", _l("Declined by the talent"), "int"),
-                    Column("postponed", _l("Postponed"), "int"),
-                    Column("not_answered", _l("Not answered"), "int"),
-                    Column("rate", _l("Response rate"), "percent"),
-                ],
-                rate_rows,
-                # Bars named by their moment, and by their questionnaire too when there are several.
-                ChartSpec((1, 0) if len({row[0] for row in rate_rows}) > 1 else (1,), (7,)),
-            ),
-            Table(
-                "scale_change",
-                _l("Change of each scale between intake and exit"),
-                " ".join(
-                    (
-                        _(
-                            "Talents with a score at intake and at exit (exit within the dates): the mean of exit "
-                            "score − intake score, with its confidence interval at 95%, mean ± t(0.975, n − 1) × s / "
-                            "√n (Student's t, s the standard deviation of the changes). A score is the mean of the "
-                            "items answered (for a sum, that mean times the number of items), reversed items turned "
-                            "round; it is missing when more items are unanswered than the scale allows. Scales are "
-                            "matched by their key from one version to the next."
-                        ),
-                        hidden_note,
-                    )
-                ),
-                [
-                    Column("questionnaire", _l("Questionnaire")),
-                    Column("scale", _l("Scale")),
-                    change_columns[0],
-                    *means,
-                    *change_columns[1:],
-                ],
-                change_rows,
-                ChartSpec((1,), (3, 4)),
-            ),
-            Table(
-                "change_by_cohort",
-                _l("Change by cohort"),
-                " ".join((_("The same change, for the talents of each cohort."), hidden_note)),
-                [
-                    Column("questionnaire", _l("Questionnaire")),
-                    Column("scale", _l("Scale")),
-                    Column("territory", _l("Territory")),
-                    Column("cohort", _l("Cohort")),
-                    change_columns[0],
-                    *means,
-                    *change_columns[1:],
-                ],
-                cohort_rows,
-            ),
-            Table(
-                "change_by_track",
-                _l("Change by track"),
-                " ".join((_("The same change, for the talents of each track."), hidden_note)),
-                [
-                    Column("questionnaire", _l("Questionnaire")),
-                    Column("scale", _l("Scale")),
-                    Column("track", _l("Track")),
-                    change_columns[0],
-                    *means,
-                    *change_columns[1:],
-                ],
-                track_rows,
-            ),
-        ],
+        tables=[_rate_table(rates, catalogue), *_change_tables(groups, catalogue, threshold())],
         note=_l(
             "Only talents who consented to the evaluation are counted; the answers of those who withdrew their "
             "consent are left out."

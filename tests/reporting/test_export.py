@@ -50,6 +50,15 @@ def table(files: dict[str, str], name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(files[f"{name}.csv"])))
 
 
+def assert_valid_package(files: dict[str, str], folder) -> None:
+    """Write the export's files to the folder and validate them with Frictionless."""
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with system.use_context(trusted=True):
+        report = Package(str(folder / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
 def test_no_name_email_phone_or_free_text_anywhere_in_the_zip(questionnaires, live_client):
     programme = questionnaires
     files = download(live_client, programme["researcher"])
@@ -137,12 +146,7 @@ def test_the_ids_depend_on_the_secret_key(programme, app, monkeypatch):
 @pytest.mark.parametrize("query", ["", "months=1"])
 def test_the_data_package_validates(questionnaires, live_client, tmp_path, query):
     programme = questionnaires
-    files = download(live_client, programme["researcher"], query)
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    with system.use_context(trusted=True):
-        report = Package(str(tmp_path / "datapackage.json")).validate()
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert_valid_package(download(live_client, programme["researcher"], query), tmp_path)
 
 
 def test_dates_shifted_to_months_on_request(programme, live_client):
