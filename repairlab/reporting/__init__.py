@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
         indicators,
         path_export_tables,
         path_indicators,
+        questionnaire_export_tables,
+        questionnaire_indicators,
         repair_export_tables,
         repair_indicators,
         views,
@@ -24,10 +26,12 @@ def init_app(app: Flask) -> None:
 
     indicators.register_sections()
     path_indicators.register_sections()
+    questionnaire_indicators.register_sections()
     repair_indicators.register_sections()
     export_tables.register_tables()
     path_export_tables.register_tables()
     repair_export_tables.register_tables()
+    questionnaire_export_tables.register_tables()
     # In the programme's menu on wide screens (groups are matched by their label), so that the menu holds on one line.
     nav.register("reporting.index", NavItem(_l("Indicators"), PAGE_ROLES, group=_l("Programme")), order=62)
     app.cli.add_command(research_export_command)

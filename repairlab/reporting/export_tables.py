@@ -44,8 +44,19 @@ PERIOD = F("period_id", "integer", _l("Id of the programme's period (see periods
 
 
 def talents(sel: Selection):
-    """One row per talent."""
+    """One row per talent; the evaluation answers of the intake only while the talent's consent holds."""
     i = TalentIntake
+    held = i.consent_withdrawn_on.is_(None)
+    evaluation = (
+        i.age_band,
+        i.gender,
+        i.residence_area,
+        i.receives_minimum_social_benefits,
+        i.diploma_level,
+        i.time_out_of_employment,
+        i.is_neet,
+        i.sourcing_partner,
+    )
     return _stream(
         sa.select(
             User.id,
@@ -59,14 +70,8 @@ def talents(sel: Selection):
             i.evaluation_consent,
             i.consent_date,
             i.consent_notice_version,
-            i.age_band,
-            i.gender,
-            i.residence_area,
-            i.receives_minimum_social_benefits,
-            i.diploma_level,
-            i.time_out_of_employment,
-            i.is_neet,
-            i.sourcing_partner,
+            i.consent_withdrawn_on,
+            *(sa.case((held, column)).label(column.key) for column in evaluation),
         )
         .outerjoin(Territory, Territory.id == User.territory_id)
         .outerjoin(CohortPeriod, CohortPeriod.cohort_id == User.cohort_id)
@@ -272,6 +277,15 @@ def register_tables() -> None:
                 F("evaluation_consent", "boolean", _l("Whether the talent agreed to answer the evaluation questions.")),
                 F("consent_date", "date", _l("Day the consent was recorded."), "date"),
                 F("consent_notice_version", "string", _l("Version of the information notice shown.")),
+                F(
+                    "consent_withdrawn_on",
+                    "date",
+                    _l(
+                        "Day the talent withdrew their consent to the evaluation; their evaluation answers (age_band "
+                        "to sourcing_partner) and questionnaires are then left out."
+                    ),
+                    "date",
+                ),
                 F("age_band", "string", _l("Age band at intake; empty if not answered.")),
                 F("gender", "string", _l("Gender, optional; empty if not answered.")),
                 F("residence_area", "string", _l("qpv (priority neighbourhood), rural or neither.")),

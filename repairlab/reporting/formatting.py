@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 
 def display(value, kind: str) -> str:
-    """A value for people to read, e.g. "1 234", "52,3 %", "12,5 j", "3 400 €"; "—" for no data."""
+    """A value for people to read, e.g. "1 234", "52,3 %", "12,5 j", "3 400 €", a score "3,25", a change "+0,50";
+    "—" for no data."""
     if value is None:
         return "—"
     if kind == "text":
@@ -22,6 +23,10 @@ def display(value, kind: str) -> str:
         return _("%(amount)s €", amount=format_decimal(value, "#,##0"))
     if kind == "number":
         return format_decimal(value, "#,##0.#")
+    if kind == "score":
+        return format_decimal(value, "#,##0.00")
+    if kind == "change":
+        return format_decimal(value, "+#,##0.00;-#,##0.00")
     return format_decimal(value)
 
 
@@ -33,6 +38,8 @@ def plain(value, kind: str):
         return f"{float(value) * 100:.1f}"
     if kind in {"days", "number"}:
         return f"{float(value):.1f}" if not isinstance(value, int) else value
+    if kind in {"score", "change"}:
+        return f"{float(value):.2f}"
     if kind == "euros":
         return f"{Decimal(value):.2f}"
     return value

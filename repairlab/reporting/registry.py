@@ -17,7 +17,7 @@ class Figure:
     label: Any
     value: Any  # int, Decimal, a rate (0..1 float) or None (no data)
     definition: Any
-    kind: str = "int"  # "int", "number", "percent", "days", "euros"
+    kind: str = "int"  # "int", "number", "percent", "days", "euros", "score", "change"
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Column:
 
     key: str
     label: Any
-    kind: str = "text"  # "text", "int", "number", "percent", "days", "euros"
+    kind: str = "text"  # "text", "int", "number", "percent", "days", "euros", "score", "change"
 
 
 @dataclass(frozen=True)

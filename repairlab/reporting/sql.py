@@ -34,3 +34,27 @@ def count_if(condition, column=None):
 def count_distinct_if(condition, column):
     """COUNT(DISTINCT column) over the rows where the condition holds."""
     return sa.func.count(sa.distinct(sa.case((condition, column))))
+
+
+class days_after(sa.sql.functions.FunctionElement):
+    """days_after(day, n): the date n days after a date column (n a Python int, written into the SQL), in SQL."""
+
+    type = sa.Date()
+    inherit_cache = True
+    name = "days_after"
+
+    def __init__(self, day, days: int):
+        # A literal column, so that the number is part of the statement's cache key.
+        super().__init__(day, sa.literal_column(str(int(days))))
+
+
+@compiles(days_after)
+def _days_after_sqlite(element, compiler, **kw):
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, '{int(days):+d} days')"
+
+
+@compiles(days_after, "postgresql")
+def _days_after_postgresql(element, compiler, **kw):
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({day} + {int(days):d})"

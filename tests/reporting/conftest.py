@@ -371,3 +371,215 @@ def paths(programme):
     session(w["par"], ActivityKind.WORKSHOP, "2026-02-11", 90, ("dora",))
     _db.session.commit()
     return w
+
+
+# The free text a talent and a mentor wrote in the questionnaires: it never leaves.
+QUESTIONNAIRE_FREE_TEXT = ("Mon secret de parcours très personnel", "Commentaire confidentiel du mentor")
+
+
+@pytest.fixture
+def questionnaires(paths):
+    """Questionnaires on the hand-made paths, scores worked out by hand (today 2026-03-11).
+
+    "mon-parcours" v1 (retired 2026-02-15) and v2 (published), each with the same keys: scale "confiance" (mean of
+    c1, c2, c3 reversed, 5 points, one item may be missing), scale "entourage" (sum of e1, e2, e3 reversed, 4 points,
+    one may be missing), a choice and a free-text item. Asked at intake, 4 weeks after enrolment (2026-02-02) and at
+    exit. Everyone enrolled 2026-01-05 with an intake that day and consent, but Chloé withdrew it on 2026-02-20.
+
+    | talent | intake (v1)                      | 4 weeks (v1)         | exit (v2)                                  |
+    | Alice  | c 2,3,4r -> 7/3=2.33; e 2,2,3r=6  | completed            | c 4,4,2r -> 4.00; e 3,4,1r = 11            |
+    | Bruno  | declined                          | postponed to 03-20   | (no exit)                                  |
+    | Dora   | c 3,–,5r -> 2.00; e 1,2,4r = 4    | begun                | c 3,4,3r -> 3.33; e 2,–,2r -> 2.5×3 = 7.50 |
+    | Émile  | c 4,4,1r -> 4.33; e 4,4,1r = 12   | —                    | c 3,3,2r -> 3.33; e 4,–,– -> missing       |
+    | Chloé  | completed (withdrawn)             |                      | completed (withdrawn)                      |
+
+    Dora's exit was filled in with her mentor. Changes: confiance Alice +1.67, Dora +1.33, Émile −1.00; entourage
+    Alice +5.00, Dora +3.50. Observations: Dora at intake (Marc), Chloé at intake (withdrawn).
+    """
+    from repairlab.programme.models import TalentIntake
+    from repairlab.programme.questionnaires.models import (
+        ItemKind,
+        MentorObservation,
+        MomentKind,
+        ObservationDimension,
+        ObservationRating,
+        Questionnaire,
+        QuestionnaireAnswer,
+        QuestionnaireItem,
+        QuestionnaireMoment,
+        QuestionnaireOption,
+        QuestionnaireResponse,
+        QuestionnaireScale,
+        QuestionnaireVersion,
+        ResponseStatus,
+        ScaleMethod,
+        VersionStatus,
+    )
+
+    w = paths
+    d = date.fromisoformat
+    s = _db.session
+    for name in ("bruno", "chloe", "dora", "emile"):
+        s.add(
+            TalentIntake(
+                talent_id=w[name].id,
+                territory_id=w[name].territory_id,
+                intake_date=d("2026-01-05"),
+                evaluation_consent=True,
+                consent_date=d("2026-01-05"),
+                consent_notice_version="2026-01",
+                consent_withdrawn_on=d("2026-02-20") if name == "chloe" else None,
+            )
+        )
+    questionnaire = Questionnaire(key="mon-parcours")
+    s.add(questionnaire)
+    s.flush()
+    w["questionnaire"] = questionnaire
+    for moment, weeks in ((MomentKind.INTAKE, 0), (MomentKind.WEEKS_AFTER_ENROLMENT, 4), (MomentKind.EXIT, 0)):
+        s.add(QuestionnaireMoment(questionnaire_id=questionnaire.id, moment=moment, weeks=weeks))
+
+    def version(number, status, retired=None):
+        v = QuestionnaireVersion(
+            questionnaire_id=questionnaire.id,
+            number=number,
+            status=status,
+            title_fr="Mon parcours",
+            title_en="My path",
+            published_at=at("2026-01-02"),
+            retired_at=at(retired) if retired else None,
+        )
+        s.add(v)
+        s.flush()
+        scales = {}
+        for position, (key, fr, en, method) in enumerate(
+            (
+                ("confiance", "Confiance en soi", "Self-confidence", ScaleMethod.MEAN),
+                ("entourage", "Soutien de l’entourage", "Support around me", ScaleMethod.SUM),
+            ),
+            start=1,
+        ):
+            scales[key] = QuestionnaireScale(
+                version_id=v.id, key=key, position=position, label_fr=fr, label_en=en, method=method, max_missing=1
+            )
+            s.add(scales[key])
+        s.flush()
+        items = {}
+        rows = (
+            ("c1", ItemKind.LIKERT5, "confiance", False),
+            ("c2", ItemKind.LIKERT5, "confiance", False),
+            ("c3", ItemKind.LIKERT5, "confiance", True),
+            ("e1", ItemKind.LIKERT4, "entourage", False),
+            ("e2", ItemKind.LIKERT4, "entourage", False),
+            ("e3", ItemKind.LIKERT4, "entourage", True),
+            ("situation", ItemKind.CHOICE, None, False),
+            ("libre", ItemKind.TEXT, None, False),
+        )
+        for position, (key, kind, scale, reversed_) in enumerate(rows, start=1):
+            item = QuestionnaireItem(
+                version_id=v.id,
+                position=position,
+                key=key,
+                kind=kind,
+                text_fr=f"Question {key} (v{number})",
+                text_en=f"Question {key} (v{number})",
+                scale_id=scales[scale].id if scale else None,
+                reversed=reversed_,
+            )
+            s.add(item)
+            s.flush()
+            points = {ItemKind.LIKERT5: 5, ItemKind.LIKERT4: 4, ItemKind.CHOICE: 3}.get(kind, 0)
+            for value in range(1, points + 1):
+                s.add(
+                    QuestionnaireOption(
+                        item_id=item.id, value=value, label_fr=f"Choix {value}", label_en=f"Option {value}"
+                    )
+                )
+            items[key] = item
+        return v, items
+
+    v1, items1 = version(1, VersionStatus.RETIRED, retired="2026-02-15")
+    v2, items2 = version(2, VersionStatus.PUBLISHED)
+    w["v1"], w["v2"] = v1, v2
+
+    def response(name, moment, version_items, status, values=None, weeks=0, due="2026-01-05", **extra):
+        who = w[name]
+        v = v1 if version_items is items1 else v2
+        r = QuestionnaireResponse(
+            talent_id=who.id,
+            territory_id=who.territory_id,
+            questionnaire_id=questionnaire.id,
+            version_id=v.id,
+            moment=moment,
+            weeks=weeks,
+            due_on=d(due),
+            status=status,
+            started_at=at(due),
+            completed_at=at(due) if status == ResponseStatus.COMPLETED else None,
+            declined_at=at(due) if status == ResponseStatus.DECLINED else None,
+            **extra,
+        )
+        s.add(r)
+        s.flush()
+        for key, value in (values or {}).items():
+            item = version_items[key]
+            if value is None:
+                answer = QuestionnaireAnswer(response_id=r.id, item_id=item.id, skipped=True)
+            elif isinstance(value, str):
+                answer = QuestionnaireAnswer(response_id=r.id, item_id=item.id, text=value)
+            else:
+                answer = QuestionnaireAnswer(response_id=r.id, item_id=item.id, value=Decimal(value))
+            answer.answered_at = at(due)
+            answer.assisted_by_id = r.assisted_by_id
+            s.add(answer)
+        return r
+
+    def likert(c, e):
+        return {"c1": c[0], "c2": c[1], "c3": c[2], "e1": e[0], "e2": e[1], "e3": e[2]}
+
+    done, declined, begun = ResponseStatus.COMPLETED, ResponseStatus.DECLINED, ResponseStatus.IN_PROGRESS
+    intake, exit_, weeks = MomentKind.INTAKE, MomentKind.EXIT, MomentKind.WEEKS_AFTER_ENROLMENT
+    secret = QUESTIONNAIRE_FREE_TEXT[0]
+    w["alice_intake"] = response(
+        "alice", intake, items1, done, {**likert((2, 3, 4), (2, 2, 3)), "situation": 2, "libre": secret}
+    )
+    response("alice", weeks, items1, done, {"c1": 3, "situation": 1}, weeks=4, due="2026-02-02")
+    w["alice_exit"] = response("alice", exit_, items2, done, likert((4, 4, 2), (3, 4, 1)), due="2026-03-01")
+    response("bruno", intake, items1, declined)
+    response("bruno", weeks, items1, begun, weeks=4, due="2026-02-02", postponed_until=d("2026-03-20"))
+    w["dora_intake"] = response("dora", intake, items1, done, likert((3, None, 5), (1, 2, 4)))
+    response("dora", weeks, items1, begun, {"c1": 2}, weeks=4, due="2026-02-02")
+    w["dora_exit"] = response(
+        "dora",
+        exit_,
+        items2,
+        done,
+        likert((3, 4, 3), (2, None, 2)),
+        due="2026-03-05",
+        assisted_by_id=w["par_mentor"].id,
+    )
+    w["emile_intake"] = response("emile", intake, items1, done, likert((4, 4, 1), (4, 4, 1)))
+    w["emile_exit"] = response("emile", exit_, items2, done, {**likert((3, 3, 2), (4, None, None))}, due="2026-03-06")
+    response("chloe", intake, items1, done, likert((1, 1, 5), (1, 1, 4)))
+    response("chloe", exit_, items2, done, likert((5, 5, 1), (4, 4, 1)), due="2026-02-01")
+
+    for name, mentor in (("dora", "par_mentor"), ("chloe", "mentor")):
+        observation = MentorObservation(
+            talent_id=w[name].id,
+            territory_id=w[name].territory_id,
+            mentor_id=w[mentor].id,
+            moment=MomentKind.INTAKE,
+            weeks=0,
+            observed_on=d("2026-01-12"),
+        )
+        s.add(observation)
+        s.flush()
+        w[f"{name}_observation"] = observation
+        for dimension, value in ((ObservationDimension.AUTONOMY, 2), (ObservationDimension.TEAMWORK, 3)):
+            s.add(
+                ObservationRating(
+                    observation_id=observation.id, dimension=dimension, value=value, comment=QUESTIONNAIRE_FREE_TEXT[1]
+                )
+            )
+        s.add(ObservationRating(observation_id=observation.id, dimension=ObservationDimension.PUNCTUALITY, value=None))
+    s.commit()
+    return w
