@@ -2,7 +2,7 @@
 observations; the withdrawal of a talent's evaluation consent (talent_intakes.consent_withdrawn_on)
 
 Revision ID: 565d897bf4fc
-Revises: 5d0c1e7a9b42
+Revises: 3c8e5f7a9d21
 Create Date: 2026-12-06 13:57:13.549085
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "565d897bf4fc"
-down_revision = "5d0c1e7a9b42"
+down_revision = "3c8e5f7a9d21"
 branch_labels = None
 depends_on = None
 
