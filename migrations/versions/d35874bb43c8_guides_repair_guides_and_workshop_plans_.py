@@ -47,7 +47,7 @@ def upgrade():
     sa.CheckConstraint("kind <> 'repair' OR repair_category_id IS NOT NULL", name=op.f('ck_guides_repair_has_category')),
     sa.CheckConstraint("language IN ('fr', 'en')", name=op.f('ck_guides_language_known')),
     sa.CheckConstraint("status <> 'published' OR (published_number IS NOT NULL AND published_number = latest_number)", name=op.f('ck_guides_published_is_latest')),
-    sa.CheckConstraint("status <> 'withdrawn' OR published_number IS NOT NULL", name=op.f('ck_guides_withdrawn_was_published')),
+    sa.CheckConstraint("status <> 'withdrawn' OR published_number IS NULL", name=op.f('ck_guides_withdrawn_not_public')),
     sa.CheckConstraint('latest_number >= 1', name=op.f('ck_guides_latest_positive')),
     sa.CheckConstraint('published_number IS NULL OR published_number BETWEEN 1 AND latest_number', name=op.f('ck_guides_published_in_range')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_guides_created_by_id_users'), ondelete='SET NULL'),
@@ -59,7 +59,7 @@ def upgrade():
     )
     with op.batch_alter_table('guides', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guides_created_by_id'), ['created_by_id'], unique=False)
-        batch_op.create_index('ix_guides_public_category', ['repair_category_id', 'kind'], unique=False, sqlite_where=sa.text("status <> 'withdrawn' AND published_number IS NOT NULL"), postgresql_where=sa.text("status <> 'withdrawn' AND published_number IS NOT NULL"))
+        batch_op.create_index('ix_guides_public_category', ['repair_category_id', 'kind'], unique=False, sqlite_where=sa.text('published_number IS NOT NULL'), postgresql_where=sa.text('published_number IS NOT NULL'))
         batch_op.create_index('ix_guides_territory_id_status', ['territory_id', 'status'], unique=False)
 
     op.create_table('guide_credits',
@@ -263,7 +263,7 @@ def downgrade():
     op.drop_table('guide_credits')
     with op.batch_alter_table('guides', schema=None) as batch_op:
         batch_op.drop_index('ix_guides_territory_id_status')
-        batch_op.drop_index('ix_guides_public_category', sqlite_where=sa.text("status <> 'withdrawn' AND published_number IS NOT NULL"), postgresql_where=sa.text("status <> 'withdrawn' AND published_number IS NOT NULL"))
+        batch_op.drop_index('ix_guides_public_category', sqlite_where=sa.text('published_number IS NOT NULL'), postgresql_where=sa.text('published_number IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_guides_created_by_id'))
 
     op.drop_table('guides')

@@ -44,8 +44,9 @@ class GuideStatus(LabelledEnum):
     """Where the guide's latest version stands.
 
     draft: being written; proposed: a talent's version waits for a mentor's or lab manager's review; published: the
-    latest version is the public one; withdrawn: nothing of it is public any more. A guide published earlier stays
-    public (its published version) while a newer version is a draft or proposed.
+    latest version is the public one; withdrawn: taken off the public pages (published_number is then empty, until
+    a version is published again). A guide published earlier stays public (its published version) while a newer
+    version is a draft or proposed.
     """
 
     DRAFT = "draft"
@@ -135,7 +136,7 @@ class Helped(LabelledEnum):
 
 HELPED_LABELS = enum_labels(Helped, {Helped.YES: _l("Yes"), Helped.PARTLY: _l("Partly"), Helped.NO: _l("No")})
 
-PUBLIC_GUIDE = sa.text("status <> 'withdrawn' AND published_number IS NOT NULL")
+PUBLIC_GUIDE = sa.text("published_number IS NOT NULL")
 
 
 class Guide(db.Model):
@@ -156,7 +157,8 @@ class Guide(db.Model):
             "status <> 'published' OR (published_number IS NOT NULL AND published_number = latest_number)",
             name="published_is_latest",
         ),
-        sa.CheckConstraint("status <> 'withdrawn' OR published_number IS NOT NULL", name="withdrawn_was_published"),
+        # A withdrawn guide is public no more, whatever its versions: publishing one again makes it public.
+        sa.CheckConstraint("status <> 'withdrawn' OR published_number IS NULL", name="withdrawn_not_public"),
         # The public list: published guides of a kind of object.
         sa.Index(
             "ix_guides_public_category",
@@ -182,6 +184,7 @@ class Guide(db.Model):
     model: Mapped[str] = mapped_column(sa.String(80), default="")
     status: Mapped[GuideStatus] = mapped_column(str_enum(GuideStatus, "guide_status"), default=GuideStatus.DRAFT)
     latest_number: Mapped[int] = mapped_column(default=1)
+    # The public version (None: not public, never published or withdrawn).
     published_number: Mapped[int | None]
     # The reviewer's note when a proposal is sent back (cleared when it is published).
     review_note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -213,8 +216,8 @@ class Guide(db.Model):
 
     @property
     def is_public(self) -> bool:
-        """Whether anyone may read its published version (not withdrawn, published once)."""
-        return self.published_number is not None and self.status != GuideStatus.WITHDRAWN
+        """Whether anyone may read its published version (published, not withdrawn since)."""
+        return self.published_number is not None
 
     def __str__(self) -> str:
         return self.slug
@@ -360,8 +363,7 @@ class GuideSkill(db.Model):
 
 
 class GuidePublication(db.Model):
-    """A version made public, by whom and when: that version's address stays public (unless the guide is
-    withdrawn)."""
+    """A version made public, by whom and when: that version's address stays public while the guide is."""
 
     __tablename__ = "guide_publications"
     __table_args__ = (sa.UniqueConstraint("guide_id", "number"),)
