@@ -305,6 +305,8 @@ def content_of(version: GuideVersion) -> _Content:
 # --- Slugs and search text ---------------------------------------------------------------------------------------
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Addresses of the blueprint's own pages (/guides/new, /guides/work…): no guide may hide them.
+RESERVED_SLUGS = frozenset({"new", "work", "preview", "tickets", "uses", "sessions", "export", "import"})
 
 
 def slugify(title: str) -> str:
@@ -320,6 +322,8 @@ def free_slug(wanted: str) -> str:
             sa.select(Guide.slug).where(sa.or_(Guide.slug == wanted, Guide.slug.like(f"{wanted}-%", escape="\\")))
         )
     )
+    if wanted in RESERVED_SLUGS:
+        taken.add(wanted)
     if wanted not in taken:
         return wanted
     number = 2
