@@ -93,6 +93,24 @@ def _session(w, prefix: str = ""):
     return w[key].id
 
 
+def _photo_url(w) -> str:
+    """The thumbnail of a published guide's first step's photo."""
+    key = "guide_photo"
+    if key not in w:
+        from tests.guides.helpers import jpeg
+
+        guide = services.create_guide(
+            w["users"][Role.LAB_MANAGER],
+            w["territory"],
+            fields(),
+            content(title="Avec photo", steps=[services.StepInput("Photo", "Voir", new_photos=[jpeg()])]),
+            services.SaveAction.PUBLISH,
+        )
+        db.session.commit()
+        w[key] = f"/guides/{guide.slug}/photos/{guide.latest.steps[0].photos[0].id}/thumb"
+    return w[key]
+
+
 MATRIX = [
     Route("guides.index", lambda w: "/guides/", ALL_ROLES, anonymous=True),
     Route("guides.guide", lambda w: f"/guides/{_published(w).slug}", ALL_ROLES, anonymous=True),
@@ -102,7 +120,7 @@ MATRIX = [
     Route("guides.diff", lambda w: f"/guides/{_published(w).slug}/diff?from=1&to=1", ALL_ROLES, anonymous=True),
     Route(
         "guides.photo",
-        lambda w: _photo_url(w),
+        _photo_url,
         ALL_ROLES,
         anonymous=True,
     ),
@@ -184,21 +202,3 @@ MATRIX = [
         other_url=lambda w: f"/guides/sessions/{_session(w, 'other_')}/plan/remove",
     ),
 ]
-
-
-def _photo_url(w) -> str:
-    """The thumbnail of a published guide's first step's photo."""
-    key = "guide_photo"
-    if key not in w:
-        from tests.guides.helpers import jpeg
-
-        guide = services.create_guide(
-            w["users"][Role.LAB_MANAGER],
-            w["territory"],
-            fields(),
-            content(title="Avec photo", steps=[services.StepInput("Photo", "Voir", new_photos=[jpeg()])]),
-            services.SaveAction.PUBLISH,
-        )
-        db.session.commit()
-        w[key] = f"/guides/{guide.slug}/photos/{guide.latest.steps[0].photos[0].id}/thumb"
-    return w[key]

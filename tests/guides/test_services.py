@@ -71,7 +71,7 @@ def test_each_save_makes_a_new_version_and_leaves_the_earlier_ones_as_they_were(
 
 def test_saving_without_a_change_makes_no_version(manager, territory):
     guide = write(manager, territory)
-    with pytest.raises(ValidationError, match="Nothing changed since version 1"):
+    with pytest.raises(ValidationError, match="Rien n’a changé depuis la version 1"):
         services.save_version(manager, guide, fields(), content(steps=_steps(guide)), DRAFT)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GuideVersion)) == 1
@@ -204,7 +204,7 @@ def test_sending_back_needs_a_note_and_a_proposal(writer, mentor, territory):
 
 
 def test_proposing_an_empty_guide_is_refused(writer, territory):
-    with pytest.raises(ValidationError, match="at least one step"):
+    with pytest.raises(ValidationError, match="au moins une étape"):
         services.create_guide(writer, territory, fields(), content(steps=[]), PROPOSE)
 
 

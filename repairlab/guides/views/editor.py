@@ -190,6 +190,7 @@ def _editor(
     preview: dict | None,
     *,
     territories: list | None = None,
+    status: int | None = None,
 ):
     user = current_user._get_current_object()
     territory_id = guide.territory_id if guide is not None else user.territory_id
@@ -204,7 +205,7 @@ def _editor(
         # Reviewers publish directly; talents propose.
         can_publish=access.is_reviewer(user, territory_id) if territory_id else user.is_admin,
         locked_licence=guide is not None and guide.published_number is not None,
-    ), form_status()
+    ), status or form_status()
 
 
 def _kind_arg() -> GuideKind:
@@ -231,7 +232,7 @@ def new():
         return _editor(form, kind, None, photos, None, territories=territories)
     if "preview" in request.form or "add_step" in request.form:
         preview = _preview(form) if "preview" in request.form else None
-        return _editor(form, kind, None, photos, preview, territories=territories)
+        return _editor(form, kind, None, photos, preview, territories=territories, status=200)
     territory = user.territory
     if territory is None:
         wanted = request.form.get("territory_id", type=int)
@@ -266,7 +267,8 @@ def edit(slug: str):
     form = GuideForm()
     photos = _prepare(form, guide.kind, latest, add_rows="add_step" in request.form)
     if "preview" in request.form or "add_step" in request.form:
-        return _editor(form, guide.kind, guide, photos, _preview(form) if "preview" in request.form else None)
+        preview = _preview(form) if "preview" in request.form else None
+        return _editor(form, guide.kind, guide, photos, preview, status=200)
     done = submit(
         form,
         lambda: services.save_version(current_user, guide, _fields(form, guide.kind), _content(form), _action()),
