@@ -15,8 +15,7 @@ from repairlab.guides.services import MAX_NOTE, MAX_TEXT, MAX_TITLE
 from repairlab.skills.models import LEVEL_LABELS
 
 LANGUAGE_CHOICES = [("fr", _l("French")), ("en", _l("English"))]
-# A blank step at the end of the editor: typing in it adds a step (without JavaScript).
-BLANK_STEPS = 1
+# Blank rows at the end of the editor's lists: typing in them adds a part or a skill (without JavaScript).
 BLANK_ROWS = 2
 
 
@@ -88,9 +87,10 @@ class GuideForm(FlaskForm):
     group_size = IntegerField(_l("Group size"), validators=[Optional(), NumberRange(min=1, max=200)])
     learning_check = TextAreaField(_l("How to check what was learnt"), validators=[Optional(), Length(max=MAX_TEXT)])
     tool_category_ids = IdsCheckboxField(_l("Tools needed"), choices=[])
-    parts = FieldList(FormField(PartForm), min_entries=BLANK_ROWS)
-    skills = FieldList(FormField(SkillLineForm), min_entries=BLANK_ROWS)
-    steps = FieldList(FormField(StepForm), min_entries=BLANK_STEPS)
+    # The editor adds blank rows to type in (views/editor.py _prepare).
+    parts = FieldList(FormField(PartForm))
+    skills = FieldList(FormField(SkillLineForm))
+    steps = FieldList(FormField(StepForm))
     change_note = StringField(
         _l("What changed"),
         validators=[Optional(), Length(max=MAX_NOTE)],

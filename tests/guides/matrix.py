@@ -124,6 +124,7 @@ MATRIX = [
         ALL_ROLES,
         anonymous=True,
     ),
+    Route("guides.export", lambda w: "/guides/export.zip", ALL_ROLES),
     Route("guides.work", lambda w: "/guides/work", WRITERS),
     Route("guides.new", lambda w: "/guides/new?kind=repair", WRITERS),
     Route("guides.preview", lambda w: "/guides/preview", WRITERS, method="POST", data=lambda w: {"text": "**a**"}),
