@@ -404,3 +404,17 @@ def test_the_public_search_finds_text_category_model_and_skill(manager, territor
     assert found(model="moulinex subito") == [kettle.id]
     assert found(q="100%") == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GuideStepPhoto)) == 0
+
+
+def test_an_erased_talent_is_credited_nowhere(writer, mentor, admin, territory):
+    from repairlab.people import erasure
+
+    guide = write(writer, territory, action=PROPOSE)
+    services.publish(mentor, guide)
+    services.set_credit(writer, guide, CreditChoice.FULL_NAME)
+    db.session.commit()
+    assert queries.credited_names(guide) == ["Zoé Martin"]
+    erasure.erase_person(admin, writer)
+    db.session.commit()
+    assert queries.credited_names(guide) == []
+    assert guide.is_public  # the guide stays, anonymous
