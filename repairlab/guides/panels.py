@@ -51,6 +51,8 @@ def ticket_context(ticket: RepairTicket, viewer: User) -> dict | None:
         offered = {g.id: v.title for g, v in suggested}
         offered.update({u.guide_id: u.version.title for u in uses})
         form.guide_id.choices = [("", "—"), *offered.items()]
+        if suggested and not uses:
+            form.guide_id.data = suggested[0][0].id  # the likeliest, ready on a phone
     return {
         "ticket": ticket,
         "suggested": suggested,

@@ -91,6 +91,8 @@ def test_a_guide_from_the_laptop_to_the_phone(page_at, kettle_ticket, screenshot
     form.get_by_label("Oui").check()
     form.get_by_role("button", name="Noter le guide suivi").click()
     expect(zoe.locator(".flash-success")).to_contain_text("a été suivi")
+    _no_sideways_scroll(zoe)
+    zoe.locator("#guides").screenshot(path=str(screenshot_dir / "guides-ticket-390.png"))
     use = _db.session.scalar(sa.select(GuideUse))
     assert (use.ticket_id, use.helped) == (kettle_ticket.id, Helped.YES)
 

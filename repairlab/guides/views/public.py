@@ -4,7 +4,7 @@ version's stable address, one step per screen, the history of versions and their
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -188,8 +188,3 @@ def photo(slug: str, photo_id: int, variant: str):
     if not public and not access.can_see_work(viewer(), found):
         abort(404)
     return images.send_image(shown.key if variant == "full" else shown.thumb_key, public=public)
-
-
-def guide_url(guide: Guide) -> str:
-    """The guide's address."""
-    return url_for("guides.guide", slug=guide.slug)
