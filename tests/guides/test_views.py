@@ -246,3 +246,12 @@ def test_the_passport_shows_the_guides_written(client, login, writer, mentor, te
     login(writer)
     page = client.get("/passport").text
     assert "Guides écrits" in page and f"/guides/{guide.slug}" in page
+
+
+def test_the_reviewers_home_lists_the_proposals(client, login, writer, mentor, other_mentor, territory):
+    guide = write(writer, territory, action=services.SaveAction.PROPOSE, title="Changer un câble de frein")
+    login(mentor)
+    page = client.get("/").text
+    assert "Guides à relire" in page and f"/guides/{guide.slug}" in page
+    login(other_mentor)
+    assert "Changer un câble de frein" not in client.get("/").text  # another territory's proposal
