@@ -154,6 +154,11 @@ def send_image(key: str, *, public: bool = False):
     return response
 
 
+def read_image(key: str) -> bytes:
+    """A stored image's bytes (an export of photos); FileNotFoundError when it is gone."""
+    return _path_for(key).read_bytes()
+
+
 def delete_image(key: str) -> None:
     """Remove a stored image file if present (the database row is the caller's)."""
     path = _path_for(key)

@@ -1,6 +1,19 @@
 """Imports every domain's models, so that Alembic and create_all see the whole schema."""
 
 from repairlab.audit.models import AuditEntry  # noqa: F401
+from repairlab.guides.models import (  # noqa: F401
+    Guide,
+    GuideCredit,
+    GuidePart,
+    GuidePublication,
+    GuideSessionPlan,
+    GuideSkill,
+    GuideStep,
+    GuideStepPhoto,
+    GuideToolCategory,
+    GuideUse,
+    GuideVersion,
+)
 from repairlab.inventory.models import (  # noqa: F401
     Category,
     Code,

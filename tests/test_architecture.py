@@ -3,6 +3,7 @@
 Every `import` of the package counts, at the top of a module or inside a function (a hidden import still makes the
 circle). The rule is DESIGN.md's: the foundation below every domain; `people`, `skills` -> `inventory` -> `lending`,
 `stocktake`, `repairs`, `labels`; `people`, `skills`, `inventory` -> `projects`; `people`, `projects` -> `programme`;
+`people`, `skills`, `inventory`, `repairs`, `programme` -> `guides`;
 `reporting` reads from every domain; `api` calls every domain; `core` (pages) above; the application (factory,
 CLI, the schema's list of models) on top.
 """
@@ -61,6 +62,8 @@ DOMAINS: dict[str, frozenset[str]] = {
     "labels": frozenset({"inventory"}),
     "projects": frozenset({"people", "skills", "inventory"}),
     "programme": frozenset({"people", "projects", "lending"}),
+    # Repair guides and workshop plans: linked to tools, tickets, sessions and skills through those pages' registries.
+    "guides": frozenset({"people", "skills", "inventory", "repairs", "programme"}),
 }
 _EVERY_DOMAIN = frozenset(DOMAINS)
 # reporting only reads, from every domain: their models and read-side queries, never their services.

@@ -48,6 +48,7 @@ from repairlab.programme.models import (
 from repairlab.programme.personal_data import as_csv_zip, as_json, personal_data
 from repairlab.programme.questionnaires import queries as questionnaire_queries
 from repairlab.programme.questionnaires.panels import moment_words, path_section_context
+from repairlab.programme.registry import session_panels_for
 from repairlab.projects.models import Project
 from repairlab.web import db_id, form_status, show_domain_error, submit, submit_and_return
 
@@ -367,6 +368,7 @@ def _session_page(found: ActivitySession, card_form: CardForm | None = None, sta
         talents=talents,
         present=present,
         card_form=card_form or CardForm(),
+        panels=session_panels_for(found, current_user._get_current_object()),
     ), status
 
 

@@ -204,9 +204,9 @@ def test_item_page_query_count_does_not_grow_with_photos_and_reports(
     add(9)
     many = measure()
     # One query per section: item, viewer, skill requirements, open loan, lending rule, reservations,
-    # maintenance plans and log, prototypes using it, repairs it served, problem reports, and the skills for the
-    # manager's form.
-    assert few == many <= 11, (few, many)
+    # maintenance plans and log, prototypes using it, repairs it served, the guides for its category, problem
+    # reports, and the skills for the manager's form.
+    assert few == many <= 12, (few, many)
 
 
 def test_public_item_page_query_count(client, db, make_item, query_counter):

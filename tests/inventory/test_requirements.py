@@ -708,10 +708,11 @@ def test_a_talents_item_page_query_count_does_not_grow_with_requirements(
     assert one == five, statements
     # Nothing required: one query finds that out. Something required: still that one query, the talent's verdict
     # adds none (the skills and the talent's holdings of them come with the requirements). The other sections of
-    # the page each run one: the open loan, the reservations, the prototypes and the repairs using the tool (lending
-    # rules: none in this test). Last, one query says what matters before borrowing: the talent's late loans when
-    # the borrow form shows (nothing required), or who can validate the skills when the verdict stops them.
-    assert (none, five) == (3 + 4 + 1, 3 + 4 + 1), statements
+    # the page each run one: the open loan, the reservations, the prototypes and the repairs using the tool, the
+    # guides for its category (lending rules: none in this test). Last, one query says what matters before
+    # borrowing: the talent's late loans when the borrow form shows (nothing required), or who can validate the
+    # skills when the verdict stops them.
+    assert (none, five) == (3 + 5 + 1, 3 + 5 + 1), statements
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", Role.MENTOR, Role.PARTICIPANT])

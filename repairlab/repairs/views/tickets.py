@@ -47,6 +47,7 @@ from repairlab.repairs.models import (
     RepairTicket,
 )
 from repairlab.repairs.queries import ticket_lines
+from repairlab.repairs.registry import ticket_panels_for
 from repairlab.repairs.views.common import category_choices, lab_choices, labs_in_scope, ticket_or_404
 from repairlab.web import form_status, show_domain_error, submit, submit_and_return
 
@@ -264,6 +265,7 @@ def ticket(ticket_id: int):
         "can_notify": sees_owner(viewer, found.territory_id) and owners.can_notify(found),
         "erase_form": EraseOwnerForm(),
         "action_form": FlaskForm(),
+        "panels": ticket_panels_for(found, viewer),
     }
     if working:
         context.update(_repair_forms(found))
