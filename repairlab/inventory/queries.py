@@ -12,16 +12,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from repairlab.extensions import db
 from repairlab.inventory.codes import code_readings
 from repairlab.inventory.models import (
-    ITEMS_FTS,
     PATH_SEPARATOR,
+    SEARCH_INDEX,
     Category,
     Item,
     ItemKind,
     ItemStatus,
     Location,
-    search_text_sql,
 )
-from repairlab.pagination import fold, folded, like_escaped
 from repairlab.text import plain_text
 from repairlab.web import db_id
 
@@ -118,32 +116,12 @@ def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LI
     return stmt.order_by(*ranks, *SORTS[filters.sort])
 
 
-# Shorter queries have no trigram: they are looked for in the folded text without the index.
-TRIGRAM = 3
-_FTS = sa.table(ITEMS_FTS, sa.column("rowid"), sa.column("name"), sa.column("other"))
-
-
 def search(q: str) -> tuple:
     """Items whose name, code, brand, model or serial number holds the text (case and accents ignored), or whose
     code it is: the condition, and the ranking (exact code first, then a match in the name), on both engines."""
-    needle = fold(q)
-    pattern = f"%{like_escaped(needle)}%"
-    if db.session.get_bind().dialect.name == "sqlite":
-        if len(needle) >= TRIGRAM:
-            # A phrase of trigrams: exactly the substring (FTS5's syntax quoted away), in either column.
-            phrase = '"' + needle.replace('"', '""') + '"'
-            matched, named = sa.literal_column(ITEMS_FTS).op("MATCH")(phrase), _FTS.c.name.op("MATCH")(phrase)
-        else:
-            named = _FTS.c.name.like(pattern, escape="\\")
-            matched = sa.or_(named, _FTS.c.other.like(pattern, escape="\\"))
-        found = Item.id.in_(sa.select(_FTS.c.rowid).where(matched))
-        in_name = Item.id.in_(sa.select(_FTS.c.rowid).where(named))
-    else:
-        # The expression of the pg_trgm index, which PostgreSQL uses for LIKE when the needle has a trigram.
-        found = sa.literal_column(search_text_sql("postgresql", "items.")).like(pattern, escape="\\")
-        in_name = sa.func.strpos(folded(Item.name), needle) > 0
+    match = SEARCH_INDEX.match(q, Item.id, db.session.get_bind().dialect.name)
+    found, ranks = match.found, [sa.case((match.groups["name"], 0), else_=1)]
     codes = code_readings(q)
-    ranks = [sa.case((in_name, 0), else_=1)]
     if codes:
         found = sa.or_(found, Item.code.in_(codes))
         ranks.insert(0, sa.case((Item.code.in_(codes), 0), else_=1))
