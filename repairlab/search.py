@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from repairlab.pagination import fold, folded, like_escaped
+from repairlab import database  # noqa: F401  (SQLite's table hints, which newest_matches() gives)
+from repairlab.pagination import Listing, fold, folded, like_escaped
 
 # Shorter queries have no trigram: they are looked for in the folded text without the index.
 TRIGRAM = 3
@@ -38,6 +39,20 @@ class Match:
 
     found: sa.ColumnElement[bool]
     groups: dict[str, sa.ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class SearchListing:
+    """A list's search, to be sorted: `listed`, the condition on a row's id that it is one of the newest `cap`
+    matches; `found`, how many matches there are (at most `cap` + 1)."""
+
+    listed: sa.ColumnElement[bool]
+    found: sa.ScalarSelect
+    cap: int
+
+    def page(self, ordered: sa.Select, also: int = 0) -> Listing:
+        """The listing of `ordered` (a select() of ids, restricted to `listed` and sorted), with `also` more rows."""
+        return Listing(ordered.add_columns(self.found), self.found, self.cap, also)
 
 
 @dataclass(frozen=True)
@@ -128,30 +143,78 @@ class TextIndex:
             for statement in self.ddl(dialect):
                 sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
 
-    def match(self, q: str, id_column: sa.ColumnElement, dialect: str) -> Match:
-        """The rows whose fields hold the text `q` (case and accents ignored), through the index where it can."""
-        needle = fold(q)
+    def _fts(self) -> sa.TableClause:
+        return sa.table(self.name, sa.column("rowid"), *(sa.column(group) for group, _fields in self.groups))
+
+    def _fts_condition(self, needle: str, columns: list[sa.ColumnClause]) -> sa.ColumnElement[bool]:
+        """SQLite: the FTS5 condition for the folded text in any of `columns` (the whole table: all of them)."""
+        if len(needle) >= TRIGRAM:
+            # A phrase of trigrams: exactly the substring (FTS5's query syntax quoted away).
+            phrase = '"' + needle.replace('"', '""') + '"'
+            if len(columns) == len(self.groups):
+                return sa.literal_column(self.name).op("MATCH")(phrase)
+            return sa.or_(*(column.op("MATCH")(phrase) for column in columns))
         pattern = f"%{like_escaped(needle)}%"
+        return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
+
+    def match(self, q: str, id_column: sa.ColumnElement, dialect: str) -> Match:
+        """The rows whose fields hold the text `q` (case and accents ignored), through the index where it can: every
+        one of them (an export; a list page reads newest_matches())."""
+        needle = fold(q)
         if dialect == "sqlite":
-            fts = sa.table(self.name, sa.column("rowid"), *(sa.column(group) for group, _fields in self.groups))
-            if len(needle) >= TRIGRAM:
-                # A phrase of trigrams: exactly the substring (FTS5's query syntax quoted away).
-                phrase = '"' + needle.replace('"', '""') + '"'
-                found = sa.literal_column(self.name).op("MATCH")(phrase)
-                groups = {group: fts.c[group].op("MATCH")(phrase) for group, _fields in self.groups}
-            else:
-                groups = {group: fts.c[group].like(pattern, escape="\\") for group, _fields in self.groups}
-                found = sa.or_(*groups.values())
+            fts = self._fts()
+            rows = lambda condition: id_column.in_(sa.select(fts.c.rowid).where(condition))  # noqa: E731
             return Match(
-                found=id_column.in_(sa.select(fts.c.rowid).where(found)),
-                groups={group: id_column.in_(sa.select(fts.c.rowid).where(c)) for group, c in groups.items()},
+                found=rows(self._fts_condition(needle, list(fts.c)[1:])),
+                groups={group: rows(self._fts_condition(needle, [fts.c[group]])) for group, _fields in self.groups},
             )
         # The expression of the pg_trgm index, which PostgreSQL uses for LIKE when the needle has a trigram.
-        prefix = f"{self.table}."
+        pattern = f"%{like_escaped(needle)}%"
         return Match(
-            found=sa.literal_column(self.text_sql(dialect, prefix)).like(pattern, escape="\\"),
-            groups={
-                group: sa.func.strpos(sa.literal_column(self.text_sql(dialect, prefix, fields)), needle) > 0
-                for group, fields in self.groups
-            },
+            found=sa.literal_column(self.text_sql(dialect, f"{self.table}.")).like(pattern, escape="\\"),
+            groups={group: self.holds(q, group, id_column, dialect) for group, _fields in self.groups},
+        )
+
+    def newest_matches(self, stmt: sa.Select, q: str, id_column: sa.ColumnElement, dialect: str, limit: int):
+        """`stmt` (a select() of the table's ids with a list's own filters) cut to the rows that hold `q`, the
+        newest (highest id) first, at most `limit` of them. The index drives: a common word stops after `limit`
+        rows that pass the filters, instead of reading, then sorting, every row that holds it."""
+        needle = fold(q)
+        if dialect == "sqlite":
+            fts = self._fts()
+            # NOT INDEXED: the table is read by rowid from the index's rows, in the index's order, never walked by one
+            # of its own indexes (which would read the whole territory to sort its matches).
+            return (
+                stmt.join(fts, fts.c.rowid == id_column)
+                .with_hint(id_column.expression.table, "NOT INDEXED", "sqlite")
+                .where(self._fts_condition(needle, list(fts.c)[1:]))
+                .order_by(fts.c.rowid.desc())
+                .limit(limit)
+            )
+        pattern = f"%{like_escaped(needle)}%"
+        found = sa.literal_column(self.text_sql(dialect, f"{self.table}.")).like(pattern, escape="\\")
+        return stmt.where(found).order_by(id_column.desc()).limit(limit)
+
+    def holds(self, q: str, group: str, id_column: sa.ColumnElement, dialect: str) -> sa.ColumnElement[bool]:
+        """Whether a row's fields of `group` hold the text: for ranking rows already found (no index; on SQLite, the
+        folded text is read from the index's own copy of the row, by rowid, so nothing is folded again)."""
+        needle = fold(q)
+        if dialect == "sqlite":
+            fts = self._fts()
+            text = sa.select(fts.c[group]).where(fts.c.rowid == id_column).scalar_subquery()
+            return sa.func.instr(text, needle) > 0
+        fields = dict(self.groups)[group]
+        return sa.func.strpos(sa.literal_column(self.text_sql(dialect, f"{self.table}.", fields)), needle) > 0
+
+    def listing(self, stmt: sa.Select, q: str, id_column: sa.ColumnElement, dialect: str, cap: int) -> SearchListing:
+        """A list's search: the newest `cap` rows of `stmt` (a select() of ids with the list's own filters) that
+        hold `q`, to be sorted in the list's order, and their number (at most `cap` + 1). The matches are found once
+        per query (a materialized CTE read twice), whatever the page."""
+        matches = self.newest_matches(stmt, q, id_column, dialect, cap + 1).cte("found").prefix_with("MATERIALIZED")
+        match_id = next(iter(matches.c))
+        newest = sa.select(match_id).order_by(match_id.desc()).limit(cap)
+        return SearchListing(
+            listed=id_column.in_(newest),
+            found=sa.select(sa.func.count()).select_from(matches).scalar_subquery(),
+            cap=cap,
         )
