@@ -48,6 +48,11 @@ def default_config(instance_path: str) -> dict:
         "LOGIN_FORGET_AFTER_SECONDS": 24 * 60 * 60,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PER_PAGE": 25,
+        # A long list counts its rows up to LIST_COUNT_CAP ("more than 1,000 results" past it). A search of one
+        # (items, repair tickets, people) lists at most SEARCH_CAP matches, the newest; past it, the page says there
+        # are more and asks for a narrower search (repairlab/search.py).
+        "LIST_COUNT_CAP": 1000,
+        "SEARCH_CAP": 1000,
         "TRUST_PROXY_HEADERS": False,
         # ORDS exports: the programme's name as `data_provider`, and the prefix and key of the pseudonymous ids
         # (`<prefix>-<digits>`). Set ORDS_ID_SECRET once and keep it: the ids stay the same from one export to the

@@ -9,9 +9,19 @@ leaves the caller's earlier work in the transaction.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 
 from repairlab.errors import Conflict
 from repairlab.extensions import db
+
+
+def _sqlite_from_hint(_compiler, _table, text: str | None) -> str | None:
+    """SQLite's table hints ("INDEXED BY ix_…", "NOT INDEXED"), written right after the table's name as SQLite reads
+    them: SQLAlchemy's SQLite compiler drops every hint given with `select().with_hint(table, text, "sqlite")`."""
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
 
 
 def flush_or_conflict(message: str, field: str | None = None, *, new: object | None = None) -> None:

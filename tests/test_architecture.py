@@ -39,6 +39,7 @@ FOUNDATION = frozenset(
         "pagination",
         "qr",  # the QR encoder: label sheets and member cards (labels and lending are siblings)
         "registry",
+        "search",  # text search through an index on both engines (FTS5 trigram, pg_trgm)
         "text",
         "timefmt",
         "web",

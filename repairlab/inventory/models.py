@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from repairlab.clock import utcnow
 from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum
 from repairlab.people.models import Lab, Territory, User
+from repairlab.search import TextIndex
 from repairlab.skills.models import Skill
 
 # Between the parts of a category's or a place's path: "Électronique > Soudure".
@@ -390,67 +391,9 @@ class SkillRequirement(db.Model):
 
 
 # --- The text index of item search ------------------------------------------------------------------
-# Search looks for the folded text (repairlab.pagination.fold: case and accents ignored) of an item's name, code,
-# brand, model and serial number, joined by a character no query holds (plain_text() strips it): a substring of
-# that text is a substring of one of the fields. SQLite keeps that text in an FTS5 table with the trigram tokenizer
-# (the name in a column of its own, for the ranking), filled by triggers on every write, bulk inserts and imports
-# included; PostgreSQL indexes the same folded expression with pg_trgm (a GIN index, which it keeps up to date).
-# The migration writes the same DDL. Neither is a model: metadata.info["unmanaged_names"] lists them, which
-# Alembic's comparisons leave out (migrations/env.py; tests/test_migrations.py checks them apart).
+# Search looks for the folded text (case and accents ignored) of an item's name, code, brand, model and serial
+# number through a text index on both engines (repairlab/search.py): the name in a group of its own, for the ranking.
+# The migration writes the same DDL (tests/test_migrations.py checks).
 
-SEARCH_FIELDS = ("name", "code", "brand", "model", "serial_number")
-SEARCH_SEPARATOR = "\x1f"
-ITEMS_FTS = "items_search"
-ITEMS_TRGM_INDEX = "ix_items_search_trgm"
-SEARCH_SCHEMA_NAMES = frozenset(
-    {
-        ITEMS_TRGM_INDEX,
-        ITEMS_FTS,
-        *(f"{ITEMS_FTS}_{part}" for part in ("data", "idx", "content", "docsize", "config")),  # FTS5's own tables
-        *(f"{ITEMS_FTS}_{event}" for event in ("insert", "update", "delete")),  # the triggers
-    }
-)
-
-
-def search_text_sql(dialect: str, prefix: str = "", fields: tuple[str, ...] = SEARCH_FIELDS) -> str:
-    """The folded search text of an item (of `fields`) in SQL, columns prefixed with `prefix` (e.g. "new.")."""
-    separator = " || char(31) || " if dialect == "sqlite" else " || chr(31) || "
-    joined = separator.join(f"{prefix}{field}" for field in fields)
-    if dialect == "sqlite":
-        return f"rl_fold({joined})"  # the Python function registered on every connection (repairlab/__init__.py)
-    from sqlalchemy.dialects import postgresql
-
-    from repairlab.pagination import folded
-
-    return str(folded(sa.literal_column(joined)).compile(dialect=postgresql.dialect()))
-
-
-def _fts_values(prefix: str) -> str:
-    """The FTS5 table's two columns for a row of items: the name, then the other fields."""
-    name, other = SEARCH_FIELDS[:1], SEARCH_FIELDS[1:]
-    return f"{search_text_sql('sqlite', prefix, name)}, {search_text_sql('sqlite', prefix, other)}"
-
-
-SEARCH_DDL = {
-    "sqlite": [
-        # case_sensitive 1: the text and the queries are folded already, by the one fold() of both engines.
-        f"CREATE VIRTUAL TABLE {ITEMS_FTS} USING fts5(name, other, tokenize = 'trigram case_sensitive 1')",
-        f"CREATE TRIGGER {ITEMS_FTS}_insert AFTER INSERT ON items BEGIN "
-        f"INSERT INTO {ITEMS_FTS} (rowid, name, other) VALUES (new.id, {_fts_values('new.')}); END",
-        f"CREATE TRIGGER {ITEMS_FTS}_update AFTER UPDATE OF {', '.join(SEARCH_FIELDS)} ON items BEGIN "
-        f"UPDATE {ITEMS_FTS} SET (name, other) = ({_fts_values('new.')}) WHERE rowid = new.id; END",
-        f"CREATE TRIGGER {ITEMS_FTS}_delete AFTER DELETE ON items BEGIN "
-        f"DELETE FROM {ITEMS_FTS} WHERE rowid = old.id; END",
-    ],
-    "postgresql": [
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"CREATE INDEX {ITEMS_TRGM_INDEX} ON items USING gin (({search_text_sql('postgresql')}) gin_trgm_ops)",
-    ],
-}
-# For a database that already has items (the migration): the FTS table filled from them.
-SEARCH_FILL_SQLITE = f"INSERT INTO {ITEMS_FTS} (rowid, name, other) SELECT id, {_fts_values('')} FROM items"
-
-db.metadata.info.setdefault("unmanaged_names", set()).update(SEARCH_SCHEMA_NAMES)
-for _dialect, _statements in SEARCH_DDL.items():
-    for _statement in _statements:
-        sa.event.listen(Item.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
+SEARCH_INDEX = TextIndex("items", (("name", ("name",)), ("other", ("code", "brand", "model", "serial_number"))))
+SEARCH_INDEX.attach(Item.__table__)

@@ -7,21 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.extensions import db
 from repairlab.inventory.codes import code_readings
 from repairlab.inventory.models import (
-    ITEMS_FTS,
     PATH_SEPARATOR,
+    SEARCH_INDEX,
     Category,
     Item,
     ItemKind,
     ItemStatus,
     Location,
-    search_text_sql,
 )
-from repairlab.pagination import fold, folded, like_escaped
+from repairlab.pagination import Listing
 from repairlab.text import plain_text
 from repairlab.web import db_id
 
@@ -89,14 +89,48 @@ EXPORT_LOADS = (joinedload(Item.category), joinedload(Item.location))
 
 
 def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LIST_LOADS) -> sa.Select:
-    """The items a user sees, filtered and sorted, with what the page (`loads`) shows loaded eagerly."""
-    stmt = sa.select(Item).options(*loads)
-    if territory_id is not None:
-        stmt = stmt.where(Item.territory_id == territory_id)
+    """The items a user sees, filtered and sorted (every one: the CSV export), with `loads` loaded eagerly."""
+    stmt = _filtered(sa.select(Item).options(*loads), territory_id, filters)
     ranks = ()
     if filters.q:
         found, ranks = search(filters.q)
         stmt = stmt.where(found)
+    return stmt.order_by(*ranks, *SORTS[filters.sort])
+
+
+def item_ids(territory_id: int | None, filters: ItemFilters) -> Listing:
+    """The ids of the list's items in its order: a page reads these, then only its own rows (items_by_id).
+
+    A search lists the newest SEARCH_CAP items that hold the text and pass the filters, found through the text
+    index, and the items whose code it is: it sorts only those, so that a common word in a large inventory costs what
+    a rare one does. The ranking: the exact code first, then a match in the name, then the chosen order."""
+    stmt = _filtered(sa.select(Item.id), territory_id, filters)
+    if not filters.q:
+        return Listing(stmt.order_by(*SORTS[filters.sort]))
+    dialect = db.session.get_bind().dialect.name
+    codes = code_readings(filters.q)
+    by_code = list(db.session.scalars(stmt.where(Item.code.in_(codes)))) if codes else []
+    if by_code:
+        stmt = stmt.where(Item.id.not_in(by_code))
+    found = SEARCH_INDEX.listing(stmt, filters.q, Item.id, dialect, current_app.config["SEARCH_CAP"])
+    ranks = [sa.case((SEARCH_INDEX.holds(filters.q, "name", Item.id, dialect), 0), else_=1)]
+    listed = found.listed
+    if by_code:
+        listed = sa.or_(listed, Item.id.in_(by_code))
+        ranks.insert(0, sa.case((Item.id.in_(by_code), 0), else_=1))
+    ordered = sa.select(Item.id).where(listed).order_by(*ranks, *SORTS[filters.sort])
+    return found.page(ordered, also=len(by_code))
+
+
+def items_by_id(ids: list[int]) -> list[Item]:
+    """The items of a page of the list, with what the list shows of them (any order)."""
+    return list(db.session.scalars(sa.select(Item).options(*LIST_LOADS).where(Item.id.in_(ids))).unique())
+
+
+def _filtered(stmt: sa.Select, territory_id: int | None, filters: ItemFilters) -> sa.Select:
+    """The list's filters but the text search, on a select() of items."""
+    if territory_id is not None:
+        stmt = stmt.where(Item.territory_id == territory_id)
     if filters.kind:
         stmt = stmt.where(Item.kind == ItemKind(filters.kind))
     if filters.status == "all":
@@ -115,35 +149,15 @@ def item_query(territory_id: int | None, filters: ItemFilters, loads: tuple = LI
         stmt = stmt.where(Item.location_id.in_(sa.select(Location.id).where(location)))
     if filters.low_stock:
         stmt = stmt.where(Item.kind == ItemKind.PART, Item.quantity <= Item.low_stock_threshold)
-    return stmt.order_by(*ranks, *SORTS[filters.sort])
-
-
-# Shorter queries have no trigram: they are looked for in the folded text without the index.
-TRIGRAM = 3
-_FTS = sa.table(ITEMS_FTS, sa.column("rowid"), sa.column("name"), sa.column("other"))
+    return stmt
 
 
 def search(q: str) -> tuple:
     """Items whose name, code, brand, model or serial number holds the text (case and accents ignored), or whose
-    code it is: the condition, and the ranking (exact code first, then a match in the name), on both engines."""
-    needle = fold(q)
-    pattern = f"%{like_escaped(needle)}%"
-    if db.session.get_bind().dialect.name == "sqlite":
-        if len(needle) >= TRIGRAM:
-            # A phrase of trigrams: exactly the substring (FTS5's syntax quoted away), in either column.
-            phrase = '"' + needle.replace('"', '""') + '"'
-            matched, named = sa.literal_column(ITEMS_FTS).op("MATCH")(phrase), _FTS.c.name.op("MATCH")(phrase)
-        else:
-            named = _FTS.c.name.like(pattern, escape="\\")
-            matched = sa.or_(named, _FTS.c.other.like(pattern, escape="\\"))
-        found = Item.id.in_(sa.select(_FTS.c.rowid).where(matched))
-        in_name = Item.id.in_(sa.select(_FTS.c.rowid).where(named))
-    else:
-        # The expression of the pg_trgm index, which PostgreSQL uses for LIKE when the needle has a trigram.
-        found = sa.literal_column(search_text_sql("postgresql", "items.")).like(pattern, escape="\\")
-        in_name = sa.func.strpos(folded(Item.name), needle) > 0
+    code it is: the condition (every such item), and the ranking (exact code first, then a match in the name)."""
+    match = SEARCH_INDEX.match(q, Item.id, db.session.get_bind().dialect.name)
+    found, ranks = match.found, [sa.case((match.groups["name"], 0), else_=1)]
     codes = code_readings(q)
-    ranks = [sa.case((in_name, 0), else_=1)]
     if codes:
         found = sa.or_(found, Item.code.in_(codes))
         ranks.insert(0, sa.case((Item.code.in_(codes), 0), else_=1))

@@ -76,32 +76,28 @@ DESK_BUCKETS = ("overdue", "due_today", "out")
 def desk_lists(territory_id: int | None, *, limit: int = DESK_ROWS) -> DeskLists:
     """Open loans of a territory (all for None): overdue, due today and the rest, soonest due first.
 
-    One query, whatever the number of open loans: a window numbers the loans of each list, so that each list
-    brings at most `limit` rows and the full count of its loans (the desk stays light with thousands out).
+    One query, whatever the number of open loans and the territory's history: each list is a range of the partial
+    index of open loans by territory and due date, read up to `limit` rows; its full count is a count of the same
+    range of that index (no row read). The desk stays light with thousands out.
     """
     today = clock.today()
     start, end = clock.end_of_day(today - timedelta(days=1)), clock.end_of_day(today)
-    bucket = sa.case((Loan.due_at <= start, 0), (Loan.due_at <= end, 1), else_=2)
-    numbered = sa.select(
-        Loan.id.label("loan_id"),
-        bucket.label("bucket"),
-        sa.func.row_number().over(partition_by=bucket, order_by=(Loan.due_at, Loan.id)).label("row"),
-        sa.func.count().over(partition_by=bucket).label("total"),
-    ).where(Loan.returned_at.is_(None))
-    if territory_id is not None:
-        numbered = numbered.where(Loan.territory_id == territory_id)
-    numbered = numbered.subquery()
-    stmt = (
-        sa.select(Loan, numbered.c.bucket, numbered.c.total)
-        .join(numbered, numbered.c.loan_id == Loan.id)
-        .where(numbered.c.row <= limit)
-        .order_by(numbered.c.bucket, Loan.due_at, Loan.id)
-    )
+    ranges = (Loan.due_at <= start, sa.and_(Loan.due_at > start, Loan.due_at <= end), Loan.due_at > end)
+
+    def open_loans(*columns):
+        stmt = sa.select(*columns).where(Loan.returned_at.is_(None))
+        return stmt.where(Loan.territory_id == territory_id) if territory_id is not None else stmt
+
+    # Each list's first rows, soonest due first (a subquery each: SQLite takes no LIMIT in a compound's member).
+    firsts = [open_loans(Loan.id).where(r).order_by(Loan.due_at, Loan.id).limit(limit).subquery() for r in ranges]
+    totals = [open_loans(sa.func.count()).where(r).scalar_subquery() for r in ranges]
+    listed = sa.union_all(*(sa.select(first.c.id) for first in firsts))
+    stmt = sa.select(Loan, *totals).where(Loan.id.in_(listed)).order_by(Loan.due_at, Loan.id)
     lists = DeskLists([], [], [], dict.fromkeys(DESK_BUCKETS, 0))
-    for loan, index, total in db.session.execute(_with_people(stmt)).unique():
-        name = DESK_BUCKETS[index]
-        getattr(lists, name).append(loan)
-        lists.totals[name] = total
+    for loan, *counts in db.session.execute(_with_people(stmt)).unique():
+        bucket = 0 if loan.due_at <= start else 1 if loan.due_at <= end else 2
+        getattr(lists, DESK_BUCKETS[bucket]).append(loan)
+        lists.totals = dict(zip(DESK_BUCKETS, counts, strict=True))
     return lists
 
 

@@ -117,17 +117,24 @@ def desk():
 
 def _render_desk(form: DeskLendForm, status: int = 200):
     scope = territory_scope(current_user)
-    reports = queries.open_reports(scope, limit=queries.DESK_ROWS)
+    rows = queries.DESK_ROWS
+    # Each list's first rows, and one more to know whether it goes on (its title then says "20+"): the desk renders
+    # what a screen shows, whatever the territory's size.
+    reports = queries.open_reports(scope, limit=rows + 1)
+    plans = maintenance_due(scope, limit=rows + 1)
+    reserved = reservations.reservations_of_day(scope, limit=rows + 1)
     return render_template(
         "lending/desk.html",
         form=form,
         lists=queries.desk_lists(scope),
         today=clock.today(),
         days_late=queries.days_late,
-        maintenance_due=maintenance_due(scope),
-        reserved_today=reservations.reservations_of_day(scope),
-        reports=reports,
-        reports_cut=len(reports) >= queries.DESK_ROWS,  # the count in the title is then "20+"
+        maintenance_due=plans[:rows],
+        maintenance_cut=len(plans) > rows,
+        reserved_today=reserved[:rows],
+        reserved_cut=len(reserved) > rows,
+        reports=reports[:rows],
+        reports_cut=len(reports) > rows,
         who=lambda r: reservations.who(r, current_user),
     ), status
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from repairlab.auth import ROLE_LABELS, Role  # noqa: F401  (the roles belong to the foundation; re-exported)
 from repairlab.clock import utcnow
 from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum
+from repairlab.search import TextIndex
 
 
 class Track(LabelledEnum):
@@ -166,3 +167,9 @@ class LoginThrottle(db.Model):
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # No attempt of this pair is checked before then.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The text index of the people's search (repairlab/search.py): the name and the e-mail, folded (case and accents
+# ignored), each in a group of its own. The migration writes the same DDL.
+SEARCH_INDEX = TextIndex("users", (("name", ("full_name",)), ("email", ("email",))))
+SEARCH_INDEX.attach(User.__table__)

@@ -6,19 +6,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from repairlab.extensions import db
-from repairlab.pagination import contains, contains_folded, starts_folded
-from repairlab.people.models import Role, User
+from repairlab.pagination import starts_folded
+from repairlab.people.models import SEARCH_INDEX, Role, User
 
 STATUSES = ("active", "inactive", "all")
 
 
 def user_query(*, territory_id: int | None = None, q: str = "", role: str = "", status: str = "active") -> sa.Select:
-    """Accounts filtered by territory, text (name or e-mail), role and status; unknown values filter nothing."""
+    """Accounts filtered by territory, text (name or e-mail, accents and case ignored, through the text index), role
+    and status; unknown values filter nothing."""
     stmt = sa.select(User).options(joinedload(User.territory), joinedload(User.cohort))
     if territory_id:
         stmt = stmt.where(User.territory_id == territory_id)
     if q:
-        stmt = stmt.where(sa.or_(contains(User.full_name, q), contains(User.email, q)))
+        stmt = stmt.where(SEARCH_INDEX.match(q, User.id, db.session.get_bind().dialect.name).found)
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if status == "active":
@@ -37,7 +38,7 @@ def search_talents(territory_id: int | None, text: str, limit: int = 8) -> list[
     stmt = sa.select(User).where(
         User.role == Role.PARTICIPANT,
         User.active.is_(True),
-        sa.or_(contains_folded(User.full_name, text), contains_folded(User.email, text)),
+        SEARCH_INDEX.match(text, User.id, db.session.get_bind().dialect.name).found,
     )
     if territory_id is not None:
         stmt = stmt.where(User.territory_id == territory_id)

@@ -18,6 +18,7 @@ from repairlab.clock import utcnow
 from repairlab.extensions import LabelledEnum, UTCDateTime, db, enum_labels, str_enum
 from repairlab.inventory.models import Item
 from repairlab.people.models import Lab, Territory, User
+from repairlab.search import TextIndex
 from repairlab.skills.models import Skill
 
 # Reference tables: filled by the migration (and by `reference.ensure_reference_data()` for a database made with
@@ -401,6 +402,14 @@ class RepairTicket(db.Model):
 
     def __str__(self) -> str:
         return self.code or self.external_id or f"#{self.id}"
+
+
+# The text index of the tickets' search (repairlab/search.py): the code, brand, model and the lab's own category,
+# folded (case and accents ignored); a partner's record has no code. The migration writes the same DDL.
+SEARCH_INDEX = TextIndex(
+    "repair_tickets", (("text", ("code", "brand", "model", "lab_category")),), nullable=frozenset({"code"})
+)
+SEARCH_INDEX.attach(RepairTicket.__table__)
 
 
 class RepairStatusChange(db.Model):

@@ -22,12 +22,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from repairlab.charts import Chart, line_chart
 from repairlab.dates import parse_day
 from repairlab.extensions import db
-from repairlab.pagination import contains_folded
+from repairlab.inventory.codes import code_readings
+from repairlab.pagination import Listing
 from repairlab.people.models import Lab, Role, Territory, User
 from repairlab.repairs.categories import category_label  # noqa: F401  (for reporting, which reads only queries)
 from repairlab.repairs.impact import repair_rate
 from repairlab.repairs.models import (
     OPEN_TICKET,
+    SEARCH_INDEX,
     DutyRole,
     ImpactConstant,
     Outcome,
@@ -460,10 +462,38 @@ def stale_before(now: datetime, days: int) -> datetime:
 
 def ticket_query(territory_id: int | None, filters: TicketFilters, now: datetime, stale_days: int) -> sa.Select:
     """The tickets of a territory (every territory: None) with the lab, the event and the category, filtered and
-    searched (code, brand, model, the lab's category: accents and case ignored), latest first. Partners' reference
-    data (no lab) are not listed."""
+    searched (code, brand, model, the lab's category: accents and case ignored; every match: the exports), latest
+    first. Partners' reference data (no lab) are not listed."""
+    stmt = _filtered(sa.select(T), territory_id, filters, now, stale_days)
+    if filters.q:
+        stmt = stmt.where(SEARCH_INDEX.match(filters.q, T.id, db.session.get_bind().dialect.name).found)
+    return stmt.order_by(T.event_date.desc(), T.id.desc())
+
+
+def ticket_ids(territory_id: int | None, filters: TicketFilters, now: datetime, stale_days: int, cap: int) -> Listing:
+    """The ids of the list's tickets, latest first: a page reads these, then only its own rows (tickets_by_id). A
+    search lists the newest `cap` tickets that hold the text and pass the filters, found through the text index, the
+    ticket whose code it is first: a common brand costs what a rare one does, however long the history."""
+    stmt = _filtered(sa.select(T.id), territory_id, filters, now, stale_days)
+    order = (T.event_date.desc(), T.id.desc())
+    if not filters.q:
+        return Listing(stmt.order_by(*order))
+    dialect = db.session.get_bind().dialect.name
+    found = SEARCH_INDEX.listing(stmt, filters.q, T.id, dialect, cap)
+    codes = code_readings(filters.q)
+    ranks = [sa.case((T.code.in_(codes), 0), else_=1)] if codes else []
+    return found.page(sa.select(T.id).where(found.listed).order_by(*ranks, *order))
+
+
+def tickets_by_id(ids: list[int]) -> list[RepairTicket]:
+    """The tickets of a page of the list, with what the list shows of them (any order)."""
+    return list(db.session.scalars(sa.select(T).options(*LIST_LOADS).where(T.id.in_(ids))))
+
+
+def _filtered(stmt: sa.Select, territory_id: int | None, filters: TicketFilters, now: datetime, stale_days: int):
+    """The list's filters but the text search."""
     # A territory implies a lab (reference data has neither): the territory's index alone serves the list.
-    stmt = sa.select(T).where(T.territory_id == territory_id if territory_id is not None else T.lab_id.is_not(None))
+    stmt = stmt.where(T.territory_id == territory_id if territory_id is not None else T.lab_id.is_not(None))
     if filters.status == "open":
         stmt = stmt.where(OPEN_TICKET)  # the partial index's condition word for word: only open tickets are read
         if territory_id is not None:
@@ -491,12 +521,7 @@ def ticket_query(territory_id: int | None, filters: TicketFilters, now: datetime
         stmt = stmt.where(T.event_date <= filters.end)
     if filters.stale:
         stmt = stmt.where(T.status == TicketStatus.IN_REPAIR, T.status_changed_at < stale_before(now, stale_days))
-    if filters.q:
-        # One folded text per ticket (one call of the fold function per row on SQLite, not four); the tab between
-        # the fields is never typed in a search, so no match spans two of them.
-        searched = sa.func.coalesce(T.code, "") + "\t" + T.brand + "\t" + T.model + "\t" + T.lab_category
-        stmt = stmt.where(contains_folded(searched, filters.q))
-    return stmt.order_by(T.event_date.desc(), T.id.desc())
+    return stmt
 
 
 # What the list page and the CSV export show of each ticket, loaded in the same query.

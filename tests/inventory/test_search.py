@@ -146,3 +146,55 @@ def test_the_search_uses_the_index(db, make_item, lab):
         assert "ix_items_search_trgm" in plan, plan
     stmt = item_query(lab.territory_id, ItemFilters(q="perceuse 1"))
     assert [i.name for i in db.session.scalars(stmt)] == ["Perceuse 1"] + [f"Perceuse {n}" for n in range(10, 20)]
+
+
+# --- Long lists: a search lists the newest matches, a list counts up to a cap ------------------------------------
+
+
+def test_a_search_that_finds_more_than_the_cap_lists_the_newest_matches_sorted(app, as_manager, make_item, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "SEARCH_CAP", 3)
+    for n in (4, 2, 0, 3, 1):  # added in this order: the newest three are 0, 3 and 1
+        make_item(f"Perceuse {n}")
+    make_item("Scie")
+    assert names(as_manager, q="perceuse") == ["Perceuse 0", "Perceuse 1", "Perceuse 3"]
+    page = as_manager.get("/inventory/", query_string={"q": "perceuse"}).get_data(as_text=True)
+    assert "More than 3 results: the 3 added last are listed. Refine the search to find the others." in page
+    # Within the cap, every match and an exact count.
+    assert sorted(names(as_manager, q="scie")) == ["Scie"]
+    assert "1 result" in as_manager.get("/inventory/", query_string={"q": "scie"}).get_data(as_text=True)
+
+
+def test_the_exact_code_is_listed_first_even_past_the_cap(app, as_manager, make_item, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "SEARCH_CAP", 2)
+    wanted = make_item("Ponceuse")
+    typed = wanted.code.replace("-", "").replace("000", "").lower()  # e.g. "rbx1": no item's text holds it
+    for n in range(4):
+        make_item(f"Kit {n}", model=f"{typed} kit")
+    assert names(as_manager, q=typed) == ["Ponceuse", "Kit 2", "Kit 3"]
+    page = as_manager.get("/inventory/", query_string={"q": typed}).get_data(as_text=True)
+    assert "More than 2 results" in page
+
+
+def test_a_capped_search_pages_through_what_it_lists(app, as_manager, make_item, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "SEARCH_CAP", 5)
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    for n in range(7):
+        make_item(f"Perceuse {n}")
+    seen = [names(as_manager, q="perceuse", page=p) for p in (1, 2, 3, 4)]
+    assert seen == [["Perceuse 2", "Perceuse 3"], ["Perceuse 4", "Perceuse 5"], ["Perceuse 6"], []]
+    third = as_manager.get("/inventory/", query_string={"q": "perceuse", "page": 3}).get_data(as_text=True)
+    assert "Page 3 of 3" in third and 'rel="next"' not in third
+
+
+def test_a_long_list_counts_up_to_its_cap_and_pages_on(app, as_manager, make_item, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 3)
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    for n in range(5):
+        make_item(f"Lampe {n}")
+    first = as_manager.get("/inventory/").get_data(as_text=True)
+    assert "More than 3 results" in first and "Page 1</li>" in first and 'rel="next"' in first
+    assert names(as_manager, page=3) == ["Lampe 4"]
+    last = as_manager.get("/inventory/", query_string={"page": 3}).get_data(as_text=True)
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 5)
+    assert "5 results" in as_manager.get("/inventory/").get_data(as_text=True)

@@ -13,6 +13,7 @@ from repairlab.audit.models import AuditEntry
 from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory import services as inventory
 from repairlab.inventory.models import ItemStatus
+from repairlab.lending import queries as lending_queries
 from repairlab.lending import services
 from repairlab.lending.maintenance import services as maintenance
 from repairlab.lending.maintenance.models import MaintenancePlan, MaintenanceRecord
@@ -173,3 +174,16 @@ def test_the_desk_shows_maintenance_due(db, client, login, make_item, manager):
     english(login(manager))
     page = client.get("/lending/desk").get_data(as_text=True)
     assert "Maintenance due (1)" in page and "Changer la lame" in page and "Scie circulaire" in page
+
+
+def test_the_desk_shows_the_first_plans_due_and_says_there_are_more(db, client, login, make_item, manager, monkeypatch):
+    for n, name in enumerate(("Scie circulaire", "Ponceuse", "Perceuse")):
+        maintenance.plan_maintenance(manager, make_item(name), f"Entretien {n}", _today() - timedelta(days=3 - n))
+    db.session.commit()
+    english(login(manager))
+    monkeypatch.setattr(lending_queries, "DESK_ROWS", 2)
+    page = client.get("/lending/desk").get_data(as_text=True)
+    assert "Maintenance due (2+)" in page
+    assert "Entretien 0" in page and "Entretien 1" in page and "Entretien 2" not in page  # the oldest first
+    monkeypatch.setattr(lending_queries, "DESK_ROWS", 3)
+    assert "Maintenance due (3)</h2>" in client.get("/lending/desk").get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from repairlab.people.models import Cohort, Lab, Role, Territory, User
@@ -336,3 +337,34 @@ def test_user_list_runs_a_bounded_number_of_queries(client, login, admin, make_u
     with query_counter() as many:
         client.get("/admin/users?status=all")
     assert many.value == few.value
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("zoe", ["Zoé Lefèvre"]),
+        ("LEFEVRE", ["Zoé Lefèvre"]),
+        ("dusan", ["Dušan Œuvray"]),
+        ("oeuvray", ["Dušan Œuvray"]),
+        ("@example.org", ["Dušan Œuvray", "Zoé Lefèvre"]),
+        ("lefevre@", ["Zoé Lefèvre"]),
+        ("zoe dusan", []),  # never across the name and the e-mail
+        ("é", ["Dušan Œuvray", "Zoé Lefèvre"]),  # shorter than a trigram: "e" is in both
+        ("%", []),
+    ],
+)
+def test_people_search_gives_the_same_results_on_every_engine(client, login, admin, make_user, query, found):
+    make_user(Role.PARTICIPANT, name="Zoé Lefèvre", email="zoe.lefevre@example.org")
+    make_user(Role.MENTOR, name="Dušan Œuvray", email="d.oeuvray@example.org")
+    login(admin)
+    html = client.get("/admin/users", query_string={"q": query}).get_data(as_text=True)
+    assert sorted(name for name in ("Zoé Lefèvre", "Dušan Œuvray") if name in html) == found
+
+
+def test_a_renamed_person_is_found_by_the_new_name_only(client, login, admin, make_user, db):
+    person = make_user(Role.PARTICIPANT, name="Zoé Lefèvre")
+    login(admin)
+    person.full_name = "Inès Haddad"
+    db.session.commit()
+    assert "Inès Haddad" in client.get("/admin/users", query_string={"q": "haddad"}).get_data(as_text=True)
+    assert "Inès Haddad" not in client.get("/admin/users", query_string={"q": "lefevre"}).get_data(as_text=True)

@@ -155,3 +155,72 @@ def test_csv_export_of_the_filtered_list(make_user, make_lab, make_territory, la
     assert "Camille" not in response.text and "camille@" not in response.text  # never the owner
     everything = visitor.get("/repairs/tickets.csv")
     assert len(list(csv.DictReader(io.StringIO(everything.text[1:])))) == 602
+
+
+# --- Search through the text index (FTS5 trigram on SQLite, pg_trgm on PostgreSQL: the same cases on both) --------
+
+TICKETS = [  # (category, brand, model, lab category)
+    ("Toaster", "Seb", "Toast'n Go", ""),
+    ("Coffee maker", "Bialetti", "Moka Express", "Cafetière italienne"),
+    ("Hair dryer", "Rowenta", "Éole 2000", "Sèche-cheveux"),
+    ("Kettle", "Dušan & fils", "100% inox", "Bouilloire"),
+]
+SEARCHES = [
+    ("seb", ["Seb"]),
+    ("SÈB", ["Seb"]),
+    ("cafetiere", ["Bialetti"]),
+    ("CAFETIÈRE ITAL", ["Bialetti"]),
+    ("eole 2", ["Rowenta"]),
+    ("dusan &", ["Dušan & fils"]),
+    ("100%", ["Dušan & fils"]),
+    ("%", ["Dušan & fils"]),
+    ("seb toast", []),  # never across two fields
+    ('"moka', []),
+    ("moka OR seb", []),  # FTS5's query syntax is plain text
+    ("ro", ["Rowenta"]),  # shorter than a trigram: the same rule without the index
+    ("ox", ["Dušan & fils"]),
+    ("zz", []),
+]
+
+
+@pytest.fixture
+def searchable(lab):
+    made = {brand: data.ticket(lab, c, brand=brand, model=m, lab_category=lc) for c, brand, m, lc in TICKETS}
+    db.session.commit()
+    return made
+
+
+@pytest.mark.parametrize(("query", "brands"), SEARCHES)
+def test_the_same_search_results_on_every_engine(client, login, make_user, searchable, query, brands):
+    login(make_user(Role.LAB_MANAGER))
+    html = client.get("/repairs/tickets", query_string={"q": query}).get_data(as_text=True)
+    assert _codes(html) == {searchable[b].code for b in brands}
+
+
+def test_a_ticket_is_found_by_its_code_first_and_every_change_keeps_the_index_in_step(
+    client, login, make_user, searchable
+):
+    login(make_user(Role.LAB_MANAGER))
+
+    def found(q: str) -> set[str]:
+        return _codes(client.get("/repairs/tickets", query_string={"q": q}).get_data(as_text=True))
+
+    seb = searchable["Seb"]
+    assert found(seb.code.lower()) == {seb.code}
+    seb.brand, seb.model = "Moulinex", "Subito"
+    db.session.commit()
+    assert found("seb") == set() and found("moulinex") == {seb.code} and found("subito") == {seb.code}
+    db.session.delete(seb)
+    db.session.commit()
+    assert found("moulinex") == set()
+
+
+def test_a_search_past_the_cap_lists_the_newest_tickets_latest_first(app, client, login, make_user, lab, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_CAP", 2)
+    _old, newer, newest = (data.ticket(lab, "Toaster", brand="Seb", day=date(2026, 3, d)) for d in (30, 1, 15))
+    db.session.commit()
+    login(make_user(Role.LAB_MANAGER))
+    html = client.get("/repairs/tickets", query_string={"q": "seb"}).get_data(as_text=True)
+    codes = re.findall(r'<span class="code">([^<]+)</span>', html)
+    assert codes == [newest.code, newer.code]  # the two added last, latest event first; not the oldest
+    assert "More than 2 results" in html

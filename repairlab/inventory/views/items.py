@@ -20,7 +20,7 @@ from repairlab.inventory import bp, services
 from repairlab.inventory import requirements as reqs
 from repairlab.inventory.forms import ItemForm, PhotoForm, QuantityForm, RetireForm, StatusForm
 from repairlab.inventory.models import Item, ItemKind, ItemPhoto, ItemStatus, Location, ProblemReport, ReportStatus
-from repairlab.inventory.queries import ItemFilters, item_query
+from repairlab.inventory.queries import ItemFilters, item_ids, items_by_id
 from repairlab.inventory.registry import item_panels_for
 from repairlab.inventory.views.common import (
     MANAGERS,
@@ -36,7 +36,7 @@ from repairlab.inventory.views.common import (
     locations_of,
     requirement_form,
 )
-from repairlab.pagination import paginate, query_args
+from repairlab.pagination import paginate_ids, query_args
 from repairlab.people.models import Role
 from repairlab.skills.queries import validators_for
 from repairlab.web import db_id, form_status, show_domain_error, submit
@@ -49,7 +49,7 @@ from repairlab.web import db_id, form_status, show_domain_error, submit
 def items():
     """Search, filter, sort and page through the inventory; select items for bulk actions."""
     filters = ItemFilters.from_args(request.args)
-    page = paginate(item_query(territory_scope(current_user), filters))
+    page = paginate_ids(item_ids(territory_scope(current_user), filters), items_by_id)
     labs = labs_in_scope()
     return render_template(
         "inventory/items.html",

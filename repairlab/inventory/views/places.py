@@ -14,9 +14,9 @@ from repairlab.extensions import db
 from repairlab.inventory import bp, services
 from repairlab.inventory.forms import LocationForm
 from repairlab.inventory.models import Item, ItemStatus, Location, LocationKind
-from repairlab.inventory.queries import ItemFilters, item_query
+from repairlab.inventory.queries import ItemFilters, item_ids, items_by_id
 from repairlab.inventory.views.common import MANAGERS, MEMBERS, can_manage, lab_choices, labs_in_scope, locations_of
-from repairlab.pagination import paginate
+from repairlab.pagination import paginate_ids
 from repairlab.people.models import Lab
 from repairlab.web import db_id, form_status, submit
 
@@ -60,7 +60,7 @@ def location(location_id: int):
         abort(404)
     ensure_territory(current_user, place.territory_id)
     filters = ItemFilters(location_id=place.id)
-    page = paginate(item_query(place.territory_id, filters))
+    page = paginate_ids(item_ids(place.territory_id, filters), items_by_id)
     return render_template("inventory/location.html", place=place, page=page, can_manage=can_manage(place.territory_id))
 
 

@@ -179,8 +179,11 @@ def my_reservations(user: User, today: date | None = None) -> tuple[list[Reserva
     return coming_reservations(user, today), list(past)
 
 
-def reservations_of_day(territory_id: int | None, day: date | None = None) -> list[Reservation]:
-    """The reservations holding a day (today by default), in a territory or all (one query, by the days' index)."""
+def reservations_of_day(
+    territory_id: int | None, day: date | None = None, *, limit: int = DAY_ROWS
+) -> list[Reservation]:
+    """The first `limit` reservations holding a day (today by default), in a territory or all (one query, by the
+    days' index)."""
     day = day or clock.today()
     held = sa.select(ReservationDay.reservation_id).where(ReservationDay.day == day)
     stmt = (
@@ -188,7 +191,7 @@ def reservations_of_day(territory_id: int | None, day: date | None = None) -> li
         .options(joinedload(Reservation.item), joinedload(Reservation.borrower))
         .where(Reservation.id.in_(held))
         .order_by(Reservation.id)
-        .limit(DAY_ROWS)
+        .limit(limit)
     )
     if territory_id is not None:
         stmt = stmt.where(Reservation.territory_id == territory_id)

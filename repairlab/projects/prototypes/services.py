@@ -18,8 +18,8 @@ from repairlab.database import flush_or_conflict
 from repairlab.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.codes import code_readings
-from repairlab.inventory.models import Item, ItemStatus
-from repairlab.pagination import contains
+from repairlab.inventory.models import Item
+from repairlab.inventory.queries import ItemFilters, item_ids
 from repairlab.people.models import User
 from repairlab.projects import access
 from repairlab.projects.models import MemberRole, Project, ProjectMember
@@ -327,22 +327,16 @@ def find_item(project: Project, text: str) -> Item:
 
 
 def search_items(project: Project, text: str, limit: int = MAX_SEARCH) -> list[Item]:
-    """Items of the project's territory whose name, brand or model contains the text (one query)."""
+    """Items of the project's territory in use that the inventory's search finds for the text (name, code, brand,
+    model, serial number; accents and case ignored; through its text index), in its order (two queries)."""
     text = " ".join((text or "").split())[:80]
     if len(text) < 2:
         return []
-    stmt = (
-        sa.select(Item)
-        .options(joinedload(Item.lab))
-        .where(
-            Item.territory_id == project.territory_id,
-            Item.status != ItemStatus.RETIRED,
-            sa.or_(contains(Item.name, text), contains(Item.brand, text), contains(Item.model, text)),
-        )
-        .order_by(Item.name, Item.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
+    listing = item_ids(project.territory_id, ItemFilters(q=text))
+    ids = [row[0] for row in db.session.execute(listing.stmt.limit(limit))]
+    found = db.session.scalars(sa.select(Item).options(joinedload(Item.lab)).where(Item.id.in_(ids)))
+    by_id = {item.id: item for item in found}
+    return [by_id[i] for i in ids]
 
 
 def link_item(actor: User, prototype: Prototype, item: Item | None, note: str = "") -> PrototypeItem:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from repairlab.auth import roles_required, territory_scope
 from repairlab.clock import today, utcnow
 from repairlab.extensions import db
-from repairlab.pagination import paginate
+from repairlab.pagination import paginate_ids
 from repairlab.repairs import bp, queries
 from repairlab.repairs.access import REPAIR_ROLES, SUPERVISOR_ROLES
 from repairlab.repairs.categories import category_label
@@ -62,9 +62,13 @@ def _query(filters: queries.TicketFilters):
 def ticket_list():
     """The tickets of the user's territory (every territory for administrators), filtered and searched."""
     filters = queries.TicketFilters.from_args(request.args)
+    config = current_app.config
+    listing = queries.ticket_ids(
+        territory_scope(current_user), filters, utcnow(), config["REPAIR_STALE_DAYS"], config["SEARCH_CAP"]
+    )
     return render_template(
         "repairs/list.html",
-        page=paginate(_query(filters)),
+        page=paginate_ids(listing, queries.tickets_by_id),
         filters=filters,
         choices=queries.list_choices(territory_scope(current_user), today() - timedelta(days=365), filters.talent_id),
         statuses=list(TicketStatus),
