@@ -4,11 +4,12 @@
   public key alone (a retired key whose private half was destroyed) is only published, so that the badges it
   signed keep verifying. Every key of the folder is published (`/.well-known/jwks.json`), each under its name.
 - `BADGE_CURRENT_KEY` names the key that signs. Unset, it is the last private key by name: `flask badge-keys new`
-  names keys by their UTC creation time, so the newest one signs once the application restarts.
+  names keys by their UTC creation time, so the newest one signs.
 - Development and testing generate a key into an empty folder at first use; production never does: without a
   key, signed badges are unavailable and the pages say so (`flask badge-keys new` creates one).
 
-The folder is read once per process (and again when the two settings change); a new key is picked up on restart.
+Each process reads the folder once, and again when it changes (a key added, or retired) or the settings do: a new
+key signs from the next request, without a restart.
 """
 
 from __future__ import annotations
@@ -81,22 +82,28 @@ def keys_folder(app: Flask | None = None) -> Path:
 
 
 def keyring(app: Flask | None = None) -> KeyRing:
-    """The keys of this process, read once (a key is generated first in development and testing)."""
+    """The keys, as the folder holds them now (a key is generated first in development and testing)."""
     app = app or current_app
-    source = (str(keys_folder(app)), app.config.get("BADGE_CURRENT_KEY") or None)
+    folder, current_name = keys_folder(app), app.config.get("BADGE_CURRENT_KEY") or None
     cached = app.extensions.get(_EXTENSION)
-    if cached is not None and cached[0] == source:
+    if cached is not None and cached[0] == _state(folder, current_name):
         return cached[1]
     with _lock:
-        cached = app.extensions.get(_EXTENSION)
-        if cached is not None and cached[0] == source:
-            return cached[1]
-        folder = keys_folder(app)
         if app.config["REPAIRLAB_ENV"] != "production":
             _generate_if_empty(folder)
-        ring = load(folder, source[1])
-        app.extensions[_EXTENSION] = (source, ring)
+        state = _state(folder, current_name)
+        ring = load(folder, current_name)
+        app.extensions[_EXTENSION] = (state, ring)
         return ring
+
+
+def _state(folder: Path, current_name: str | None) -> tuple:
+    """What the keys read depend on: the settings, and the folder's last change (a key added or retired)."""
+    try:
+        changed = folder.stat().st_mtime_ns
+    except FileNotFoundError:
+        changed = None
+    return (str(folder), current_name, changed)
 
 
 def load(folder: Path, current_name: str | None = None) -> KeyRing:

@@ -1,6 +1,6 @@
 """`flask --app app badge-keys list | new | retire NAME`: the keys that sign Open Badges (see badge_keys.py).
 
-Rotation: `badge-keys new` adds a key, which signs once the application restarts (it is the newest, unless
+Rotation: `badge-keys new` adds a key, which signs from the next request (it is the newest, unless
 BADGE_CURRENT_KEY names another); `badge-keys retire OLD` then keeps only the old key's public half, so that the
 badges it signed still verify and it can sign no more.
 """
@@ -51,7 +51,7 @@ def new_command(name: str | None, bits: int):
     if current:
         click.echo(f"BADGE_CURRENT_KEY is {current!r}: set it to {key.name!r} to sign with the new key.")
     else:
-        click.echo("It signs new badges once RepairLab restarts. Keep the older keys: badges they signed verify")
+        click.echo("It signs new badges from now on. Keep the older keys: badges they signed verify")
         click.echo("only while their public keys are published (`badge-keys retire NAME` keeps only that half).")
 
 
