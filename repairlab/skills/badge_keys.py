@@ -82,7 +82,11 @@ def keys_folder(app: Flask | None = None) -> Path:
 
 
 def keyring(app: Flask | None = None) -> KeyRing:
-    """The keys, as the folder holds them now (a key is generated first in development and testing)."""
+    """The keys, as the folder holds them now (a key is generated first in development and testing).
+
+    A folder that changed into one that cannot be used (a broken file dropped in, the signing key retired by
+    hand) is logged, and the keys read before stay in use until it is fixed: the public pages keep working.
+    """
     app = app or current_app
     folder, current_name = keys_folder(app), app.config.get("BADGE_CURRENT_KEY") or None
     cached = app.extensions.get(_EXTENSION)
@@ -92,7 +96,13 @@ def keyring(app: Flask | None = None) -> KeyRing:
         if app.config["REPAIRLAB_ENV"] != "production":
             _generate_if_empty(folder)
         state = _state(folder, current_name)
-        ring = load(folder, current_name)
+        try:
+            ring = load(folder, current_name)
+        except ConfigError:
+            if cached is None or cached[0][:2] != state[:2]:
+                raise
+            app.logger.exception("The badge keys changed and cannot be used; the keys read before stay in use.")
+            ring = cached[1]
         app.extensions[_EXTENSION] = (state, ring)
         return ring
 

@@ -233,9 +233,6 @@ def test_the_current_key_can_be_named(app, key_folder, live_client, talent, sold
     badge_keys.new_key(key_folder, "beta", bits=2048)
     monkeypatch.setitem(app.config, "BADGE_CURRENT_KEY", "alpha")
     assert pyjwt.get_unverified_header(download(live_client(talent), soldering))["kid"].endswith("/alpha")
-    badge_keys.retire(key_folder, "alpha")
-    with pytest.raises(ConfigError, match="public key only"):
-        badge_keys.keyring()
     monkeypatch.setitem(app.config, "BADGE_CURRENT_KEY", "gamma")
     with pytest.raises(ConfigError, match=r"no gamma\.pem"):
         badge_keys.keyring()
@@ -246,6 +243,18 @@ def test_a_folder_with_something_else_than_an_rsa_key_is_refused(key_folder):
     (key_folder / "broken.pem").write_text("not a key")
     with pytest.raises(ConfigError, match="not an RSA key"):
         badge_keys.load(key_folder)
+
+
+def test_a_folder_broken_while_running_keeps_the_keys_read_before(app, key_folder, client, soldering, caplog):
+    badge_keys.new_key(key_folder, "alpha", bits=2048)
+    assert badge_keys.keyring().current.name == "alpha"
+    badge_keys.retire(key_folder, "alpha")  # by hand: the only key that signs becomes public only
+    (key_folder / "typo.pem").write_text("not a key")
+    with pytest.raises(ConfigError, match="not an RSA key"):
+        badge_keys.load(key_folder)  # a restart would refuse it
+    assert badge_keys.keyring().current.name == "alpha"  # this process carries on, and says why
+    assert "cannot be used" in caplog.text
+    assert "Signature vérifiée" in _html(client.get(f"/v/{soldering.token}"))
 
 
 def test_the_cli_creates_lists_and_retires_keys(app, key_folder):
