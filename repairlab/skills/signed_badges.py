@@ -209,12 +209,15 @@ def _consistent(claims: dict[str, Any]) -> bool:
         and claims.get("iss") == issuer.get("id")
         and claims.get("jti") == claims.get("id")
         and claims.get("sub") == subject.get("id")
-        and "OpenBadgeCredential" in (claims.get("type") or ())
+        and isinstance(claims.get("type"), list)
+        and "OpenBadgeCredential" in claims["type"]
     )
 
 
 def check(text: str, *, now: datetime | None = None) -> BadgeCheck:
     """Check a VC-JWT as a verifier would, against this server's own published keys."""
+    if len(text or "") > 2 * MAX_BADGE_CHARS:  # whitespace aside, still far too long: not worth reading
+        return BadgeCheck(Outcome.MALFORMED)
     token = "".join((text or "").split())
     if not token or len(token) > MAX_BADGE_CHARS:
         return BadgeCheck(Outcome.MALFORMED)

@@ -446,3 +446,20 @@ def test_the_verification_page_links_to_the_published_keys_and_the_checker(clien
     html = _html(client.get(f"/v/{soldering.token}"))
     assert '<a href="https://repairlab.test/.well-known/jwks.json">' in html
     assert '<a href="/badges/check">' in html
+
+
+def test_a_badge_signed_with_our_key_but_inconsistent_or_unknown_is_not_trusted(live_client, talent, soldering):
+    claims = _unsegment(download(live_client(talent), soldering).split(".")[1])
+    key = badge_keys.keyring().current
+    headers = {"kid": signed_badges.key_url(key.name), "typ": "JWT"}
+
+    def signed(payload: dict) -> str:
+        return pyjwt.encode(payload, key.key.raw_value, algorithm="RS256", headers=headers)
+
+    assert signed_badges.check(signed(claims)).outcome == Outcome.VALID
+    assert signed_badges.check(signed(claims | {"jti": "https://repairlab.test/v/other"})).outcome == (
+        Outcome.INCONSISTENT  # jti must equal the credential's id
+    )
+    assert signed_badges.check(signed(claims | {"nbf": claims["nbf"] + 1})).outcome == Outcome.INCONSISTENT
+    unknown = claims | {"id": "https://repairlab.test/v/never-issued", "jti": "https://repairlab.test/v/never-issued"}
+    assert signed_badges.check(signed(unknown)).outcome == Outcome.UNKNOWN
