@@ -77,6 +77,11 @@ def default_config(instance_path: str) -> dict:
         # stable across a change of SECRET_KEY), and counts of people under this are suppressed in aggregate tables.
         "RESEARCH_PSEUDONYM_KEY": None,
         "RESEARCH_SUPPRESSION_THRESHOLD": 5,
+        # Signed Open Badges (repairlab/skills/badge_keys.py): the folder of RSA keys, one PEM file per key named
+        # <name>.pem (None: instance/badge-keys), and the name of the one that signs (None: the last private key by
+        # name). Development and testing generate a key into an empty folder; production never does.
+        "BADGE_KEYS_DIR": None,
+        "BADGE_CURRENT_KEY": None,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -106,6 +111,8 @@ _ENV_VARS = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "REPAIR_OWNER_RETENTION_DAYS": int,
+    "BADGE_KEYS_DIR": str,
+    "BADGE_CURRENT_KEY": str,
 }
 
 

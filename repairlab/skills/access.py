@@ -40,3 +40,8 @@ def can_withdraw(actor: User, validation: SkillValidation) -> bool:
     if validation.kind == ValidationKind.DECLARED and actor.id == validation.talent_id:
         return True
     return can_validate(actor, validation.talent)
+
+
+def can_download_badge(actor: User, validation: SkillValidation) -> bool:
+    """A talent downloads the signed badges of their own validated skills; staff, those of the passports they see."""
+    return validation.kind == ValidationKind.VALIDATED and can_see_passport(actor, validation.talent)

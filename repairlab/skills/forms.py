@@ -174,3 +174,21 @@ class MatchForm(FlaskForm):
 
     territory_id = OptionalIdSelectField(_l("Territory"))
     rows = FieldList(FormField(RequirementRow), min_entries=MATCH_ROWS, max_entries=MATCH_ROWS)
+
+
+class CheckBadgeForm(FlaskForm):
+    """Check a signed badge: paste its content or choose its .jwt file. It changes nothing and anyone may use it,
+    with or without cookies: no CSRF token."""
+
+    class Meta:
+        """No CSRF token (see above)."""
+
+        csrf = False
+
+    badge = TextAreaField(
+        _l("Content of the badge"),
+        validators=[Optional()],
+        render_kw={"rows": 6, "spellcheck": "false", "autocomplete": "off"},
+        description=_l("Open the .jwt file in a text editor and paste all of it, or choose the file below."),
+    )
+    badge_file = FileField(_l("Or the badge file (.jwt)"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from io import BytesIO
+
 import sqlalchemy as sa
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -11,14 +14,16 @@ from sqlalchemy.orm import joinedload
 from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required
 from repairlab.errors import DomainError
-from repairlab.extensions import db
+from repairlab.extensions import csrf, db
 from repairlab.images import send_image
-from repairlab.pagination import contains, paginate
+from repairlab.pagination import contains, fold, paginate
 from repairlab.people.models import Role, Territory, User
-from repairlab.skills import access, badges, bp, matching, queries, usage, validations
+from repairlab.skills import access, badges, bp, matching, queries, signed_badges, usage, validations
+from repairlab.skills.badge_keys import keyring
 from repairlab.skills.catalogue import create_domain, create_skill, update_domain, update_skill
 from repairlab.skills.forms import (
     MATCH_ROWS,
+    CheckBadgeForm,
     DeclareForm,
     DomainForm,
     MatchForm,
@@ -230,6 +235,7 @@ def _render_passport(talent: User):
         is_self=talent.id == current_user.id,
         can_validate=access.can_validate(current_user, talent),
         verify_url=badges.verification_url,
+        can_sign=signed_badges.can_sign(),
         public_status=lambda v: public_status(v, on=data.on),
         evidence=evidence_for(talent, current_user),
     )
@@ -355,6 +361,28 @@ def photo(validation_id: int):
     return send_image(key)
 
 
+@bp.route("/skills/validations/<int:validation_id>/badge.jwt")
+@roles_required(*PASSPORT_ROLES)
+def badge_download(validation_id: int):
+    """A validated skill's signed Open Badge (VC-JWT), for the talent and the staff who see their passport."""
+    validation = _validation_or_404(validation_id)
+    if not validation.is_validated:
+        abort(404)
+    try:
+        token = signed_badges.download(current_user, validation)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(_passport_url(validation.talent))
+    name = re.sub(r"[^a-z0-9]+", "-", fold(validation.skill.name)).strip("-") or "skill"
+    return send_file(
+        BytesIO(token.encode("ascii")),
+        mimetype="application/jwt",
+        as_attachment=True,
+        download_name=f"repairlab-{name}-{validation.level}.jwt",
+        max_age=0,
+    )
+
+
 # --- Matching -------------------------------------------------------------------------------------
 
 
@@ -440,6 +468,8 @@ def verify(token: str):
             validation=validation,
             status=public_status(validation),
             credential_url=url_for("skills.verify_json", token=token),
+            badge_check=signed_badges.check_validation(validation),
+            jwks_url=signed_badges.jwks_url(),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex"
@@ -448,10 +478,101 @@ def verify(token: str):
 
 @bp.route("/v/<token>.json")
 def verify_json(token: str):
-    """The Open Badges 3.0 credential of a validated skill (JSON-LD, unsigned for now)."""
+    """The Open Badges 3.0 credential of a validated skill, unsigned, to read (JSON-LD); the signed badge is the
+    talent's download."""
     validation = _public_validation(token)
-    response = jsonify(badges.credential(validation))
-    response.mimetype = "application/ld+json"
+    response = _public_json(badges.credential(validation), "application/ld+json", max_age=None)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- Signed badges: keys, issuers, revocation lists, and checking a badge -------------------------------------
+
+
+def _public_json(document, mimetype: str, *, max_age: int | None):
+    """A JSON document any verifier may fetch, from any site (CORS), cached that many seconds when given."""
+    response = jsonify(document)
+    response.mimetype = mimetype
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if max_age is not None:
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age
+    return response
+
+
+@bp.route("/.well-known/jwks.json")
+def jwks():
+    """The public keys that verify RepairLab's signed badges, the retired ones included (JWK Set)."""
+    return _public_json(signed_badges.jwks(), "application/jwk-set+json", max_age=300)
+
+
+@bp.route("/badges/keys/<name>")
+def badge_key(name: str):
+    """One public key, as a JWK: what a badge's `kid` points at."""
+    key = keyring().get(name)
+    if key is None:
+        abort(404)
+    return _public_json(signed_badges.public_jwk(key), "application/jwk+json", max_age=3600)
+
+
+def _territory_or_404(territory_id: int) -> Territory:
+    territory = db.session.get(Territory, territory_id)
+    if territory is None:
+        abort(404)
+    return territory
+
+
+@bp.route("/badges/issuers/<int:territory_id>")
+def issuer_profile(territory_id: int):
+    """The issuer Profile of a territory's badges (Open Badges 3.0)."""
+    return _public_json(badges.issuer_profile(_territory_or_404(territory_id)), "application/ld+json", max_age=3600)
+
+
+@bp.route("/badges/issuers/<int:territory_id>/revocations")
+def revocation_list(territory_id: int):
+    """The 1EdTech Revocation List of a territory's badges: the ids of those it revoked."""
+    document = badges.revocation_list(_territory_or_404(territory_id))
+    return _public_json(document, "application/json", max_age=60)
+
+
+def _badge_text(form: CheckBadgeForm) -> str | None:
+    """The badge to check: the chosen file, else the pasted text; None (with the error on its field) if neither."""
+    upload = form.badge_file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        data = upload.stream.read(signed_badges.MAX_BADGE_CHARS + 1)
+        if len(data) > signed_badges.MAX_BADGE_CHARS:
+            form.badge_file.errors = [_("This file is too large to be a badge.")]
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            form.badge_file.errors = [_("This file is not a badge: a badge is a text file (.jwt).")]
+            return None
+    if (form.badge.data or "").strip():
+        return form.badge.data
+    form.badge.errors = [_("Paste the content of a badge, or choose its file.")]
+    return None
+
+
+@bp.route("/badges/check", methods=["GET", "POST"])
+@csrf.exempt
+def check_badge():
+    """Anyone checks a signed badge: its signature against the published keys, then whether it still stands."""
+    form = CheckBadgeForm()
+    result, status = None, 200
+    if form.validate_on_submit():
+        text = _badge_text(form)
+        if text is None:
+            status = 400
+        else:
+            result = signed_badges.check(text)
+    elif request.method == "POST":
+        status = 400
+    response = current_app.make_response(
+        (
+            render_template("skills/check_badge.html", form=form, result=result, jwks_url=signed_badges.jwks_url()),
+            status,
+        )
+    )
     response.headers["X-Robots-Tag"] = "noindex"
     return response

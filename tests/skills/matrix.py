@@ -9,6 +9,7 @@ from PIL import Image
 from repairlab.extensions import db
 from repairlab.people.models import Role
 from repairlab.skills import catalogue, validations
+from repairlab.skills.badge_keys import keyring
 from tests.permissions import ADMIN, ALL_ROLES, STAFF, Route
 
 # The catalogue is shared by every territory: only admins edit it (issue #16, item 7; lab managers did before).
@@ -83,4 +84,20 @@ MATRIX = [
     Route("skills.match", lambda w: "/skills/match", STAFF),
     Route("skills.verify", lambda w: f"/v/{_records(w, 'talent')['token']}", ALL_ROLES, anonymous=True),
     Route("skills.verify_json", lambda w: f"/v/{_records(w, 'talent')['token']}.json", ALL_ROLES, anonymous=True),
+    Route(
+        "skills.badge_download",
+        lambda w: f"/skills/validations/{_records(w, 'talent')['validation']}/badge.jwt",
+        PASSPORT,
+        other_url=lambda w: f"/skills/validations/{_records(w, 'other_talent')['validation']}/badge.jwt",
+    ),
+    Route("skills.jwks", lambda w: "/.well-known/jwks.json", ALL_ROLES, anonymous=True),
+    Route("skills.badge_key", lambda w: f"/badges/keys/{keyring().keys[0].name}", ALL_ROLES, anonymous=True),
+    Route("skills.issuer_profile", lambda w: f"/badges/issuers/{w['territory'].id}", ALL_ROLES, anonymous=True),
+    Route(
+        "skills.revocation_list",
+        lambda w: f"/badges/issuers/{w['territory'].id}/revocations",
+        ALL_ROLES,
+        anonymous=True,
+    ),
+    Route("skills.check_badge", lambda w: "/badges/check", ALL_ROLES, anonymous=True),
 ]

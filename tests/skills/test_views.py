@@ -538,7 +538,10 @@ def test_the_open_badge_is_served_as_json_ld(client, talent, full_passport):
 
 def test_the_withdrawn_open_badge_is_revoked(client, full_passport):
     doc = client.get(f"/v/{full_passport['withdrawn'].token}.json").get_json()
-    assert doc["credentialStatus"]["revoked"] is True
+    status = doc["credentialStatus"]
+    assert status["type"] == "1EdTechRevocationList"
+    listed = client.get(status["id"].removeprefix("https://repairlab.test")).get_json()
+    assert [entry["id"] for entry in listed["revokedCredential"]] == [doc["id"]]
 
 
 # --- Home panels ----------------------------------------------------------------------------------
