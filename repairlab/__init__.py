@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 import repairlab.models  # noqa: F401  (the full schema, for Alembic)
 from repairlab import (
+    api,
     audit,
     core,
     inventory,
@@ -176,7 +177,21 @@ def _select_locale() -> str:
 
 # The domains in dependency order (docs/ARCHITECTURE.md): each one's init_app(app) registers its blueprint and all it
 # adds to the pages and commands of the ones before it; core's pages, which show what every domain added, come last.
-DOMAINS = (audit, people, skills, inventory, lending, stocktake, repairs, labels, projects, programme, reporting, core)
+DOMAINS = (
+    audit,
+    people,
+    skills,
+    inventory,
+    lending,
+    stocktake,
+    repairs,
+    labels,
+    projects,
+    programme,
+    reporting,
+    api,
+    core,
+)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -72,6 +72,10 @@ def default_config(instance_path: str) -> dict:
         # stable across a change of SECRET_KEY), and counts of people under this are suppressed in aggregate tables.
         "RESEARCH_PSEUDONYM_KEY": None,
         "RESEARCH_SUPPRESSION_THRESHOLD": 5,
+        # The JSON API: requests one token may make (Flask-Limiter's notation), counted in RATELIMIT_STORAGE_URI
+        # (e.g. redis://host:6379/0) when set, else in this database (repairlab/api/limits.py), never per process.
+        "API_RATE_LIMIT": "300 per minute",
+        "RATELIMIT_STORAGE_URI": None,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -101,6 +105,8 @@ _ENV_VARS = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "REPAIR_OWNER_RETENTION_DAYS": int,
+    "API_RATE_LIMIT": str,
+    "RATELIMIT_STORAGE_URI": str,
 }
 
 
