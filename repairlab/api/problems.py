@@ -19,7 +19,7 @@ TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
     401: (
         _l("Authentication required"),
-        _l("Send a valid API token in the Authorization header: “Authorization: Bearer <token>”."),
+        _l("Send a valid API token in the Authorization header, after the word “Bearer”."),
     ),
     403: (_l("Access denied"), _l("You may not do this.")),
     404: (_l("Not found"), _l("This resource does not exist, or you may not see it.")),

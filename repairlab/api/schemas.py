@@ -132,7 +132,7 @@ class ItemChange(ma.Schema):
     brand = fields.String(validate=validate.Length(max=200))
     model = fields.String(validate=validate.Length(max=200))
     serial_number = fields.String(validate=validate.Length(max=200))
-    value = fields.Decimal(allow_none=True, allow_nan=False, places=2, validate=validate.Range(0, 10**8))
+    value = fields.Decimal(allow_none=True, allow_nan=False)
     acquired_on = fields.Date(allow_none=True)
     source = fields.Enum(Source, by_value=True, allow_none=True)
     manual_url = fields.String(validate=validate.Length(max=1000))

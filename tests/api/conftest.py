@@ -52,3 +52,28 @@ def api(client, make_token):
         return Caller(user, scopes, lang)
 
     return for_user
+
+
+@pytest.fixture
+def make_place(db, lab):
+    """Create a place of a lab."""
+    from repairlab.inventory import services
+    from repairlab.inventory.models import LocationKind
+
+    def make(name: str, lab_=None):
+        place = services.create_location(None, lab_ or lab, name, LocationKind.SHELF)
+        _db.session.commit()
+        return place
+
+    return make
+
+
+@pytest.fixture
+def make_talent_of(make_user):
+    """Another talent of the home territory."""
+    from repairlab.people.models import Role
+
+    def make(**kwargs):
+        return make_user(Role.PARTICIPANT, **kwargs)
+
+    return make
