@@ -55,7 +55,7 @@ def api(client, make_token):
 
 
 @pytest.fixture
-def make_place(db, lab):
+def make_place(db, lab):  # noqa: F811
     """Create a place of a lab."""
     from repairlab.inventory import services
     from repairlab.inventory.models import LocationKind
