@@ -89,7 +89,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     api.init_app(app)
-    for blueprint in (inventory.codes, inventory.items, inventory.places, lending.loans):
+    for blueprint in (inventory.codes, inventory.items, inventory.places, lending.loans, lending.talents):
         limit_blueprint(blueprint)
         # Cookies never authenticate the API (repairlab.api.web.authenticate): nothing to protect from CSRF.
         csrf.exempt(blueprint)

@@ -226,3 +226,17 @@ class LoanReturn(ma.Schema):
     condition = fields.String(required=True, validate=validate.OneOf(_values(Condition)))
     note = fields.String(load_default="", validate=validate.Length(max=5000))
     out_of_service = fields.Boolean(load_default=False)
+
+
+class TalentSearchArgs(ma.Schema):
+    """What the desk typed."""
+
+    q = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class TalentOut(ma.Schema):
+    """A talent the desk may lend to."""
+
+    id = fields.Integer(required=True)
+    full_name = fields.String(required=True)
+    email = fields.String(required=True)

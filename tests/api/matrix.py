@@ -60,6 +60,7 @@ MATRIX = [
         method="POST",
         data=lambda w: {"item_id": w["item"].id, "kind": "in_lab"},
     ),
+    Route("talents.TalentSearch", lambda w: "/api/v1/talents?q=a", NOBODY, refused=UNAUTHORISED),
     Route("loans.LoanResource", lambda w: f"/api/v1/loans/{_loan_id(w)}", NOBODY, refused=UNAUTHORISED),
     Route(
         "loans.LoanReturnResource",

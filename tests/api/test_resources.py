@@ -159,3 +159,10 @@ def test_a_talent_borrows_for_themselves_and_sees_only_their_loans(api, talent, 
         "/api/v1/loans", json={"item_id": tool.id, "borrower_id": talent.id, "kind": "in_lab"}
     )
     assert for_someone.status_code == 404  # the desk's search: no talent of this lab for a talent
+
+
+def test_the_desk_finds_a_talent_of_its_territory_only(api, manager, talent, make_user, other_territory):
+    make_user(Role.PARTICIPANT, territory_=other_territory, name=talent.full_name + " bis")
+    found = api(manager).get("/api/v1/talents", query_string={"q": talent.full_name[:6]}).json
+    assert [t["id"] for t in found] == [talent.id]
+    assert api(talent).get("/api/v1/talents", query_string={"q": "a"}).status_code == 403

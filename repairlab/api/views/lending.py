@@ -9,7 +9,16 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from repairlab.api.problems import refuse
-from repairlab.api.schemas import LoanListArgs, LoanNew, LoanOut, LoanPage, LoanReturn, page_body
+from repairlab.api.schemas import (
+    LoanListArgs,
+    LoanNew,
+    LoanOut,
+    LoanPage,
+    LoanReturn,
+    TalentOut,
+    TalentSearchArgs,
+    page_body,
+)
 from repairlab.api.web import allow, change, visible
 from repairlab.auth import Role, territory_scope
 from repairlab.extensions import db
@@ -18,9 +27,27 @@ from repairlab.lending import queries, services
 from repairlab.lending.access import DESK_ROLES, can_return, is_desk
 from repairlab.lending.models import Loan
 from repairlab.pagination import paginate
+from repairlab.people.queries import search_talents
 
 loans = Blueprint("loans", __name__, url_prefix="/api/v1/loans", description="Loans of tools to talents.")
+talents = Blueprint(
+    "talents", __name__, url_prefix="/api/v1/talents", description="The lending desk's search for a talent."
+)
 BORROWERS = (Role.PARTICIPANT, *DESK_ROLES)
+# As many as the desk's own search shows.
+TALENTS_FOUND = 8
+
+
+@talents.route("")
+class TalentSearch(MethodView):
+    """The desk finds a talent to lend to."""
+
+    @talents.arguments(TalentSearchArgs, location="query")
+    @talents.response(200, TalentOut(many=True))
+    def get(self, args):
+        """Active talents of the desk's territory whose name or e-mail holds the text (lab managers, admins)."""
+        allow(*DESK_ROLES)
+        return search_talents(territory_scope(current_user), args["q"], limit=TALENTS_FOUND)
 
 
 @loans.route("")
