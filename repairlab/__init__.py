@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 import repairlab.models  # noqa: F401  (the full schema, for Alembic)
 from repairlab import (
+    api,
     audit,
     core,
     guides,
@@ -190,6 +191,7 @@ DOMAINS = (
     programme,
     guides,
     reporting,
+    api,
     core,
 )
 

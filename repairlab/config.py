@@ -82,6 +82,10 @@ def default_config(instance_path: str) -> dict:
         # name). Development and testing generate a key into an empty folder; production never does.
         "BADGE_KEYS_DIR": None,
         "BADGE_CURRENT_KEY": None,
+        # The JSON API: requests one token may make (Flask-Limiter's notation), counted in RATELIMIT_STORAGE_URI
+        # (e.g. redis://host:6379/0) when set, else in this database (repairlab/api/limits.py), never per process.
+        "API_RATE_LIMIT": "300 per minute",
+        "RATELIMIT_STORAGE_URI": None,
         # Reminder e-mails: sent only when MAIL_SERVER is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -113,6 +117,8 @@ _ENV_VARS = {
     "REPAIR_OWNER_RETENTION_DAYS": int,
     "BADGE_KEYS_DIR": str,
     "BADGE_CURRENT_KEY": str,
+    "API_RATE_LIMIT": str,
+    "RATELIMIT_STORAGE_URI": str,
 }
 
 

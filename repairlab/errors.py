@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from repairlab.extensions import db
+from repairlab.registry import Registry
 
 
 class DomainError(Exception):
@@ -50,6 +53,19 @@ ERROR_TEXTS = {
 }
 
 
+# Parts of the site that answer errors in a format of their own, by path prefix (the JSON API's problem documents):
+# each is called with the error (an HTTPException; a 500 for an unexpected one) and returns the response.
+ErrorFormat = Callable[[HTTPException], object]
+error_formats: Registry[ErrorFormat] = Registry("error formats")
+
+
+def _format_of_path() -> ErrorFormat | None:
+    for prefix, fmt in error_formats.items():
+        if request.path.startswith(prefix):
+            return fmt
+    return None
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -68,10 +84,16 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        fmt = _format_of_path()
+        if fmt is not None:
+            return fmt(error)
         return render_error(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        fmt = _format_of_path()
+        if fmt is not None and error.code is not None:
+            return fmt(error)
         if error.code in ERROR_TEXTS:
             return render_error(error.code)
         return error
@@ -80,4 +102,7 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
+        fmt = _format_of_path()
+        if fmt is not None:
+            return fmt(InternalServerError())
         return render_error(500)

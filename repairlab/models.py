@@ -1,5 +1,6 @@
 """Imports every domain's models, so that Alembic and create_all see the whole schema."""
 
+from repairlab.api.models import ApiRateCounter, ApiToken  # noqa: F401
 from repairlab.audit.models import AuditEntry  # noqa: F401
 from repairlab.guides.models import (  # noqa: F401
     Guide,

@@ -28,6 +28,8 @@ class Route:
     anonymous: bool = False
     data: Callable[[dict], dict] = field(default=lambda w: {})
     other_url: Callable[[dict], str] | None = None
+    # The status of every refusal when the route has its own (the JSON API answers 401 to a session cookie).
+    refused: frozenset[int] | None = None
 
 
 DENIED = {401, 403, 404, 405}

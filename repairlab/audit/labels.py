@@ -105,6 +105,9 @@ ACTIONS = {
     "programme.cohort_period": _l("cohort's period set"),
     "programme.open_territory": _l("territory opened"),
     "erase": _l("erased on request"),
+    # API
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
 }
 
 # Table name (AuditEntry.object_type) -> kind of object, in words.
@@ -149,6 +152,7 @@ OBJECTS = {
     "talent_exits": _l("Exit"),
     "exit_follow_ups": _l("Follow-up"),
     "research_exports": _l("Research export"),
+    "api_tokens": _l("API token"),
 }
 
 # Field name (a key of before/after) -> its name in words.

@@ -153,6 +153,8 @@ def test_role_matrix(app, client, login, world, role):
             allowed, expected = True, {302}  # a logged-in user is sent home
         elif allowed:
             expected = None
+        elif route.refused is not None:
+            expected = route.refused
         elif role is None:
             expected = {302}
         else:
