@@ -387,7 +387,7 @@ def test_the_steps_mark_a_skipped_step_as_skipped_not_done(client, login, make_t
     html = client.get(f"/repairs/tickets/{ticket.id}").get_data(as_text=True)
     steps = html[html.index('class="repair-steps"') :]
     steps = steps[: steps.index("</ol>")]
-    items = re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', steps, re.S)
+    items = re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', steps, re.DOTALL)
     words = [(kind, " ".join(re.sub(r"<[^>]+>", " ", text).split())) for kind, text in items]
     assert words[:4] == [
         ("step-done", "✔ Reçu"),
