@@ -94,6 +94,7 @@ ACTIONS = {
     "programme.path_event": _l("step of the path recorded"),
     "programme.exit": _l("exit recorded"),
     "programme.exit_correct": _l("exit corrected"),
+    "programme.consent_withdrawn": _l("consent to the evaluation withdrawn"),
     "programme.follow_up": _l("follow-up recorded"),
     "programme.session": _l("session created"),
     "programme.attendance": _l("attendance recorded"),

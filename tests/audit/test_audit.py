@@ -146,7 +146,7 @@ def test_the_log_filters_by_territory_and_shows_shared_settings(client, login, a
     assert client.get("/admin/audit", query_string={"territory": "x"}).status_code == 200
 
 
-def test_every_action_and_object_the_services_record_has_words():
+def test_every_action_and_object_the_services_record_has_words(app):
     """A new action recorded without a label would show its code on the audit page."""
     from pathlib import Path
 

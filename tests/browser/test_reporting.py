@@ -26,6 +26,8 @@ def figure(page, section: str, label: str):
 def test_a_researcher_reads_the_indicators_on_a_laptop(page_at, paths, screenshot_dir, tmp_path):  # noqa: F811
     page = page_at(LAPTOP_WIDTH)
     log_in(page, paths["researcher"].email)
+    # The indicators sit in the Programme menu, beside the questionnaires researchers define.
+    page.locator("details.group-menu > summary", has_text="Programme").click()
     page.get_by_role("link", name="Indicateurs").first.click()
     page.wait_for_url("**/reporting/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Indicateurs")

@@ -223,4 +223,4 @@ def test_a_search_past_the_cap_lists_the_newest_tickets_latest_first(app, client
     html = client.get("/repairs/tickets", query_string={"q": "seb"}).get_data(as_text=True)
     codes = re.findall(r'<span class="code">([^<]+)</span>', html)
     assert codes == [newest.code, newer.code]  # the two added last, latest event first; not the oldest
-    assert "More than 2 results" in html
+    assert "Plus de 2 résultats" in html

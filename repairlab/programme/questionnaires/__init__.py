@@ -12,6 +12,7 @@ def register() -> None:
     from repairlab.pages import NavItem, nav
     from repairlab.people.registry import erasure_hooks, personal_data_sources
     from repairlab.programme.questionnaires import demo, panels, person_data, views  # noqa: F401  (routes)
+    from repairlab.programme.questionnaires.audit_words import register_audit_words
     from repairlab.programme.questionnaires.access import DEFINERS
 
     nav.register(
@@ -20,6 +21,7 @@ def register() -> None:
         order=63,
     )
     panels.register_panels()
+    register_audit_words()
     personal_data_sources.register("programme.questionnaires", person_data.questionnaire_data, order=70)
     erasure_hooks.register("programme.questionnaires", person_data.scrub_questionnaires)
     demo_seeders.register("programme.questionnaires", demo.seed_questionnaires, order=81)
