@@ -12,8 +12,8 @@ def register() -> None:
     from repairlab.pages import NavItem, nav
     from repairlab.people.registry import erasure_hooks, personal_data_sources
     from repairlab.programme.questionnaires import demo, panels, person_data, views  # noqa: F401  (routes)
-    from repairlab.programme.questionnaires.audit_words import register_audit_words
     from repairlab.programme.questionnaires.access import DEFINERS
+    from repairlab.programme.questionnaires.audit_words import register_audit_words
 
     nav.register(
         "programme.questionnaire_list",
