@@ -157,6 +157,8 @@ def _check_open(actor: User, response: QuestionnaireResponse) -> int | None:
         raise Conflict(_("This questionnaire is already finished: its answers can no longer change."))
     if not consent_holds(talent):
         raise Conflict(_("The talent no longer takes part in the evaluation: nothing more is asked."))
+    if clock.today() > scheduling.finishes_on(response.due_on):
+        raise Conflict(_("This questionnaire is no longer asked: it was left unfinished too long ago."))
     return assisted_by
 
 

@@ -1,10 +1,10 @@
 """When a questionnaire is asked of whom: computed from the dates of each talent's path (intake, enrolment + N weeks,
 exit, exit + 6, 12, 24 months), never stored until the talent starts answering.
 
-A moment falls due on its day and stays open for ANSWER_WINDOW_DAYS; a response begun may be finished later. It is
-overdue OVERDUE_AFTER_DAYS after its day. Questionnaires are asked only of talents who consented to the evaluation
-and did not withdraw, whose account is active, and only while the moment makes sense (nothing "at intake" or "after
-N weeks" once the talent has left).
+A moment falls due on its day and stays open for ANSWER_WINDOW_DAYS; a response begun may be finished within a
+second window. It is overdue OVERDUE_AFTER_DAYS after its day. Questionnaires are asked only of talents who consented
+to the evaluation and did not withdraw, whose account is active, and only while the moment makes sense (nothing "at
+intake" or "after N weeks" once the talent has left).
 """
 
 from __future__ import annotations
@@ -77,6 +77,12 @@ def closes_on(due: date) -> date:
     return due + timedelta(days=ANSWER_WINDOW_DAYS)
 
 
+def finishes_on(due: date) -> date:
+    """The last day a response begun for a moment due on that day may be finished (a second window): after it, a
+    response left half-way is no longer asked, and counts as not answered."""
+    return due + timedelta(days=2 * ANSWER_WINDOW_DAYS)
+
+
 @dataclass
 class ScheduledMoment:
     """A moment of a talent's path at which a questionnaire is (or was) asked, with its response if one exists."""
@@ -106,10 +112,10 @@ class ScheduledMoment:
         return self.status in (ResponseStatus.COMPLETED, ResponseStatus.DECLINED)
 
     def is_open(self, today: date) -> bool:
-        """Whether it may be answered today: due, not answered, and begun or still within its window."""
+        """Whether it may be answered today: due, not answered, within its window (a second one when begun)."""
         if self.answered or self.due_on > today:
             return False
-        return self.response is not None or today <= closes_on(self.due_on)
+        return today <= (finishes_on(self.due_on) if self.response is not None else closes_on(self.due_on))
 
     def is_postponed(self, today: date) -> bool:
         """Whether the talent chose to answer later than today."""
@@ -124,8 +130,8 @@ class ScheduledMoment:
         return self.is_open(today) and (today - self.due_on).days > OVERDUE_AFTER_DAYS
 
     def is_missed(self, today: date) -> bool:
-        """Never begun, and its window has closed."""
-        return self.response is None and today > closes_on(self.due_on)
+        """Not answered, and no longer asked: never begun within its window, or left half-way."""
+        return not self.answered and self.due_on <= today and not self.is_open(today)
 
 
 @dataclass(frozen=True)

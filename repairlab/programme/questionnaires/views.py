@@ -241,15 +241,15 @@ def _item_page(response: QuestionnaireResponse, item: QuestionnaireItem, error: 
     answer = next((a for a in response.answers if a.item_id == item.id), None)
     shown = _shown_answer(response, answer)
     locale = _locale()
-    if given is not None:
+    if given is not None:  # shown again as it was sent, after a refusal
         chosen, typed = given
     else:
-        chosen = shown.value if shown is not None and shown.value is not None else None
-        typed = shown.text if shown is not None and shown.text is not None else ""
-    if chosen is not None and item.kind != ItemKind.NUMBER:
-        chosen = str(int(chosen))
-    elif chosen is not None:
-        chosen = format(chosen.normalize(), "f") if hasattr(chosen, "normalize") else str(chosen)
+        chosen, typed = None, ""
+        if shown is not None and shown.value is not None:
+            # An option's value as its radio button has it ("3"); a number as typed ("12.5").
+            chosen = str(int(shown.value)) if item.kind != ItemKind.NUMBER else format(shown.value.normalize(), "f")
+        if shown is not None and shown.text is not None:
+            typed = shown.text
     return render_template(
         "programme/questionnaires/item.html",
         response=response,

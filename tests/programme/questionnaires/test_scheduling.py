@@ -118,3 +118,18 @@ def test_the_list_of_a_territory_runs_the_same_queries_for_many_talents(
     with query_counter() as many:
         assert len(queries.due_in_territory(territory.id)) == 7
     assert many.value == few.value <= 8, many.statements
+
+
+def test_a_response_left_half_way_is_asked_a_while_then_no_more(answering_talent, published):
+    from repairlab.programme.questionnaires import answering
+
+    response = answering.begin(answering_talent, answering_talent, published.questionnaire_id, MomentKind.INTAKE)
+    db.session.commit()
+    due = response.due_on
+    window = timedelta(days=scheduling.ANSWER_WINDOW_DAYS)
+    assert [s.response.id for s in scheduling.to_answer(answering_talent, today=due + window + timedelta(days=1))] == [
+        response.id
+    ]
+    assert scheduling.to_answer(answering_talent, today=due + 2 * window + timedelta(days=1)) == []
+    [late] = scheduling.schedule(sa.select(sa.literal(answering_talent.id)), today=due + 2 * window + timedelta(days=1))
+    assert late.is_missed(due + 2 * window + timedelta(days=1))

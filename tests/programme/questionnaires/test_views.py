@@ -267,3 +267,12 @@ def test_the_path_page_with_questionnaires_runs_a_bounded_number_of_queries(
     with query_counter() as count:
         assert client.get(f"/programme/talents/{answering_talent.id}").status_code == 200
     assert count.value <= 25, count.statements
+
+
+def test_a_forged_answer_is_refused_and_shown_again(client, login, answering_talent, published):
+    response = answering.begin(answering_talent, answering_talent, published.questionnaire_id, MomentKind.INTAKE)
+    db.session.commit()
+    login(answering_talent)
+    refused = _post(client, response.id, 1, value="beaucoup", go="next")
+    assert refused.status_code == 400 and "Entrez un nombre." in _html(refused)
+    assert _post(client, response.id, 99, value="1").status_code == 404
