@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
 
 from repairlab.auth import sees_all_territories
 from repairlab.extensions import db
@@ -195,23 +196,38 @@ def build_board(user: User, filters: BoardFilters, *, on: date | None = None) ->
             counted.with_only_columns(Project.stage_id, sa.func.count()).group_by(Project.stage_id)
         ).all()
     )
-    ordered = _project_query(user, filters, [s.id for s in columns]).order_by(
-        Project.board_position, sa.func.lower(Project.name), Project.name, Project.id
-    )
-    projects = list(db.session.scalars(ordered))
-    lanes = _lanes(filters, projects, choices)
-    cap = _cell_cap(filters, len(lanes) * len(columns))
+    order = (Project.board_position, sa.func.lower(Project.name), Project.name, Project.id)
+    selected = _project_query(user, filters, [s.id for s in columns])
     by_position = {s.id: i for i, s in enumerate(choices.stages)}
     shown: list[tuple[Cell, Project]] = []
     built: list[Lane] = []
-    for key, label, members in lanes:
-        cells = {s.id: Cell(s) for s in columns}
-        for project in members:
-            cell = cells[project.stage_id]
-            cell.total += 1
-            if cell.total <= cap:
-                shown.append((cell, project))
-        built.append(Lane(key, label, list(cells.values())))
+    if not filters.lanes:
+        # One lane: each column's first cards only, by a window in the database (its totals are counted above), so
+        # that the page's work does not grow with the territory's projects.
+        cap = _cell_cap(filters, len(columns))
+        rank = sa.func.row_number().over(partition_by=Project.stage_id, order_by=order).label("rank")
+        ranked = selected.add_columns(rank).subquery()
+        first = aliased(Project, ranked)
+        rows = db.session.scalars(
+            sa.select(first)
+            .where(ranked.c.rank <= cap)
+            .order_by(first.board_position, sa.func.lower(first.name), first.name, first.id)
+        )
+        cells = {s.id: Cell(s, total=stage_totals.get(s.id, 0)) for s in columns}
+        shown = [(cells[project.stage_id], project) for project in rows]
+        built.append(Lane("all", "", list(cells.values())))
+    else:
+        projects = list(db.session.scalars(selected.order_by(*order)))
+        lanes = _lanes(filters, projects, choices)
+        cap = _cell_cap(filters, len(lanes) * len(columns))
+        for key, label, members in lanes:
+            cells = {s.id: Cell(s) for s in columns}
+            for project in members:
+                cell = cells[project.stage_id]
+                cell.total += 1
+                if cell.total <= cap:
+                    shown.append((cell, project))
+            built.append(Lane(key, label, list(cells.values())))
     infos = summaries(list({p.id: p for _c, p in shown}.values()), on=on)
     for cell, project in shown:
         i = by_position[project.stage_id]
