@@ -33,6 +33,7 @@ from repairlab import (
     stocktake,
 )
 from repairlab.cli import register_cli
+from repairlab.clock import lab_day
 from repairlab.config import load_config
 from repairlab.errors import register_error_handlers
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
@@ -250,6 +251,7 @@ def _register_template_helpers(app: Flask) -> None:
         error_summary=error_summary,
         page_url=page_url,
         query_args=query_args,
+        lab_day=lab_day,
     )
 
     @app.template_filter("datetime")

@@ -225,17 +225,21 @@ def ticket_uses(ticket_id: int) -> list[GuideUse]:
     )
 
 
+# Built once: the tool's page (the scan path) asks it on every view; SQLAlchemy then reuses its cache key.
+_FOR_TOOL_CATEGORY = (
+    sa.select(Guide, GuideVersion)
+    .join(GuideVersion, sa.and_(GuideVersion.guide_id == Guide.id, GuideVersion.number == Guide.published_number))
+    .join(GuideToolCategory, GuideToolCategory.version_id == GuideVersion.id)
+    .where(GuideToolCategory.category_id == sa.bindparam("category_id"), Guide.published_number.is_not(None))
+    .order_by(sa.case((GuideVersion.safety != "", 0), else_=1), GuideVersion.title)
+    .limit(sa.bindparam("rows"))
+)
+
+
 def for_tool_category(category_id: int, limit: int = PANEL_ROWS) -> list[tuple[Guide, GuideVersion]]:
     """Published guides whose public version needs tools of this inventory category, safety briefings first."""
-    stmt = (
-        sa.select(Guide, GuideVersion)
-        .join(GuideVersion, sa.and_(GuideVersion.guide_id == Guide.id, GuideVersion.number == Guide.published_number))
-        .join(GuideToolCategory, GuideToolCategory.version_id == GuideVersion.id)
-        .where(GuideToolCategory.category_id == category_id, Guide.published_number.is_not(None))
-        .order_by(sa.case((GuideVersion.safety != "", 0), else_=1), GuideVersion.title)
-        .limit(limit)
-    )
-    return [(g, v) for g, v in db.session.execute(stmt).all()]
+    rows = db.session.execute(_FOR_TOOL_CATEGORY, {"category_id": category_id, "rows": limit}).all()
+    return [(g, v) for g, v in rows]
 
 
 def public_workshop_plans(territory_id: int | None = None) -> list[tuple[Guide, GuideVersion]]:

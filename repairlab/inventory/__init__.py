@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from repairlab.inventory.queries import item_names, location_names
     from repairlab.inventory.registry import CodeTarget, code_targets
     from repairlab.inventory.services import ITEM_TARGET, LOCATION_TARGET, follow_lab_change
+    from repairlab.inventory.views.common import item_url
     from repairlab.pages import NavItem, nav
     from repairlab.people.models import Role
     from repairlab.people.registry import lab_change_hooks
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
         NavItem(_l("Problems"), frozenset({Role.LAB_MANAGER, Role.ADMIN}), group=inventory),
         order=12,
     )
+    app.add_template_global(item_url)
     register_panels()
     person_data.register()
     lab_change_hooks.register("inventory.places", follow_lab_change)

@@ -4,7 +4,7 @@ form's choices and values, and the small POST that returns to where it came from
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import redirect, url_for
+from flask import g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,6 +23,15 @@ from repairlab.web import submit_and_return
 
 MANAGERS = (Role.LAB_MANAGER, Role.ADMIN)
 MEMBERS = (Role.PARTICIPANT, Role.MENTOR, Role.LAB_MANAGER, Role.ADMIN)
+
+
+def item_url(item_id: int) -> str:
+    """The item page's URL (/inventory/items/<id>, the public contract of labels), for templates that link to many
+    items (the desk, lists): routed once per request, then only the id changes."""
+    prefix = g.get("_item_url_prefix")
+    if prefix is None:
+        prefix = g._item_url_prefix = url_for("inventory.item", item_id=0).removesuffix("0")
+    return f"{prefix}{int(item_id)}"
 
 
 def can_manage(territory_id: int) -> bool:
