@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     from repairlab.api import web
     from repairlab.api.limits import DATABASE_STORAGE, limit_blueprint, limiter
     from repairlab.api.problems import http_problem
-    from repairlab.api.views import docs, inventory, lending, tokens  # noqa: F401
+    from repairlab.api.views import docs, indicators, inventory, lending, projects, repairs, skills, tokens  # noqa: F401
     from repairlab.errors import error_formats
     from repairlab.extensions import csrf
     from repairlab.pages import NavItem, nav
@@ -89,7 +89,19 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     api.init_app(app)
-    for blueprint in (inventory.codes, inventory.items, inventory.places, lending.loans, lending.talents):
+    for blueprint in (
+        inventory.codes,
+        inventory.items,
+        inventory.places,
+        lending.loans,
+        lending.talents,
+        lending.reservations,
+        skills.skills,
+        skills.passports,
+        projects.projects,
+        repairs.repair_tickets,
+        indicators.indicators,
+    ):
         limit_blueprint(blueprint)
         # Cookies never authenticate the API (repairlab.api.web.authenticate): nothing to protect from CSRF.
         csrf.exempt(blueprint)

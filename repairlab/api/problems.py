@@ -98,3 +98,15 @@ def http_problem(error: HTTPException) -> Response:
         # webargs refuses values that break the schema: always 422, with each field's errors.
         return problem(422, errors=errors)
     return problem(status, headers=headers)
+
+
+def refusals(blueprint, *statuses: int):
+    """Decorator documenting the problem documents an operation may answer with, besides the token's own (401: no
+    valid token; 429: past the token's rate limit)."""
+
+    def decorate(func):
+        for status in sorted({401, 429, *statuses}, reverse=True):
+            func = blueprint.alt_response(status, response=HTTPStatus(status).name)(func)
+        return func
+
+    return decorate
