@@ -73,7 +73,9 @@ def test_a_mentor_moves_a_project_with_a_note_as_on_the_board(
     client.post("/language", data={"lang": "en"})
     page = client.post(f"/projects/{project.id}/move", data={"stage": stages[1].id, "note": ""})
     assert silent.json["detail"] in html.unescape(page.get_data(as_text=True))
-    moved = caller.post(url, json={"stage_id": stages[1].id, "note": "Le prototype roule.", "from_stage_id": stages[0].id})
+    moved = caller.post(
+        url, json={"stage_id": stages[1].id, "note": "Le prototype roule.", "from_stage_id": stages[0].id}
+    )
     assert moved.status_code == 200
     assert (moved.json["to_stage"], moved.json["note"], moved.json["changed_by_id"]) == (
         "Prototype",

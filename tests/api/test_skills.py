@@ -68,12 +68,18 @@ def test_a_passport_is_its_talents_and_their_territorys_staffs(
     )
     assert held["public_status"] == "valid" and "/v/" in held["verification_url"]
     [declared] = mine.json["declared"]
-    assert (declared["skill"], declared["kind"], declared["verification_url"]) == ("Couture à la machine", "declared", None)
+    assert (declared["skill"], declared["kind"], declared["verification_url"]) == (
+        "Couture à la machine",
+        "declared",
+        None,
+    )
     assert api(mentor).get(f"/api/v1/passports/{talent.id}").json == mine.json
     assert api(make_user(Role.LAB_MANAGER)).get(f"/api/v1/passports/{talent.id}").status_code == 200
     # Not another talent, nor another territory's staff, nor a researcher; and only talents have a passport.
     assert api(make_talent_of()).get(f"/api/v1/passports/{talent.id}").status_code == 404
-    assert api(make_user(Role.MENTOR, territory_=other_territory)).get(f"/api/v1/passports/{talent.id}").status_code == 404
+    assert (
+        api(make_user(Role.MENTOR, territory_=other_territory)).get(f"/api/v1/passports/{talent.id}").status_code == 404
+    )
     assert api(make_user(Role.RESEARCHER)).get(f"/api/v1/passports/{talent.id}").status_code == 403
     assert api(mentor).get(f"/api/v1/passports/{mentor.id}").status_code == 404
     assert api(mentor).get("/api/v1/passports/mine").status_code == 403
