@@ -105,8 +105,8 @@ def _skill(w):
 
     def make():
         admin = w["users"][Role.ADMIN]
-        domain = catalogue.create_domain(admin, name="Électronique")
-        skill = catalogue.create_skill(admin, domain=domain, name="Soudure à l'étain")
+        domain = catalogue.create_domain(admin, name="Domaine de l’API")
+        skill = catalogue.create_skill(admin, domain=domain, name="Soudure (API)")
         db.session.flush()
         mentor = w["users"][Role.MENTOR]
         validations.validate_skill(mentor, w["talent"], skill, level=2)
@@ -118,7 +118,9 @@ def _skill(w):
 def _stages(w):
     from repairlab.projects import services
 
-    return _once(w, "api_stages", lambda: [services.create_stage(None, name) for name in ("Idée", "Prototype")])
+    return _once(
+        w, "api_stages", lambda: [services.create_stage(None, name) for name in ("Idée (API)", "Prototype (API)")]
+    )
 
 
 def _project(w, prefix=""):
