@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.api import web
+    from repairlab.api.cli import api_token_command
     from repairlab.api.limits import DATABASE_STORAGE, limit_blueprint, limiter
     from repairlab.api.problems import http_problem
     from repairlab.api.views import docs, indicators, inventory, lending, projects, repairs, skills, tokens  # noqa: F401
@@ -109,4 +110,5 @@ def init_app(app: Flask) -> None:
 
     account_links.register("api.my_tokens", AccountLink(_l("API tokens"), lambda user: True), order=20)
     nav.register("api.all_tokens", NavItem(_l("API tokens"), frozenset({Role.ADMIN}), admin=True), order=95)
+    app.cli.add_command(api_token_command)
     app.register_blueprint(bp)

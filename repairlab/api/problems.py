@@ -56,7 +56,8 @@ def problem(
         body["field"] = field
     if errors:
         body["errors"] = errors
-    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    # UTF-8 as is (RFC 8259): the words read in a terminal as on the page.
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
