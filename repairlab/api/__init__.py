@@ -56,9 +56,10 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from repairlab.api import web
+    from repairlab.api.cli import api_token_command
     from repairlab.api.limits import DATABASE_STORAGE, limit_blueprint, limiter
     from repairlab.api.problems import http_problem
-    from repairlab.api.views import docs, inventory, lending, tokens  # noqa: F401
+    from repairlab.api.views import docs, indicators, inventory, lending, projects, repairs, skills, tokens  # noqa: F401
     from repairlab.errors import error_formats
     from repairlab.extensions import csrf
     from repairlab.pages import NavItem, nav
@@ -89,7 +90,19 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
 
     api.init_app(app)
-    for blueprint in (inventory.codes, inventory.items, inventory.places, lending.loans, lending.talents):
+    for blueprint in (
+        inventory.codes,
+        inventory.items,
+        inventory.places,
+        lending.loans,
+        lending.talents,
+        lending.reservations,
+        skills.skills,
+        skills.passports,
+        projects.projects,
+        repairs.repair_tickets,
+        indicators.indicators,
+    ):
         limit_blueprint(blueprint)
         # Cookies never authenticate the API (repairlab.api.web.authenticate): nothing to protect from CSRF.
         csrf.exempt(blueprint)
@@ -97,4 +110,5 @@ def init_app(app: Flask) -> None:
 
     account_links.register("api.my_tokens", AccountLink(_l("API tokens"), lambda user: True), order=20)
     nav.register("api.all_tokens", NavItem(_l("API tokens"), frozenset({Role.ADMIN}), admin=True), order=95)
+    app.cli.add_command(api_token_command)
     app.register_blueprint(bp)

@@ -56,7 +56,8 @@ def problem(
         body["field"] = field
     if errors:
         body["errors"] = errors
-    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    # UTF-8 as is (RFC 8259): the words read in a terminal as on the page.
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -98,3 +99,15 @@ def http_problem(error: HTTPException) -> Response:
         # webargs refuses values that break the schema: always 422, with each field's errors.
         return problem(422, errors=errors)
     return problem(status, headers=headers)
+
+
+def refusals(blueprint, *statuses: int):
+    """Decorator documenting the problem documents an operation may answer with, besides the token's own (401: no
+    valid token; 429: past the token's rate limit)."""
+
+    def decorate(func):
+        for status in sorted({401, 429, *statuses}, reverse=True):
+            func = blueprint.alt_response(status, response=HTTPStatus(status).name)(func)
+        return func
+
+    return decorate

@@ -9,9 +9,11 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from repairlab import clock
 from repairlab.extensions import db
+from repairlab.pagination import contains
 from repairlab.people.models import Role, User
 from repairlab.skills.models import Skill, SkillDomain, SkillValidation, ValidationKind, ValidationStatus
 
@@ -30,6 +32,23 @@ def catalogue_choices(include_inactive: bool = False) -> dict[str, list[tuple[in
         label = _("%(name)s (safety)", name=name) if is_safety else name
         groups.setdefault(domain_name, []).append((skill_id, label))
     return groups
+
+
+def catalogue_query(*, q: str = "", domain_id: int | None = None, include_inactive: bool = False) -> sa.Select:
+    """The catalogue's skills with their domain, by domain then name: the catalogue page's list and the API's."""
+    stmt = (
+        sa.select(Skill)
+        .join(SkillDomain, SkillDomain.id == Skill.domain_id)
+        .options(joinedload(Skill.domain))
+        .order_by(SkillDomain.position, SkillDomain.name, Skill.name, Skill.id)
+    )
+    if not include_inactive:
+        stmt = stmt.where(Skill.active.is_(True))
+    if domain_id:
+        stmt = stmt.where(Skill.domain_id == domain_id)
+    if q:
+        stmt = stmt.where(sa.or_(contains(Skill.name, q), contains(Skill.description, q)))
+    return stmt
 
 
 # How many people the item page names when a talent must have a skill validated: enough to find one in the lab.

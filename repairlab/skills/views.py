@@ -16,7 +16,7 @@ from repairlab.auth import ensure_territory, roles_required
 from repairlab.errors import DomainError
 from repairlab.extensions import csrf, db
 from repairlab.images import send_image
-from repairlab.pagination import contains, fold, paginate
+from repairlab.pagination import fold, paginate
 from repairlab.people.models import Role, Territory, User
 from repairlab.skills import access, badges, bp, matching, queries, signed_badges, usage, validations
 from repairlab.skills.badge_keys import keyring
@@ -104,18 +104,7 @@ def catalogue():
     domain_id = request.args.get("domain", type=db_id)
     can_edit = access.can_edit_catalogue(current_user)
     show_inactive = can_edit and request.args.get("inactive") == "1"
-    stmt = (
-        sa.select(Skill)
-        .join(SkillDomain, SkillDomain.id == Skill.domain_id)
-        .options(joinedload(Skill.domain))
-        .order_by(SkillDomain.position, SkillDomain.name, Skill.name, Skill.id)
-    )
-    if not show_inactive:
-        stmt = stmt.where(Skill.active.is_(True))
-    if domain_id:
-        stmt = stmt.where(Skill.domain_id == domain_id)
-    if q:
-        stmt = stmt.where(sa.or_(contains(Skill.name, q), contains(Skill.description, q)))
+    stmt = queries.catalogue_query(q=q, domain_id=domain_id, include_inactive=show_inactive)
     domains = db.session.scalars(sa.select(SkillDomain).order_by(SkillDomain.position, SkillDomain.name)).all()
     return render_template(
         "skills/catalogue.html",

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from werkzeug.datastructures import MultiDict
 
-from repairlab.api.problems import refuse
+from repairlab.api.problems import refusals, refuse
 from repairlab.api.schemas import (
     CodeOut,
     ItemChange,
@@ -44,6 +44,7 @@ places = Blueprint("places", __name__, url_prefix="/api/v1/places", description=
 class CodeResource(MethodView):
     """One code."""
 
+    @refusals(codes, 403, 404)
     @codes.response(200, CodeOut)
     def get(self, code: str):
         """Resolve a code (as printed, typed or scanned, or a whole /q/ address) to what it stands for."""
@@ -62,6 +63,7 @@ class CodeResource(MethodView):
 class ItemList(MethodView):
     """The items the token's user sees."""
 
+    @refusals(items, 403, 422)
     @items.arguments(ItemListArgs, location="query")
     @items.response(200, ItemPage)
     def get(self, args):
@@ -70,6 +72,7 @@ class ItemList(MethodView):
         filters = ItemFilters.from_args(_query_strings(args))
         return page_body(paginate(item_query(territory_scope(current_user), filters), per_page=args["per_page"]))
 
+    @refusals(items, 403, 404, 409, 422)
     @items.arguments(ItemNew)
     @items.response(201, ItemOut)
     def post(self, data):
@@ -86,12 +89,14 @@ class ItemList(MethodView):
 class ItemResource(MethodView):
     """One item."""
 
+    @refusals(items, 403, 404)
     @items.response(200, ItemOut)
     def get(self, item_id: int):
         """An item of the user's territory."""
         allow(*MEMBERS)
         return visible(db.session.get(Item, item_id))
 
+    @refusals(items, 403, 404, 409, 422)
     @items.arguments(ItemChange)
     @items.response(200, ItemOut)
     def patch(self, data, item_id: int):
@@ -119,6 +124,7 @@ def _query_strings(args: dict) -> MultiDict:
 class PlaceList(MethodView):
     """The places of the labs the user sees."""
 
+    @refusals(places, 403, 422)
     @places.arguments(PlaceListArgs, location="query")
     @places.response(200, PlacePage)
     def get(self, args):
@@ -135,6 +141,7 @@ class PlaceList(MethodView):
 class PlaceResource(MethodView):
     """One place."""
 
+    @refusals(places, 403, 404)
     @places.response(200, PlaceOut)
     def get(self, place_id: int):
         """A place of the user's territory."""
