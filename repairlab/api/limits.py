@@ -16,6 +16,7 @@ from limits.storage import Storage
 from sqlalchemy.dialects import postgresql, sqlite
 
 from repairlab.api.models import ApiRateCounter
+from repairlab.api.web import is_api_request
 from repairlab.extensions import db
 
 DATABASE_STORAGE = "repairlab+db://"
@@ -106,6 +107,12 @@ def api_rate_limit() -> str:
 
 
 limiter = Limiter(key_func=token_key, headers_enabled=True, strategy="fixed-window")
+
+
+@limiter.request_filter
+def _not_the_api() -> bool:
+    """Only the API's operations are limited: the web's pages (the scan path first) skip the limiter at once."""
+    return not is_api_request()
 
 
 def limit_blueprint(blueprint) -> None:
