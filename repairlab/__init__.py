@@ -208,11 +208,17 @@ def _register_template_helpers(app: Flask) -> None:
         user = current_user._get_current_object()
         locale = str(get_locale() or "fr")
         items = nav.links(user, locale, request.script_root, url_for) if user.is_authenticated else ()
+        # This render's own gettext, bound to the translations of its language once: a page calls it dozens of
+        # times (macros imported without context use the global ones below, which look the language up each time).
+        translate, translate_plural = _newstyle(_translations())
         return {
             "nav_items": items,
             "nav_wide": wide_menu(items),
             "languages": app.config["LANGUAGES"],
             "current_locale": locale,
+            "_": translate,
+            "gettext": translate,
+            "ngettext": translate_plural,
         }
 
     # Templates call gettext dozens of times a page: look the translations up once per locale, not per call. Keyed
@@ -227,21 +233,29 @@ def _register_template_helpers(app: Flask) -> None:
     # (Flask-Babel installed Jinja's i18n extension with newstyle gettext; these replace its callables.)
     # The same newstyle functions as Jinja's (jinja2.ext), calling the translations directly: `_` no longer goes
     # through the "gettext" alias, and neither through two rounds of Context.call, a noticeable share of a page.
-    @pass_context
-    def _gettext(__context, __string, **variables):
-        rv = _translations().ugettext(__string)
-        if __context.eval_ctx.autoescape:
-            rv = Markup(rv)
-        # Always a format string, even without variables, as Jinja's newstyle gettext.
-        return rv % variables
+    def _newstyle(translations=None):
+        """gettext and ngettext for templates: with `translations` bound, or looking them up at each call."""
+        lookup = (lambda: translations) if translations is not None else _translations
 
-    @pass_context
-    def _ngettext(__context, __singular, __plural, __num, **variables):
-        variables.setdefault("num", __num)
-        rv = _translations().ungettext(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
+        @pass_context
+        def gettext(__context, __string, **variables):
+            rv = lookup().ugettext(__string)
+            if __context.eval_ctx.autoescape:
+                rv = Markup(rv)
+            # Always a format string, even without variables, as Jinja's newstyle gettext.
+            return rv % variables
+
+        @pass_context
+        def ngettext(__context, __singular, __plural, __num, **variables):
+            variables.setdefault("num", __num)
+            rv = lookup().ungettext(__singular, __plural, __num)
+            if __context.eval_ctx.autoescape:
+                rv = Markup(rv)
+            return rv % variables
+
+        return gettext, ngettext
+
+    _gettext, _ngettext = _newstyle()
 
     app.jinja_env.globals.update(
         gettext=_gettext,
