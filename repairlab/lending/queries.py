@@ -148,17 +148,21 @@ def my_loans(user: User) -> tuple[list[Loan], list[Loan]]:
     return list(current), list(past)
 
 
+# Built once: the item page asks it of a talent who may borrow (the scan path).
+_LATE_LOANS = (
+    sa.select(Loan)
+    .where(
+        Loan.borrower_id == sa.bindparam("user_id"), Loan.returned_at.is_(None), Loan.due_at <= sa.bindparam("until")
+    )
+    .options(joinedload(Loan.item))
+    .order_by(Loan.due_at, Loan.id)
+)
+
+
 def late_loans(user: User, today: date | None = None) -> list[Loan]:
     """A talent's open loans due before today, with their items, most overdue first (one query)."""
     yesterday = (today or clock.today()) - timedelta(days=1)
-    return list(
-        db.session.scalars(
-            sa.select(Loan)
-            .where(Loan.borrower_id == user.id, Loan.returned_at.is_(None), Loan.due_at <= clock.end_of_day(yesterday))
-            .options(joinedload(Loan.item))
-            .order_by(Loan.due_at, Loan.id)
-        )
-    )
+    return list(db.session.scalars(_LATE_LOANS, {"user_id": user.id, "until": clock.end_of_day(yesterday)}))
 
 
 def my_loans_open(user: User) -> list[Loan]:
