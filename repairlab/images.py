@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -88,13 +89,30 @@ def save_image(stream) -> StoredImage:
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
     token = secrets.token_hex(16)
     key, thumb_key = f"{token}.jpg", f"{token}_t.jpg"
-    for k, img in ((key, image), (thumb_key, thumb)):
-        path = _path_for(k)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        # A fresh save writes no EXIF, GPS or other metadata.
-        img.save(tmp, "JPEG", quality=85, optimize=True)
-        os.replace(tmp, path)
+    written: list[Path] = []
+    try:
+        for k, img in ((key, image), (thumb_key, thumb)):
+            path = _path_for(k)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            written += [tmp, path]
+            # A fresh save writes no EXIF, GPS or other metadata.
+            img.save(tmp, "JPEG", quality=85, optimize=True)
+            os.replace(tmp, path)
+    except OSError as error:
+        # A full disk, a read-only or missing storage folder: the photo and its thumbnail go (whole or not at all),
+        # and the person is told, with nothing recorded (the caller's transaction is rolled back).
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        current_app.logger.error("A photo could not be stored in %s: %s", _root(), error)
+        raise ValidationError(
+            _(
+                "The photo could not be stored: the server's storage is full or cannot be written to. Nothing was "
+                "saved. Try again later, and tell the administrator if it happens again."
+            ),
+            field="photo",
+        ) from None
     # The files exist before the row that points to them: if the transaction does not commit, they go.
     db.session.info.setdefault(_UNCOMMITTED, []).extend(_path_for(k) for k in (key, thumb_key))
     return StoredImage(key=key, thumb_key=thumb_key, width=image.width, height=image.height)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from repairlab import clock
 from repairlab.auth import has_role, roles_required
 from repairlab.charts import line_chart
+from repairlab.errors import ValidationError
 from repairlab.extensions import db
 from repairlab.pagination import paginate
 from repairlab.people.models import Cohort, Role, Territory, User
@@ -380,6 +381,9 @@ def member_add(project_id: int):
     form = mentor_form if role == MemberRole.MENTOR else team_form
 
     def add():
+        # A forged value that is no id at all reads as no choice (None): refused like an empty choice.
+        if form.user_id.data is None:
+            raise ValidationError(_("Choose a person."), field="user_id")
         user = db.session.get(User, form.user_id.data)
         if user is None:
             abort(404)
