@@ -54,6 +54,9 @@ def default_config(instance_path: str) -> dict:
         "LIST_COUNT_CAP": 1000,
         "SEARCH_CAP": 1000,
         "TRUST_PROXY_HEADERS": False,
+        # Backups of a PostgreSQL database (repairlab/backup.py): the folder of pg_dump and pg_restore, of the
+        # server's major version (None: found on the PATH).
+        "PG_BIN_DIR": None,
         # ORDS exports: the programme's name as `data_provider`, and the prefix and key of the pseudonymous ids
         # (`<prefix>-<digits>`). Set ORDS_ID_SECRET once and keep it: the ids stay the same from one export to the
         # next only as long as it does (unset, it is derived from SECRET_KEY, and changes with it).
@@ -104,6 +107,7 @@ _ENV_VARS = {
     "STORAGE_PATH": str,
     "SESSION_COOKIE_SECURE": _bool,
     "TRUST_PROXY_HEADERS": _bool,
+    "PG_BIN_DIR": str,
     "RESEARCH_PSEUDONYM_KEY": str,
     "RESEARCH_SUPPRESSION_THRESHOLD": int,
     "ORDS_DATA_PROVIDER": str,

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 FOUNDATION = frozenset(
     {
         "auth",  # roles and the permission checks
+        "backup",  # the archive of the database and the storage folder, and its restore
         "charts",  # small SVG charts placed in Python (projects' figures, repairs' impact)
         "clock",
         "config",
