@@ -48,6 +48,8 @@ MANIFEST = "manifest.json"
 STORAGE = "storage"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 _CHUNK = 1024 * 1024
+# A file being written (repairlab/images.py writes `<key>.tmp`, then renames it): not yet a stored file.
+_UNFINISHED_SUFFIX = ".tmp"
 # URL options of a PostgreSQL DATABASE_URL passed on to pg_dump and pg_restore, as libpq's environment variables.
 _LIBPQ_ENV = {
     "host": "PGHOST",
@@ -82,6 +84,7 @@ class Summary:
 
     @property
     def rows(self) -> int:
+        """Rows in every table together."""
         return sum(self.tables.values())
 
 
@@ -182,7 +185,7 @@ def _add_storage(tar: tarfile.TarFile, files: dict, summary: Summary) -> None:
         for filename in sorted(filenames):
             path = Path(folder) / filename
             relative = path.relative_to(root).as_posix()
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink() or not path.is_file() or filename.endswith(_UNFINISHED_SUFFIX):
                 continue
             try:
                 data = path.read_bytes()
@@ -228,7 +231,9 @@ def _sqlite_snapshot(target: Path) -> tuple[str | None, dict[str, int]]:
 
 
 def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
     return [name for (name,) in rows]
 
 
@@ -322,13 +327,12 @@ def _pg_dump(target: Path) -> tuple[str | None, dict[str, int]]:
     """pg_dump of the snapshot in which the rows are counted."""
     with db.engine.connect() as conn:
         pg_dump = _pg_tool("pg_dump", _server_major(conn))
-        conn.rollback()
-        conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar()
-            revision, counts = _pg_revision(conn), _pg_counts(conn)
-            command = [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}"]
-            _run([*command, f"--file={target}"], "pg_dump")
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+        # The transaction's snapshot, exported before anything else: the counts and the dump read the same one.
+        snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar()
+        revision, counts = _pg_revision(conn), _pg_counts(conn)
+        command = [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}"]
+        _run([*command, f"--file={target}"], "pg_dump")
     return revision, counts
 
 
