@@ -35,6 +35,7 @@ FOUNDATION = frozenset(
         "extensions",
         "forms",
         "images",
+        "logs",  # request ids, one JSON line per request, the JSON formatter of production logs
         "mail",  # the SMTP mailer: lending's reminders, repairs' notices
         "pages",  # the navigation and the home page's sections, which every domain extends
         "pagination",
