@@ -87,7 +87,7 @@ class Gunicorn:
         """Every line it logged, each parsed as JSON (a line that is not JSON fails the test)."""
         with self._changed:
             lines = list(self.lines)
-        return [json.loads(line) for line in lines if line.strip()]
+        return [json.loads(line) for line in lines]
 
     def stop(self) -> None:
         if self.process.poll() is None:
