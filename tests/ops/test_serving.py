@@ -243,8 +243,10 @@ def test_while_the_database_does_not_answer_every_page_says_so_in_french_then_al
         assert "Lina" not in html  # shown as signed out: the account could not be loaded
     health = client.get("/healthz")
     assert health.status_code == 503 and health.get_json() == {"status": "error", "database": "unreachable"}
-    # The JSON API answers with a problem document.
-    assert client.get("/api/v1/items").status_code in (401, 503)
+    # The JSON API answers with a problem document, in the same words.
+    api = client.get("/api/v1/items", headers={"Authorization": "Bearer rl_abcdefabcdefabcdef"})
+    assert api.status_code == 503 and api.headers["Content-Type"] == "application/problem+json"
+    assert api.get_json()["title"] == "Indisponible pour le moment" and api.headers["Retry-After"] == "30"
 
     outage.restore()
     assert client.get("/healthz").status_code == 200

@@ -1,6 +1,6 @@
 """Two gunicorn servers (make serve's config, two ports) on one PostgreSQL database and one storage folder behave
 as one: a loan made through the first is seen through the second, which refuses a second loan of the same tool with
-the page's own words.
+the page's own words; a photo uploaded through the first is served by the second.
 
 PostgreSQL only (TEST_DATABASE_URL, or CI_POSTGRES_URL, which .ci/run sets for its SQLite run too): skipped without
 one locally, a failure on CI (CI=true), where it must run.
@@ -8,8 +8,11 @@ one locally, a failure on CI (CI=true), where it must run.
 
 from __future__ import annotations
 
+import http.client
+import io
 import os
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -17,12 +20,13 @@ import sqlalchemy as sa
 from repairlab import create_app
 from repairlab.extensions import db as _db
 from repairlab.inventory import services as inventory
-from repairlab.inventory.models import ItemKind
+from repairlab.inventory.models import ItemKind, ItemPhoto
 from repairlab.lending.models import Loan
 from repairlab.people import services as people
 from repairlab.people.models import Role
 from repairlab.repairs.reference import ensure_reference_data
 from tests.conftest import TEST_PASSWORD, fresh_postgres_database
+from tests.inventory import imaging
 from tests.live import LiveClient
 from tests.ops.conftest import instance_config
 from tests.ops.servers import Gunicorn
@@ -63,6 +67,14 @@ def shared(tmp_path, worker_id):
             )
             for first in ("Zoe", "Mehdi")
         ]
+        people.create_user(
+            None,
+            email="lina@example.org",
+            full_name="Lina Gestionnaire",
+            password=TEST_PASSWORD,
+            role=Role.LAB_MANAGER,
+            territory=territory,
+        )
         tool = inventory.create_item(None, lab, inventory.ItemFields(name="Perceuse-visseuse", kind=ItemKind.TOOL))
         _db.session.commit()
         ids = {"tool": tool.id, "zoe": talents[0].id, "mehdi": talents[1].id}
@@ -75,6 +87,30 @@ def shared(tmp_path, worker_id):
 
 def _csrf(page) -> str:
     return _CSRF.search(page.text).group(1)
+
+
+def _upload(visitor: LiveClient, path: str, csrf_token: str, photo: bytes) -> int:
+    """POST a photo as a multipart form, as a browser does; return the status."""
+    boundary = uuid.uuid4().hex
+    body = io.BytesIO()
+    body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf_token}\r\n'.encode())
+    body.write(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="photo.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+    )
+    body.write(photo + f"\r\n--{boundary}--\r\n".encode())
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in visitor.cookies.items()),
+    }
+    conn = http.client.HTTPConnection(visitor.host, visitor.port, timeout=30)
+    try:
+        conn.request("POST", path, body=body.getvalue(), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
 
 
 def test_a_loan_made_through_one_server_is_seen_and_respected_by_the_other(shared, tmp_path):
@@ -102,6 +138,19 @@ def test_a_loan_made_through_one_server_is_seen_and_respected_by_the_other(share
             assert response.status == 302
             refused = mehdi.get(item_page).text
             assert "Cet outil n’est pas disponible\u00a0: il est «\u00a0prêté\u00a0»." in refused
+
+            # One storage folder: a photo stored through the first server is served by the second.
+            lina = LiveClient(first.base_url)
+            lina.log_in("lina@example.org", TEST_PASSWORD)
+            photo_url = f"/inventory/items/{ids['tool']}/photos"
+            assert _upload(lina, photo_url, _csrf(lina.get(item_page)), imaging.jpeg_bytes((320, 240))) == 302
+            with app.app_context():
+                photo_id = _db.session.scalar(sa.select(ItemPhoto.id))
+                _db.session.remove()
+            served = LiveClient(second.base_url).get(f"/inventory/photos/{photo_id}/full")
+            assert served.status == 200 and served.headers.get_content_type() == "image/jpeg"
+            [stored] = [p for p in storage.rglob("*.jpg") if not p.name.endswith("_t.jpg")]
+            assert served.body == stored.read_bytes()
     finally:
         first.stop()
         second.stop()
