@@ -162,6 +162,10 @@ def load_config(app, test_config: dict | None) -> None:
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer rather than fail at once under concurrent requests.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    if env == "production":
+        # An error's message (logged with its traceback) then names the statement, never its values: no personal
+        # data in the logs.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
 
 
 def _normalise_db_url(url: str) -> str:

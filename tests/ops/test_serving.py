@@ -262,3 +262,16 @@ def test_a_body_over_the_limit_gets_the_413_page_through_a_real_server(app, live
     assert response.status == 413
     assert "Fichier trop volumineux" in response.text and '<html lang="fr">' in response.text
     assert HEX_ID.fullmatch(response.headers["X-Request-ID"])
+
+
+def test_in_production_a_database_error_never_shows_the_values_of_its_statement(tmp_path):
+    application = create_app(
+        {"REPAIRLAB_ENV": "production", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"},
+        instance_path=str(tmp_path),
+    )
+    with application.app_context():
+        with pytest.raises(sa.exc.OperationalError) as raised:
+            _db.session.execute(sa.text("SELECT * FROM no_such_table WHERE email = :e"), {"e": "zoe@example.org"})
+        _db.session.remove()
+        _db.engine.dispose()
+    assert "no_such_table" in str(raised.value) and "zoe@example.org" not in str(raised.value)
