@@ -10,10 +10,11 @@ PYTEST_WORKERS ?= auto
 # The instance folder of this checkout (local settings, the SQLite file, photos); never in git.
 INSTANCE ?= instance
 
-.PHONY: run test lint format bench translations extract-messages migrate clean help dev-config
+.PHONY: run serve test lint format bench translations extract-messages migrate clean help dev-config
 
 help:
 	@echo "make run    - install, migrate, load demo data on first run, serve on http://127.0.0.1:5000"
+	@echo "make serve  - production: gunicorn (deploy/gunicorn.conf.py), SECRET_KEY and DATABASE_URL from the environment"
 	@echo "make test   - install test tools and run the whole suite"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks at programme scale"
@@ -45,6 +46,12 @@ run: $(STAMP) $(MO) $(INSTANCE)/config.py
 	@echo ""
 	@echo "RepairLab is served on http://127.0.0.1:5000  (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn with deploy/gunicorn.conf.py (workers from the CPU count, JSON logs), in production mode unless
+# REPAIRLAB_ENV says otherwise; SECRET_KEY, DATABASE_URL and the rest come from the environment (README, "Production").
+serve: $(STAMP) $(MO)
+	REPAIRLAB_ENV=$${REPAIRLAB_ENV:-production} $(BIN)/flask --app app db upgrade
+	REPAIRLAB_ENV=$${REPAIRLAB_ENV:-production} exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

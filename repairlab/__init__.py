@@ -38,6 +38,7 @@ from repairlab.config import load_config
 from repairlab.errors import register_error_handlers
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
 from repairlab.forms import error_summary, render_field
+from repairlab.logs import init_app as init_request_logs
 from repairlab.pages import nav, wide_menu
 from repairlab.pagination import fold, page_url, query_args
 from repairlab.people.models import User
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     )
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
+    init_request_logs(app)  # first: its timer starts before, and its log line is written after, every other hook
 
     if app.config["TRUST_PROXY_HEADERS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

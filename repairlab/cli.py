@@ -1,4 +1,4 @@
-"""Command-line tools: create-user, seed-demo and housekeeping."""
+"""Command-line tools: create-user, seed-demo, backup and restore, and housekeeping."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from repairlab import backup
 from repairlab.demo import seed
 from repairlab.errors import DomainError
 from repairlab.extensions import db
@@ -109,7 +110,54 @@ def purge_login_attempts_command():
     click.echo(f"Deleted {n} old login attempts.")
 
 
+def _megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+@click.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The archive to write (.tar.gz), or a folder: a dated file in it. Never overwritten.",
+)
+@with_appcontext
+def backup_command(output):
+    """Write one consistent archive of the database and the storage folder (safe while the app serves)."""
+    try:
+        summary = backup.create_backup(output)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Backup written to {summary.path} ({_megabytes(summary.archive_bytes)}) in {summary.seconds:.1f} s: "
+        f"{summary.engine} database at schema revision {summary.revision}, {len(summary.tables)} tables, "
+        f"{summary.rows} rows; {summary.files} stored files ({_megabytes(summary.file_bytes)})."
+    )
+    if summary.vanished:
+        click.echo(f"{len(summary.vanished)} stored file(s) were deleted while the backup ran, and are not in it.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Only check the archive (checksums, schema revision); change nothing.")
+@with_appcontext
+def restore_command(archive, check):
+    """Restore a backup into an empty database and an empty storage folder; refuse, changing nothing, otherwise."""
+    try:
+        summary = backup.check_backup(archive) if check else backup.restore_backup(archive)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    done = "is whole and matches this version" if check else "restored"
+    click.echo(
+        f"{summary.path} {done} in {summary.seconds:.1f} s: {summary.engine} database at schema revision "
+        f"{summary.revision}, {len(summary.tables)} tables, {summary.rows} rows; {summary.files} stored files "
+        f"({_megabytes(summary.file_bytes)})."
+    )
+
+
 def register_cli(app: Flask) -> None:
     """Add the commands to `flask --app app`."""
-    for command in (create_user_command, seed_demo_command, purge_login_attempts_command):
+    commands = (create_user_command, seed_demo_command, purge_login_attempts_command, backup_command, restore_command)
+    for command in commands:
         app.cli.add_command(command)

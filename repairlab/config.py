@@ -55,6 +55,9 @@ def default_config(instance_path: str) -> dict:
         "LIST_COUNT_CAP": 1000,
         "SEARCH_CAP": 250,
         "TRUST_PROXY_HEADERS": False,
+        # Backups of a PostgreSQL database (repairlab/backup.py): the folder of pg_dump and pg_restore, of the
+        # server's major version (None: found on the PATH).
+        "PG_BIN_DIR": None,
         # ORDS exports: the programme's name as `data_provider`, and the prefix and key of the pseudonymous ids
         # (`<prefix>-<digits>`). Set ORDS_ID_SECRET once and keep it: the ids stay the same from one export to the
         # next only as long as it does (unset, it is derived from SECRET_KEY, and changes with it).
@@ -105,6 +108,7 @@ _ENV_VARS = {
     "STORAGE_PATH": str,
     "SESSION_COOKIE_SECURE": _bool,
     "TRUST_PROXY_HEADERS": _bool,
+    "PG_BIN_DIR": str,
     "RESEARCH_PSEUDONYM_KEY": str,
     "RESEARCH_SUPPRESSION_THRESHOLD": int,
     "ORDS_DATA_PROVIDER": str,
@@ -159,6 +163,10 @@ def load_config(app, test_config: dict | None) -> None:
     if uri.startswith("sqlite"):
         # SQLite: wait for a writer rather than fail at once under concurrent requests.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    if env == "production":
+        # An error's message (logged with its traceback) then names the statement, never its values: no personal
+        # data in the logs.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
 
 
 def _normalise_db_url(url: str) -> str:

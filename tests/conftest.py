@@ -45,9 +45,11 @@ def pytest_configure(config):
         time_machine.travel(instant.astimezone(UTC), tick=True).start()  # the server in UTC, as most are
 
 
-def fresh_postgres_database(suffix: str, *, drop: bool = False) -> str:
-    """Create afresh (or only drop) a PostgreSQL database named after TEST_DATABASE_URL's; return its URL."""
-    base = make_url(os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
+def fresh_postgres_database(suffix: str, *, drop: bool = False, base_url: str | None = None) -> str:
+    """Create afresh (or only drop) a PostgreSQL database named after TEST_DATABASE_URL's (or base_url's); return its
+    URL."""
+    base_url = base_url or os.environ["TEST_DATABASE_URL"]
+    base = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
     name = f"{base.database}_{suffix}"
     admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

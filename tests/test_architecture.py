@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 FOUNDATION = frozenset(
     {
         "auth",  # roles and the permission checks
+        "backup",  # the archive of the database and the storage folder, and its restore
         "charts",  # small SVG charts placed in Python (projects' figures, repairs' impact)
         "clock",
         "config",
@@ -34,6 +35,7 @@ FOUNDATION = frozenset(
         "extensions",
         "forms",
         "images",
+        "logs",  # request ids, one JSON line per request, the JSON formatter of production logs
         "mail",  # the SMTP mailer: lending's reminders, repairs' notices
         "pages",  # the navigation and the home page's sections, which every domain extends
         "pagination",
