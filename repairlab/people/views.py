@@ -138,7 +138,7 @@ def account_password():
     def change():
         services.change_password(current_user, current_user, form.current_password.data, form.new_password.data)
         db.session.flush()
-        login_user(current_user)  # the session token changed: keep this device signed in
+        login_user(current_user._get_current_object())  # the session token changed: keep this device signed in
 
     done = submit(
         form, change, _("Your password has been changed. Your other devices are logged out."), url_for("people.account")

@@ -88,10 +88,22 @@ def test_only_talents_have_a_track(db, territory):
 
 
 def test_short_password_is_refused(db, territory):
-    with pytest.raises(ValidationError) as err:
-        _create_user(password="short", role=Role.ADMIN)
-    assert err.value.field == "password"
-    assert "10" in str(err.value)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    for short in ("short", "eleven char"):  # 12 characters at least (OWASP ASVS 2.1.1)
+        with pytest.raises(ValidationError) as err:
+            _create_user(password=short, role=Role.ADMIN)
+        assert err.value.field == "password"
+        assert "12" in str(err.value)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == count
+
+
+def test_common_password_is_refused_whatever_its_case(db, territory):
+    for common in ("123456789qwerty", "1234567890qwerty", "123456789QWERTY"):  # in the most common 30,000
+        with pytest.raises(ValidationError) as err:
+            _create_user(password=common, role=Role.ADMIN)
+        assert err.value.field == "password"
+        assert "un des plus courants" in str(err.value)
+    assert _create_user(password="pince à vélo rouge", role=Role.ADMIN).id
 
 
 def test_creating_a_user_is_audited_without_secrets(db, admin, territory):

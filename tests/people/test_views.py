@@ -155,6 +155,20 @@ def test_change_password_with_wrong_current_password_changes_nothing(client, log
     assert user.password_hash == old_hash
 
 
+def test_a_common_password_is_refused_in_french_and_changes_nothing(client, login, make_user, db):
+    user = make_user()
+    login(user)
+    old_hash = user.password_hash
+    response = client.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": "123456789qwerty", "confirm": "123456789qwerty"},
+    )
+    assert response.status_code == 400
+    assert "un des plus courants" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.password_hash == old_hash
+
+
 def test_admin_creates_a_talent(client, login, admin, territory, make_cohort, db):
     cohort = make_cohort("Promo A")
     login(admin)
