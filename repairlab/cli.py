@@ -65,7 +65,7 @@ def create_user_command(email, role, territory_code, full_name, locale, password
 
 def _print_accounts(path: Path) -> None:
     click.echo("")
-    click.echo("Demo accounts (one password for all):")
+    click.echo(f"Demo accounts (one password for all; kept in {path}):")
     click.echo(path.read_text())
 
 
