@@ -14,8 +14,8 @@ from repairlab.extensions import db
 from repairlab.people.models import User
 from repairlab.projects.models import MemberRole, MentorSession, Milestone, Project, ProjectMember, ProjectStatus
 from repairlab.projects.prototypes.models import Prototype, PrototypeSkill
-from repairlab.skills.models import Skill
-from repairlab.skills.queries import current_levels
+from repairlab.skills.models import Skill, SkillValidation
+from repairlab.skills.queries import validated_on_day
 
 DEFAULT_STALE_DAYS = 30
 
@@ -166,8 +166,11 @@ def summaries(projects: Sequence[Project], *, on: date | None = None) -> dict[in
     return result
 
 
-def _missing_skills(result: dict[int, ProjectSummary], team_ids: dict[int, list[int]], ids: list[int], on: date):
-    """Fill missing_skills: one query for the prototypes' needs, one (current_levels) for the teams' levels."""
+def _missing_skills(
+    result: dict[int, ProjectSummary], team_ids: dict[int, list[int]], ids: list[int], on: date
+) -> None:
+    """Fill missing_skills: one query for the prototypes' needs (the highest level asked per skill), one for the
+    levels the teams hold that count on the day (validated, not expired: only those rows, as plain numbers)."""
     needs = db.session.execute(
         sa.select(Prototype.project_id, Skill.id, Skill.name, sa.func.max(PrototypeSkill.min_level))
         .join(PrototypeSkill, PrototypeSkill.prototype_id == Prototype.id)
@@ -179,11 +182,17 @@ def _missing_skills(result: dict[int, ProjectSummary], team_ids: dict[int, list[
     if not needs:
         return
     everyone = sorted({uid for pid, *_ in needs for uid in team_ids.get(pid, ())})
-    held = current_levels(everyone, sorted({row[1] for row in needs}), on=on) if everyone else {}
-    for project_id, skill_id, name, min_level in needs:
-        covered = any(
-            (h := held.get((uid, skill_id))) is not None and h.level is not None and h.level >= min_level
-            for uid in team_ids.get(project_id, ())
+    held: dict[tuple[int, int], int] = {}
+    if everyone:
+        rows = db.session.execute(
+            sa.select(SkillValidation.talent_id, SkillValidation.skill_id, SkillValidation.level).where(
+                SkillValidation.talent_id.in_(everyone),
+                SkillValidation.skill_id.in_(sorted({row[1] for row in needs})),
+                validated_on_day(on),
+            )
         )
-        if not covered:
+        for talent_id, skill_id, level in rows:
+            held[talent_id, skill_id] = max(level, held.get((talent_id, skill_id), level))
+    for project_id, skill_id, name, min_level in needs:
+        if not any(held.get((uid, skill_id), 0) >= min_level for uid in team_ids.get(project_id, ())):
             result[project_id].missing_skills.append(MissingSkill(skill_id, name, min_level))

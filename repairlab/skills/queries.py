@@ -129,6 +129,16 @@ def current_rows_stmt() -> sa.Select:
     )
 
 
+def validated_on_day(on: date) -> sa.ColumnElement[bool]:
+    """SQL: a SkillValidation row that counts on that day: active, validated (not declared), not expired (a
+    validation is valid until, not including, its expires_on: SkillValidation.expired_on says the same)."""
+    return sa.and_(
+        SkillValidation.status == ValidationStatus.ACTIVE,
+        SkillValidation.kind == ValidationKind.VALIDATED,
+        sa.or_(SkillValidation.expires_on.is_(None), SkillValidation.expires_on > on),
+    )
+
+
 def current_levels(
     user_ids: Sequence[int], skill_ids: Sequence[int] | None = None, *, on: date | None = None
 ) -> dict[tuple[int, int], HeldSkill]:
