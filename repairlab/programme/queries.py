@@ -356,13 +356,19 @@ def quiet_talents(
     longest quiet first (one query)."""
     today = today or clock.today()
     since = today - timedelta(weeks=weeks)
-    activity = sa.union_all(
+    followed = _followed_talents(territory_id)
+    branches = [
         sa.select(SessionAttendance.talent_id.label("talent_id"), ActivitySession.held_on.label("on")).join(
             ActivitySession, ActivitySession.id == SessionAttendance.session_id
         ),
         sa.select(PathEvent.talent_id, PathEvent.occurred_on),
         sa.select(TalentIntake.talent_id, TalentIntake.intake_date),
-    ).subquery()
+    ]
+    if territory_id is not None:
+        # A territory's talents' activity only, not the whole programme's (each kind by its talent index).
+        columns = (SessionAttendance.talent_id, PathEvent.talent_id, TalentIntake.talent_id)
+        branches = [branch.where(column.in_(followed)) for branch, column in zip(branches, columns, strict=True)]
+    activity = sa.union_all(*branches).subquery()
     last = (
         sa.select(activity.c.talent_id, sa.func.max(activity.c.on).label("last_on"))
         .group_by(activity.c.talent_id)
@@ -386,7 +392,7 @@ def quiet_talents(
         sa.select(User, last.c.last_on)
         .outerjoin(last, last.c.talent_id == User.id)
         .where(
-            User.id.in_(_followed_talents(territory_id)),
+            User.id.in_(followed),
             User.id.not_in(sa.select(TalentExit.talent_id)),
             User.id.not_in(suspended),
             sa.or_(last.c.last_on.is_(None), last.c.last_on < since),
