@@ -14,9 +14,10 @@ from flask_babel import ngettext
 
 from repairlab import clock, dates, images
 from repairlab.audit.services import PROGRAMME_WIDE, record, snapshot
+from repairlab.auth import has_role
 from repairlab.clock import utcnow
 from repairlab.database import flush_or_conflict
-from repairlab.errors import Conflict, ValidationError
+from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.codes import attach_code as _attach_code
 from repairlab.inventory.codes import issue_code
@@ -35,7 +36,7 @@ from repairlab.inventory.models import (
     ReportStatus,
     Source,
 )
-from repairlab.people.models import Lab, Territory, User
+from repairlab.people.models import Lab, Role, Territory, User
 from repairlab.text import clean_name, clean_text
 
 ITEM_TARGET = "item"
@@ -349,8 +350,21 @@ def create_category(actor: User | None, name: str, parent: Category | None = Non
     return category
 
 
+def can_change_categories(user: User | None) -> bool:
+    """Administrators only rename or move a category: the tree is shared by every territory, so a change shows in
+    every lab's inventory (lab managers add categories)."""
+    return has_role(user, Role.ADMIN)
+
+
 def update_category(actor: User, category: Category, name: str, parent: Category | None) -> Category:
-    """Rename or move a category; the paths of its sub-categories follow."""
+    """Rename or move a category (administrators); the paths of its sub-categories follow."""
+    if not can_change_categories(actor):
+        raise PermissionDenied(
+            _(
+                "Categories are shared by every territory: only administrators rename or move one. Ask them, or add a "
+                "new category."
+            )
+        )
     name = _node_name(name)
     _check_not_under(category, parent, _("A category cannot be placed under itself."))
     path = _category_path(name, parent)

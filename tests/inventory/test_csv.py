@@ -369,11 +369,11 @@ def test_confirm_with_a_token_and_another_territorys_lab_is_not_found(as_manager
     assert _items(db) == []
 
 
-def test_confirm_rechecks_the_file(as_manager, db, lab, make_category):
+def test_confirm_rechecks_the_file(as_manager, admin, db, lab, make_category):
     category = make_category("Jardinage")
     preview = _preview(as_manager, lab, b"name,kind,category\nRateau,tool,Jardinage\n")
     [token] = TOKEN.findall(preview.get_data(as_text=True))
-    services.update_category(None, category, "Jardin", None)
+    services.update_category(admin, category, "Jardin", None)
     db.session.commit()
     html = as_manager.post(
         "/inventory/import/confirm", data={"token": token, "lab_id": lab.id}, follow_redirects=True
@@ -540,15 +540,15 @@ def test_a_crash_while_saving_keeps_the_file_to_confirm_again(app, as_manager, d
     assert [i.name for i in _items(db)] == ["Perceuse", "Scie"] and _stashed(app, token) == []
 
 
-def test_a_refused_confirmation_can_be_confirmed_again_once_fixed(app, as_manager, db, lab, make_category):
+def test_a_refused_confirmation_can_be_confirmed_again_once_fixed(app, as_manager, admin, db, lab, make_category):
     category = make_category("Jardinage")
     preview = _preview(as_manager, lab, b"name,kind,category\nRateau,tool,Jardinage\n")
     [token] = TOKEN.findall(preview.get_data(as_text=True))
-    services.update_category(None, category, "Jardin", None)
+    services.update_category(admin, category, "Jardin", None)
     db.session.commit()
     assert as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id}).status_code == 302
     assert _items(db) == []
-    services.update_category(None, category, "Jardinage", None)
+    services.update_category(admin, category, "Jardinage", None)
     db.session.commit()
     assert as_manager.post("/inventory/import/confirm", data={"token": token, "lab_id": lab.id}).status_code == 302
     assert [i.name for i in _items(db)] == ["Rateau"] and _stashed(app, token) == []

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from repairlab.audit.models import AuditEntry
-from repairlab.errors import Conflict, ValidationError
+from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.inventory import codes, queries, services
 from repairlab.inventory.models import Category, ItemKind, Location, LocationKind
 from repairlab.people.models import Role
@@ -298,11 +298,11 @@ def test_nested_categories_have_paths(db, make_category):
     assert queries.category_finder()(" électronique>soudure ") == soldering
 
 
-def test_renaming_a_category_updates_its_sub_categories(db, make_category, manager):
+def test_renaming_a_category_updates_its_sub_categories(db, make_category, admin):
     electronics = make_category("Électronique")
     soldering = make_category("Soudure", electronics)
     tips = make_category("Pannes", soldering)
-    services.update_category(manager, electronics, "Électronique et mesure", None)
+    services.update_category(admin, electronics, "Électronique et mesure", None)
     db.session.commit()
     db.session.refresh(soldering)
     db.session.refresh(tips)
@@ -310,31 +310,31 @@ def test_renaming_a_category_updates_its_sub_categories(db, make_category, manag
     assert tips.path == "Électronique et mesure > Soudure > Pannes"
 
 
-def test_moving_a_category_under_another(db, make_category, manager):
+def test_moving_a_category_under_another(db, make_category, admin):
     tools, electronics = make_category("Outils"), make_category("Électronique")
     soldering = make_category("Soudure", electronics)
     tips = make_category("Pannes", soldering)
-    services.update_category(manager, soldering, "Soudure", tools)
+    services.update_category(admin, soldering, "Soudure", tools)
     db.session.commit()
     db.session.refresh(tips)
     assert tips.path == "Outils > Soudure > Pannes"
 
 
-def test_renaming_a_category_leaves_similar_names_alone(db, make_category, manager):
+def test_renaming_a_category_leaves_similar_names_alone(db, make_category, admin):
     a_b, axb = make_category("A_B"), make_category("AxB")
     sub = make_category("Sous", axb)
-    services.update_category(manager, a_b, "AB", None)
+    services.update_category(admin, a_b, "AB", None)
     db.session.commit()
     db.session.refresh(sub)
     assert sub.path == "AxB > Sous"
 
 
-def test_a_category_cannot_go_under_itself(db, make_category, manager):
+def test_a_category_cannot_go_under_itself(db, make_category, admin):
     top = make_category("Haut")
     low = make_category("Bas", top)
     for parent in (top, low):
         with pytest.raises(ValidationError) as error:
-            services.update_category(manager, top, "Haut", parent)
+            services.update_category(admin, top, "Haut", parent)
         assert error.value.field == "parent_id"
 
 
@@ -346,14 +346,14 @@ def test_duplicate_category_names_are_refused_whatever_the_case(db, make_categor
     assert error.value.field == "name"
 
 
-def test_duplicate_sub_category_names_are_refused(db, make_category, manager):
+def test_duplicate_sub_category_names_are_refused(db, make_category, admin):
     top = make_category("Textile")
     make_category("Mercerie", top)
     sewing = make_category("Couture", top)
     with pytest.raises(Conflict):
         services.create_category(None, "mercerie", top)
     with pytest.raises(Conflict):
-        services.update_category(manager, sewing, "Mercerie", top)
+        services.update_category(admin, sewing, "Mercerie", top)
 
 
 def test_the_same_sub_category_name_under_two_parents_is_fine(db, make_category):
@@ -378,23 +378,49 @@ def test_duplicate_category_from_the_form_shows_the_message(as_manager, db, make
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) == 1
 
 
-def test_category_edit_form_does_not_offer_itself_or_its_children(as_manager, make_category):
+@pytest.fixture
+def as_admin(client, login, admin):
+    login(admin)
+    return english(client)
+
+
+def test_category_edit_form_does_not_offer_itself_or_its_children(as_admin, make_category):
     top = make_category("Haut")
     low = make_category("Bas", top)
     other = make_category("Autre")
-    html = as_manager.get(f"/inventory/categories/{top.id}/edit").get_data(as_text=True)
+    html = as_admin.get(f"/inventory/categories/{top.id}/edit").get_data(as_text=True)
     # Only the "Inside" select: the page also has the skills-required form, whose levels are numbers too.
     parents = html[html.index('id="parent_id"') :]
     parents = parents[: parents.index("</select>")]
     assert f'value="{low.id}"' not in parents and f'value="{other.id}"' in parents
 
 
-def test_category_edit_form_renames(as_manager, db, make_category):
+def test_category_edit_form_renames(as_admin, db, make_category):
     top = make_category("Electronique")
     sub = make_category("Soudure", top)
-    as_manager.post(f"/inventory/categories/{top.id}/edit", data={"name": "Électronique", "parent_id": ""})
+    as_admin.post(f"/inventory/categories/{top.id}/edit", data={"name": "Électronique", "parent_id": ""})
     db.session.refresh(sub)
     assert sub.path == "Électronique > Soudure"
+
+
+def test_a_lab_manager_sees_a_shared_category_but_neither_renames_nor_moves_it(
+    client, login, manager, db, make_category
+):
+    top = make_category("Électronique")
+    sub = make_category("Soudure", top)
+    other = make_category("Outils")
+    login(manager)
+    html = client.get(f"/inventory/categories/{sub.id}/edit").get_data(as_text=True)
+    assert "Électronique &gt; Soudure" in html and 'id="parent_id"' not in html
+    assert "seuls les administrateurs les renomment ou les déplacent" in html
+    for data in ({"name": "Brasure", "parent_id": top.id}, {"name": "Soudure", "parent_id": other.id}):
+        assert client.post(f"/inventory/categories/{sub.id}/edit", data=data).status_code == 403
+    db.session.refresh(sub)
+    assert sub.path == "Électronique > Soudure"
+    with pytest.raises(PermissionDenied):
+        services.update_category(manager, sub, "Brasure", top)
+    # Adding a category stays theirs.
+    assert client.post("/inventory/categories/new", data={"name": "Couture", "parent_id": ""}).status_code == 302
 
 
 def test_talents_cannot_manage_categories_or_places(client, login, talent, make_category, make_place):

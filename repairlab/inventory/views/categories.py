@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,8 +51,11 @@ def category_new():
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def category_edit(category_id: int):
-    """Rename or move a category."""
+    """A category and the skills it requires; administrators rename or move it."""
     category = db.get_or_404(Category, category_id)
+    can_change = services.can_change_categories(current_user)
+    if request.method == "POST" and not can_change:
+        abort(403)  # a lab manager sees the category and its requirements; the service refuses the change too
     form = CategoryForm(obj=category)
     _fill_category_choices(form, exclude=category)
     done = submit(
@@ -77,5 +80,6 @@ def category_edit(category_id: int):
         own_requirements=own,
         inherited_requirements=inherited,
         can_edit_requirements=can_edit_requirements,
+        can_change=can_change,
         requirement_form=requirement_form(with_choices=can_edit_requirements),
     ), form_status()
