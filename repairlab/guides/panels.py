@@ -102,7 +102,9 @@ def register() -> None:
     """Add guides to the tool, ticket, session, passport and home pages, the navigation and erasure."""
     item_panels.register(
         "guides.tool",
-        ItemPanel("guides/panels/item.html", item_context, action_template="guides/panels/item_action.html"),
+        ItemPanel(
+            "guides/panels/item.html", item_context, action_template="guides/panels/item_action.html", public=True
+        ),
         order=40,
     )
     ticket_panels.register("guides.suggested", TicketPanel("guides/panels/ticket.html", ticket_context), order=10)

@@ -24,16 +24,24 @@ class ItemPanel:
     template: str
     context: Callable[[Item, User | None], dict[str, Any] | None]
     action_template: str | None = None
+    # Shown to everyone who scans the item, visitors and other territories included (what the section shows is
+    # public anyway, e.g. published guides); other sections are for the item's territory's members only.
+    public: bool = False
 
 
 # The item page's sections, by key ("lending.loan").
 item_panels: Registry[ItemPanel] = Registry("item panels")
 
 
-def item_panels_for(item: Item, viewer: User | None) -> list[tuple[ItemPanel, dict[str, Any]]]:
-    """The panels to show on this item's page to this viewer, with their contexts."""
+def item_panels_for(
+    item: Item, viewer: User | None, *, public_only: bool = False
+) -> list[tuple[ItemPanel, dict[str, Any]]]:
+    """The panels to show on this item's page to this viewer, with their contexts (only the public ones to a
+    visitor or another territory's member)."""
     out = []
     for panel in item_panels:
+        if public_only and not panel.public:
+            continue
         ctx = panel.context(item, viewer)
         if ctx is not None:
             out.append((panel, ctx))

@@ -211,6 +211,31 @@ def test_the_tool_page_offers_its_guides_and_safety_briefing(client, login, mana
     assert "<strong>350 °C</strong>" in page
 
 
+def test_a_visitor_and_another_territory_scanning_the_tool_see_its_public_guides_only(
+    client, login, manager, other_mentor, lab, territory
+):
+    category = inventory.create_category(manager, "Soudure")
+    tool = inventory.create_item(
+        manager, lab, inventory.ItemFields(name="Station de soudage", kind=ItemKind.TOOL, category_id=category.id)
+    )
+    db.session.commit()
+    write(
+        manager,
+        territory,
+        title="Premier atelier de soudure",
+        safety="Fer à **350 °C**.",
+        tool_category_ids=[category.id],
+    )
+    write(manager, territory, action=services.SaveAction.DRAFT, title="Brouillon", tool_category_ids=[category.id])
+    for who in (None, other_mentor):  # a visitor, then a member of another territory
+        if who is not None:
+            login(who)
+        page = client.get(f"/inventory/items/{tool.id}").text
+        assert 'href="#guides-tool"' in page and "Premier atelier de soudure" in page
+        assert "<strong>350 °C</strong>" in page and "Brouillon" not in page  # published guides only
+        assert "Emprunter" not in page and "Signaler un problème" not in page  # the members' sections stay theirs
+
+
 def test_the_ticket_suggests_guides_and_records_the_one_followed(client, login, manager, writer, lab, territory):
     guide = write(manager, territory)
     ticket = tickets.take_in(manager, lab, tickets.IntakeFields(category_id=ords("Kettle"), problem="Froide"))

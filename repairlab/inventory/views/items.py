@@ -173,7 +173,7 @@ def item(item_id: int):
         "required": required,
         "verdict": verdict,
         "validators": validators,
-        "panels": item_panels_for(item, viewer) if member else [],
+        "panels": item_panels_for(item, viewer, public_only=not member),
     }
     if manager:
         # The management forms and open reports are only built for those who see them (the scan path stays lean).
