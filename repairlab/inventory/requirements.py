@@ -15,6 +15,7 @@ from repairlab.errors import Conflict, PermissionDenied, ValidationError
 from repairlab.extensions import db
 from repairlab.inventory.models import PATH_SEPARATOR, Category, Item, SkillRequirement
 from repairlab.inventory.queries import category_and_ancestors
+from repairlab.inventory.services import can_change_categories
 from repairlab.people.models import Role, User
 from repairlab.skills.catalogue import check_skill
 from repairlab.skills.levels import check_level
@@ -36,17 +37,13 @@ def can_edit_item_requirements(user: User | None, item: Item) -> bool:
     return has_role(user, *EDITOR_ROLES) and can_access_territory(user, item.territory_id)
 
 
-def can_edit_category_requirements(user: User | None) -> bool:
-    """Administrators only: categories are shared by every territory, so their requirements bind every lab."""
-    return has_role(user, Role.ADMIN)
-
-
 def _check_editor(actor: User, item: Item | None, category: Category | None) -> None:
     if item is not None and not can_edit_item_requirements(actor, item):
         raise PermissionDenied(
             _("Only the lab managers of its territory and administrators change the skills a tool requires.")
         )
-    if category is not None and not can_edit_category_requirements(actor):
+    # Categories are shared by every territory: their requirements bind every lab (the rule of any category change).
+    if category is not None and not can_change_categories(actor):
         raise PermissionDenied(
             _(
                 "Categories are shared by every territory: only administrators change the skills a category "

@@ -72,14 +72,12 @@ def category_edit(category_id: int):
     if done:
         return done
     own, inherited = reqs.category_requirements(category)
-    can_edit_requirements = reqs.can_edit_category_requirements(current_user)
     return render_template(
         "inventory/category_form.html",
         form=form,
         category=category,
         own_requirements=own,
         inherited_requirements=inherited,
-        can_edit_requirements=can_edit_requirements,
         can_change=can_change,
-        requirement_form=requirement_form(with_choices=can_edit_requirements),
+        requirement_form=requirement_form(with_choices=can_change),
     ), form_status()
