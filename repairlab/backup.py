@@ -424,7 +424,9 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
         member = tar.getmember(MANIFEST)
         manifest = json.loads(tar.extractfile(member).read())
     except (KeyError, AttributeError, ValueError):
-        raise BackupError("This file is not a RepairLab backup: it has no readable manifest.json.") from None
+        raise BackupError(
+            "This file is not a RepairLab backup, or it is damaged: it has no readable manifest.json."
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("application") != APPLICATION:
         raise BackupError("This file is not a RepairLab backup: its manifest is not RepairLab's.")
     if manifest.get("format") != FORMAT:
