@@ -357,18 +357,21 @@ def quiet_talents(
     today = today or clock.today()
     since = today - timedelta(weeks=weeks)
     followed = _followed_talents(territory_id)
-    branches = [
-        sa.select(SessionAttendance.talent_id.label("talent_id"), ActivitySession.held_on.label("on")).join(
-            ActivitySession, ActivitySession.id == SessionAttendance.session_id
+
+    def of_followed(stmt: sa.Select, talent_id: sa.ColumnElement) -> sa.Select:
+        # A territory's talents' activity only, not the whole programme's (each kind read by its talent index).
+        return stmt.where(talent_id.in_(followed)) if territory_id is not None else stmt
+
+    activity = sa.union_all(
+        of_followed(
+            sa.select(SessionAttendance.talent_id.label("talent_id"), ActivitySession.held_on.label("on")).join(
+                ActivitySession, ActivitySession.id == SessionAttendance.session_id
+            ),
+            SessionAttendance.talent_id,
         ),
-        sa.select(PathEvent.talent_id, PathEvent.occurred_on),
-        sa.select(TalentIntake.talent_id, TalentIntake.intake_date),
-    ]
-    if territory_id is not None:
-        # A territory's talents' activity only, not the whole programme's (each kind by its talent index).
-        columns = (SessionAttendance.talent_id, PathEvent.talent_id, TalentIntake.talent_id)
-        branches = [branch.where(column.in_(followed)) for branch, column in zip(branches, columns, strict=True)]
-    activity = sa.union_all(*branches).subquery()
+        of_followed(sa.select(PathEvent.talent_id, PathEvent.occurred_on), PathEvent.talent_id),
+        of_followed(sa.select(TalentIntake.talent_id, TalentIntake.intake_date), TalentIntake.talent_id),
+    ).subquery()
     last = (
         sa.select(activity.c.talent_id, sa.func.max(activity.c.on).label("last_on"))
         .group_by(activity.c.talent_id)
