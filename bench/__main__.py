@@ -337,7 +337,7 @@ if repair_code:
     out['repair tickets list'] = measure('manager', '/repairs/tickets')
     out['repair tickets, search'] = measure('manager', '/repairs/tickets?q=seb&status=returned')
     out['territory impact page'] = measure('manager', '/repairs/impact/territories/' + repair_territory)
-    app.config['REPAIR_FIGURES_CACHE'] = False  # every request computes the figures again (a ticket just changed)
+    app.config['RESULTS_KEPT'] = False  # every request computes the figures again (a ticket just changed)
     out['impact page, recomputed'] = measure('manager', '/repairs/impact/territories/' + repair_territory)
 if 'admin' in ids:
     out['indicators (lab manager)'] = measure('manager', '/reporting/')

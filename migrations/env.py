@@ -106,6 +106,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Migrations run with the servers stopped (results are remembered in their memory only), and before the
+        # table of data versions exists: their writes are not counted (repairlab/freshness.py).
+        connection.info["repairlab_uncounted"] = True
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -38,6 +38,7 @@ from repairlab.config import load_config
 from repairlab.errors import register_error_handlers
 from repairlab.extensions import babel, csrf, db, login_manager, migrate
 from repairlab.forms import error_summary, render_field
+from repairlab.freshness import init_app as init_freshness
 from repairlab.logs import init_app as init_request_logs
 from repairlab.pages import nav, wide_menu
 from repairlab.pagination import fold, page_url, query_args
@@ -106,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
+    init_freshness(app)
     migrate.init_app(
         app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True, compare_type=True
     )

@@ -2,6 +2,7 @@
 
 from repairlab.api.models import ApiRateCounter, ApiToken  # noqa: F401
 from repairlab.audit.models import AuditEntry  # noqa: F401
+from repairlab.freshness import DataVersion  # noqa: F401
 from repairlab.guides.models import (  # noqa: F401
     Guide,
     GuideCredit,

@@ -34,6 +34,7 @@ FOUNDATION = frozenset(
         "errors",
         "extensions",
         "forms",
+        "freshness",  # data versions per table, and results reused until a table they read changes
         "images",
         "logs",  # request ids, one JSON line per request, the JSON formatter of production logs
         "mail",  # the SMTP mailer: lending's reminders, repairs' notices

@@ -11,17 +11,18 @@ or an `Unknown` one are counted but left out of the rate.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import joinedload, selectinload
 
 from repairlab.charts import Chart, line_chart
 from repairlab.dates import parse_day
 from repairlab.extensions import db
+from repairlab.freshness import remember
 from repairlab.inventory.codes import code_readings
 from repairlab.pagination import Listing
 from repairlab.people.models import Lab, Role, Territory, User
@@ -306,37 +307,12 @@ class FiguresPage:
     talents: list[Row] = field(default_factory=list)
 
 
-# The impact pages' figures, by (scope, day, options), with the tickets' version they were computed at: reused
-# until a ticket changes (the version is the latest change and the latest id: two reads of an index's end).
-_PAGES: OrderedDict[tuple, tuple[tuple, FiguresPage]] = OrderedDict()
-_PAGES_KEPT = 256
-
-
-def tickets_version() -> tuple:
-    """Changes whenever a ticket is added or changed (updated_at is set on every change, by the ORM and by Core
-    updates alike); tickets are never deleted."""
-    # Two scalar subqueries: each max() alone reads one end of an index (together, SQLite would scan the table).
-    latest = sa.select(sa.func.max(T.updated_at)).scalar_subquery()
-    last_id = sa.select(sa.func.max(T.id)).scalar_subquery()
-    return tuple(db.session.execute(sa.select(latest, last_id)).one())
-
-
-def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool, cached: bool = True) -> FiguresPage:
-    """impact_page_figures(), computed once per version of the tickets (`cached`: one query while nothing
-    changed, whatever the number of tickets)."""
-    if not cached:
-        return impact_page_figures(scope, today, per_lab=per_lab, names=names)
-    key = (scope, today, per_lab, names)
-    version = tickets_version()
-    found = _PAGES.get(key)
-    if found is not None and found[0] == version:
-        _PAGES.move_to_end(key)
-        return found[1]
-    page = impact_page_figures(scope, today, per_lab=per_lab, names=names)
-    _PAGES[key] = (version, page)
-    while len(_PAGES) > _PAGES_KEPT:
-        _PAGES.popitem(last=False)
-    return page
+def impact_page(scope: Scope, today: date, *, per_lab: bool, names: bool) -> FiguresPage:
+    """impact_page_figures(), computed once and reused by every worker until a table they were computed from
+    changes (a ticket, a lab's name, a talent's name, a constant): one query to check, whatever the number of
+    tickets (repairlab/freshness.py)."""
+    key = ("impact", scope, today, per_lab, names, str(get_locale()))
+    return remember(key, lambda: impact_page_figures(scope, today, per_lab=per_lab, names=names))
 
 
 def impact_page_figures(scope: Scope, today: date, *, per_lab: bool, names: bool) -> FiguresPage:

@@ -6,12 +6,14 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request, send_file
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import roles_required
+from repairlab.clock import utcnow
 from repairlab.extensions import db
+from repairlab.freshness import remember
 from repairlab.reporting import bp, exports, queries
 from repairlab.reporting.access import EXPORT_ROLES, PAGE_ROLES, can_export
 from repairlab.reporting.charts import bar_chart
@@ -28,8 +30,9 @@ def index():
     parsed = parse_selection(request.args, current_user)
     shown = []
     if not parsed.errors:
+        computed = _computed(parsed.selection)
         for key, section in sections.items():
-            data = section.compute(parsed.selection)
+            data = computed[key]
             charts = {table.key: bar_chart(table, f"{key}-{table.key}") for table in data.tables}
             shown.append((key, section, data, charts))
     choices = queries.filter_choices(current_user)
@@ -44,6 +47,16 @@ def index():
         can_export=can_export(current_user),
         exports_log=queries.recent_exports() if current_user.is_admin else [],
     ), (400 if parsed.errors else 200)
+
+
+def _computed(selection) -> dict:
+    """Every section's data for a selection: computed once, then reused by every worker until a table it was
+    computed from changes (one query to check), or the minute does (figures such as late loans depend on the time)."""
+    minute = utcnow().replace(second=0, microsecond=0)
+    return remember(
+        ("indicators", selection, str(get_locale()), minute),
+        lambda: {key: section.compute(selection) for key, section in sections.items()},
+    )
 
 
 def _summary(selection, choices) -> list[tuple[str, str]]:
@@ -79,7 +92,7 @@ def table_csv(section_key: str, table_key: str):
     parsed = parse_selection(request.args, current_user)
     if parsed.errors:
         abort(400)
-    table = section.compute(parsed.selection).table(table_key)
+    table = _computed(parsed.selection)[section_key].table(table_key)
     if table is None:
         abort(404)
     out = io.StringIO()

@@ -129,9 +129,8 @@ def test_the_home_queues(client, login, make_user, make_lab, territory):
 def test_cached_figures_follow_every_change(
     app, client, login, make_user, repairs, territory, monkeypatch, query_counter
 ):
-    """With the cache on (as in production), the page reads one version query while nothing changed, and shows the
-    new figures as soon as a ticket changes or is added."""
-    monkeypatch.setitem(app.config, "REPAIR_FIGURES_CACHE", True)
+    """The figures are computed once and checked in one query while nothing changed; the page shows the new figures
+    as soon as a ticket changes or is added, or a lab is renamed."""
     login(make_user(Role.LAB_MANAGER))
     url = f"/repairs/impact/territories/{territory.id}"
     assert "3 réparés" in _text(client.get(url, headers=FR).get_data(as_text=True))
@@ -146,6 +145,9 @@ def test_cached_figures_follow_every_change(
     data.ticket(repairs["lab"], "Toaster", F)
     db.session.commit()
     assert "5 réparés" in _text(client.get(url, headers=FR).get_data(as_text=True))
+    repairs["lab"].name = "Atelier des Anges"
+    db.session.commit()
+    assert "Atelier des Anges" in _text(client.get(url, headers=FR).get_data(as_text=True))
     with query_counter() as cold:
         client.get(f"/repairs/impact/labs/{repairs['lab'].id}", headers=FR)
     assert warm.value < cold.value

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+import sqlalchemy as sa
 
 from repairlab.people.models import Role
 
@@ -107,3 +108,58 @@ def test_the_export_button_only_for_researchers_and_admins(programme, client, lo
     assert 'name="months"' in page
     login(programme["manager"])
     assert "/reporting/export.zip" not in client.get("/reporting/").get_data(as_text=True)
+
+
+def _loans_csv(client) -> list[list[str]]:
+    response = client.get("/reporting/loans/by_category.csv")
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_the_figures_are_reused_until_what_they_count_changes(programme, client, login, db, query_counter):
+    """The sections' figures are computed once and then checked in one query; each change of what they count shows
+    at the next render (a loan, a returned loan, a category renamed), in each language apart."""
+    from repairlab.inventory.models import Category, Item
+    from repairlab.lending.models import Loan
+
+    login(programme["admin"])
+    first = client.get("/reporting/").get_data(as_text=True)
+    with query_counter() as warm:
+        assert client.get("/reporting/").get_data(as_text=True) == first
+    with query_counter() as again:
+        client.get("/reporting/")
+    assert again.value == warm.value and warm.value < 15  # not one query per section's figures
+
+    assert _loans_csv(client)[1] == ["Sans catégorie", "4", "3"]
+    item = db.session.scalar(sa.select(Item).where(Item.name == "Perceuse"))
+    loan = db.session.scalar(sa.select(Loan).where(Loan.item_id == item.id).order_by(Loan.id))
+    db.session.add(
+        Loan(
+            item_id=item.id,
+            territory_id=item.territory_id,
+            borrower_id=loan.borrower_id,
+            lent_by_id=loan.lent_by_id,
+            kind=loan.kind,
+            started_at=loan.started_at,
+            due_at=loan.due_at,
+            returned_at=loan.returned_at,
+        )
+    )
+    db.session.commit()
+    assert _loans_csv(client)[1] == ["Sans catégorie", "5", "3"]
+
+    category = Category(name="Perçage", path="Perçage")
+    db.session.add(category)
+    db.session.flush()
+    item.category_id = category.id
+    db.session.commit()
+    rows = _loans_csv(client)
+    assert ["Perçage", "4", "2"] in rows
+    category.path = category.name = "Perceuses"
+    db.session.commit()
+    assert ["Perceuses", "4", "2"] in _loans_csv(client)
+
+    client.post("/language", data={"lang": "en", "next": "/reporting/"})
+    english = client.get("/reporting/").get_data(as_text=True)
+    assert "Talents who borrowed" in english and "Talents ayant emprunté" not in english
+    assert ["No category", "1", "1"] in _loans_csv(client)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Flask, current_app, redirect, render_template, url_for
+from flask import Flask, redirect, render_template, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -54,11 +54,8 @@ def exact(value: Decimal) -> str:
 
 
 def _render(title: str, scope: queries.Scope, *, per_lab: bool, per_territory: bool = False, **extra):
-    # Figures computed once per version of the tickets; tests, whose frozen clocks and restarted ids could meet an
-    # older version, compute them each time unless they ask for the cache.
-    cached = current_app.config.get("REPAIR_FIGURES_CACHE", not current_app.testing)
     names = current_user.role in STAFF_ROLES
-    page = queries.impact_page(scope, today(), per_lab=per_lab, names=names, cached=cached)
+    page = queries.impact_page(scope, today(), per_lab=per_lab, names=names)
     return render_template(
         "repairs/impact.html",
         title=title,

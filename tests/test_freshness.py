@@ -1,0 +1,130 @@
+"""Data versions and remembered results (repairlab/freshness.py): a committed write to a table raises its counter,
+whatever way it was written; a result is reused only while the tables it read are unchanged, by any worker."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from repairlab import create_app
+from repairlab.freshness import EVERY_TABLE, remember, versions
+from repairlab.people.models import Lab, Territory
+
+
+def _counter(db, table: str) -> int:
+    return versions({table}).get(table, 0)
+
+
+def test_a_committed_orm_write_raises_its_tables_counter_and_a_rollback_does_not(db, territory):
+    before = _counter(db, "labs")
+    territories = _counter(db, "territories")
+    db.session.add(Lab(name="Atelier du Nord", territory_id=territory.id))
+    db.session.commit()
+    assert _counter(db, "labs") == before + 1
+    assert _counter(db, "territories") == territories  # a table not written keeps its counter
+
+    db.session.add(Lab(name="Atelier annulé", territory_id=territory.id))
+    db.session.flush()
+    db.session.rollback()
+    assert _counter(db, "labs") == before + 1
+
+
+def test_core_and_textual_writes_are_counted_too(db, territory):
+    before = _counter(db, "territories")
+    db.session.execute(sa.update(Territory).where(Territory.id == territory.id).values(name="Roubaix"))
+    db.session.commit()
+    assert _counter(db, "territories") == before + 1
+    db.session.execute(sa.text("UPDATE territories SET name = 'Lille' WHERE id = :id"), {"id": territory.id})
+    db.session.commit()
+    assert _counter(db, "territories") == before + 2
+    # A write whose table cannot be told raises the counter every result checks.
+    every = _counter(db, EVERY_TABLE)
+    db.session.execute(sa.text("CREATE TEMPORARY TABLE scratch (x INTEGER)"))
+    db.session.commit()
+    assert _counter(db, EVERY_TABLE) == every + 1
+
+
+def _names() -> list[str]:
+    from repairlab.extensions import db
+
+    return list(db.session.scalars(sa.select(Lab.name).order_by(Lab.name)))
+
+
+def test_a_result_is_reused_until_a_table_it_read_changes(app, db, territory, make_lab, make_user):
+    make_lab("Atelier A")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return _names()
+
+    assert remember(("labs", 1), compute) == ["Atelier A"]
+    assert remember(("labs", 1), compute) == ["Atelier A"]
+    assert len(calls) == 1
+    make_user("mentor")  # another table: the result stands
+    assert remember(("labs", 1), compute) == ["Atelier A"]
+    assert len(calls) == 1
+    make_lab("Atelier B")
+    assert remember(("labs", 1), compute) == ["Atelier A", "Atelier B"]
+    assert len(calls) == 2
+    lab = db.session.scalar(sa.select(Lab).where(Lab.name == "Atelier A"))
+    lab.name = "Atelier C"
+    db.session.commit()
+    assert remember(("labs", 1), compute) == ["Atelier B", "Atelier C"]
+    assert len(calls) == 3
+
+
+def test_a_result_read_from_uncommitted_rows_is_not_kept(app, db, territory, make_lab):
+    make_lab("Atelier A")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return _names()
+
+    db.session.add(Lab(name="Atelier provisoire", territory_id=territory.id))
+    assert remember(("labs", 2), compute) == ["Atelier A", "Atelier provisoire"]
+    db.session.rollback()
+    assert remember(("labs", 2), compute) == ["Atelier A"]
+    assert len(calls) == 2
+
+
+def test_a_textual_query_makes_the_result_depend_on_every_table(app, db, territory, make_lab, make_user):
+    make_lab("Atelier A")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return db.session.execute(sa.text("SELECT count(*) FROM labs")).scalar_one()
+
+    assert remember(("count", 1), compute) == 1
+    assert remember(("count", 1), compute) == 1
+    make_user("mentor")
+    assert remember(("count", 1), compute) == 1
+    assert len(calls) == 2
+
+
+def test_another_worker_on_the_same_database_sees_the_change_at_once(app, db, territory, make_lab, tmp_path):
+    """Two apps on one database stand for two gunicorn workers or two hosts: what one writes, the other's remembered
+    result shows at the next read."""
+    make_lab("Atelier A")
+    other = create_app(
+        instance_path=str(tmp_path),
+        test_config={**{k: app.config[k] for k in ("REPAIRLAB_ENV", "TESTING", "SECRET_KEY", "DATABASE_URL")}},
+    )
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return _names()
+
+    assert remember(("labs", 3), compute) == ["Atelier A"]
+    with other.app_context():
+        from repairlab.extensions import db as other_db
+
+        other_db.session.add(Lab(name="Atelier B", territory_id=territory.id))
+        other_db.session.commit()
+        other_db.session.remove()
+        other_db.engine.dispose()
+    db.session.rollback()  # end this test's read transaction, as a new request would
+    assert remember(("labs", 3), compute) == ["Atelier A", "Atelier B"]
+    assert len(calls) == 2
