@@ -18,7 +18,9 @@ for each other only for the length of a commit, and never deadlock on the counte
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -26,16 +28,20 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.sql import visitors
 
+from repairlab.clock import utcnow
 from repairlab.extensions import db
 
 T = TypeVar("T")
 
 EVERY_TABLE = "*"  # the counter of writes whose table is unknown (textual SQL, TRUNCATE): every result reads it
-_KEPT = 512  # results kept per worker (least recently used go first)
+_KEPT = 2048  # results kept per worker at most (least recently used go first)
+_KEPT_BYTES = 16 * 1024 * 1024  # and at most this much text (pages), so that a worker stays well under 150 MB
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _INFO_KEY = "repairlab_written_tables"
 UNCOUNTED = "repairlab_uncounted"  # a connection whose writes are not counted (Alembic's, see migrations/env.py)
@@ -63,6 +69,7 @@ def init_app(app: Flask) -> None:
     if sa.event.contains(engine, "before_execute", _before_execute):
         return
     sa.event.listen(engine, "before_execute", _before_execute)
+    sa.event.listen(engine, "before_cursor_execute", _before_cursor_execute)
     sa.event.listen(engine, "commit", _on_commit)
     sa.event.listen(engine, "rollback", _on_rollback)
 
@@ -84,32 +91,61 @@ def _written_table(statement: Any) -> str | None:
 
 def _before_execute(conn, clauseelement, _multiparams, _params, _execution_options):
     written = _written_table(clauseelement)
-    if written is not None:
-        if written != DataVersion.__tablename__:
-            conn.info.setdefault(_INFO_KEY, set()).add(written)
+    if written is None or written == DataVersion.__tablename__:
         return
+    tables = conn.info.setdefault(_INFO_KEY, set())
+    tables.add(written)
+    deleting = isinstance(clauseelement, sa.Delete) or (
+        isinstance(clauseelement, sa.TextClause) and clauseelement.text.lstrip()[:6].upper() == "DELETE"
+    )
+    if deleting:
+        # The rows the database deletes or changes itself (ON DELETE CASCADE / SET NULL) are written too.
+        tables.update(_cascades().get(written, ()))
+
+
+@functools.cache
+def _cascades() -> dict[str, frozenset[str]]:
+    """For each table, the tables whose rows the database changes when one of its rows is deleted (transitively)."""
+    direct: dict[str, set[str]] = {}
+    for table in db.metadata.tables.values():
+        for fk in table.foreign_keys:
+            if (fk.ondelete or "").upper() in {"CASCADE", "SET NULL", "SET DEFAULT"}:
+                direct.setdefault(fk.column.table.name, set()).add(table.name)
+    out: dict[str, frozenset[str]] = {}
+    for name in direct:
+        seen, todo = set(), [name]
+        while todo:
+            for child in direct.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        out[name] = frozenset(seen)
+    return out
+
+
+_FROM = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+\"?(\w+)\"?", re.IGNORECASE)
+_CTE = re.compile(r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s+\"?(\w+)\"?(?:\s*\([^)]*\))?\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", re.IGNORECASE)
+
+
+def _before_cursor_execute(_conn, _cursor, statement, _parameters, _context, _executemany):
     reading = _reading.get()
-    if reading is None:
-        return
-    reading.update(_tables_read(clauseelement))
+    if reading is not None:
+        reading.update(_tables_read(statement))
 
 
-def _tables_read(statement: Any) -> set[str]:
-    """The tables a query reads, by name; {EVERY_TABLE + "all"} when that cannot be told for sure (textual SQL, or a
-    table outside the schema such as SQLite's text indexes, which triggers fill)."""
-    every = {EVERY_TABLE + "all"}
-    if not isinstance(statement, sa.sql.ClauseElement):
-        return every
+def _tables_read(sql: str) -> set[str]:
+    """The tables an SQL statement reads, by name, as the database receives it (the ORM's joined and select-in
+    loads included); {EVERY_TABLE + "all"} when a name is neither a table of the schema nor one the statement
+    defines (SQLite's text indexes, which triggers fill, or anything else that cannot be told)."""
     known = db.metadata.tables
+    defined = {name.lower() for name in _CTE.findall(sql)}
     names: set[str] = set()
-    for element in visitors.iterate(statement):
-        if isinstance(element, sa.TextClause):
-            return every
-        if isinstance(element, sa.TableClause):
-            if element.name not in known:
-                return every
-            names.add(element.name)
-    return names or every
+    for name in _FROM.findall(sql):
+        if name in known:
+            names.add(name)
+        elif name.lower() not in defined:
+            return {EVERY_TABLE + "all"}
+    return names
 
 
 _UPSERT = {
@@ -151,7 +187,21 @@ class _Results:
 
     def __init__(self) -> None:
         self.entries: OrderedDict[Hashable, tuple[frozenset[str] | None, dict[str, int], Any]] = OrderedDict()
+        self.sizes: dict[Hashable, int] = {}
+        self.size = 0
         self.lock = threading.Lock()
+
+    def keep(self, key: Hashable, entry: tuple) -> None:
+        """Keep an entry (the caller holds the lock), then forget the least recently used beyond the bounds."""
+        value = entry[2]
+        size = len(value) if isinstance(value, str) else 1024
+        self.size += size - self.sizes.get(key, 0)
+        self.sizes[key] = size
+        self.entries[key] = entry
+        self.entries.move_to_end(key)
+        while len(self.entries) > _KEPT or (self.size > _KEPT_BYTES and len(self.entries) > 1):
+            old, _ = self.entries.popitem(last=False)
+            self.size -= self.sizes.pop(old)
 
 
 def _unwritten_in_transaction() -> bool:
@@ -189,8 +239,73 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     tables = None if EVERY_TABLE + "all" in read else frozenset(read)
     seen = before if tables is None else {n: v for n, v in before.items() if n in tables or n == EVERY_TABLE}
     with results.lock:
-        results.entries[key] = (tables, seen, value)
-        results.entries.move_to_end(key)
-        while len(results.entries) > _KEPT:
-            results.entries.popitem(last=False)
+        results.keep(key, (tables, seen, value))
     return value
+
+
+_CSRF_HOLE = "rl-csrf-" + secrets.token_hex(12)  # where each request's own CSRF token goes in a remembered page
+
+
+def remembered_page(view: Callable) -> Callable:
+    """A GET page rendered once per person, address, language and minute, then served again, by any worker, while
+    no table it read has changed. Each request gets its own CSRF token in the page.
+
+    The key holds the signed-in person (a page is never served to anyone else), the whole URL with its query string,
+    the language and the minute. The view runs with every object of the session expired, so that everything it
+    shows (the viewer's own account included) is read by queries that `remember` records. A page with a message
+    waiting to be shown (a flash), or any answer other than the page's HTML (a redirect, a refusal), is not kept.
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method != "GET" or "_flashes" in session or not current_app.config.get("RESULTS_KEPT", True):
+            return view(*args, **kwargs)
+        minute = utcnow().replace(second=0, microsecond=0)
+        viewer = current_user.get_id() if current_user.is_authenticated else None
+        key = ("page", request.endpoint, request.url, viewer, str(get_locale()), minute)
+        answers: list = []
+
+        def render():
+            db.session.expire_all()
+            field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+            had = g.pop(field, None)
+            setattr(g, field, _CSRF_HOLE)
+            try:
+                answer = view(*args, **kwargs)
+            finally:
+                g.pop(field, None)
+                if had is not None:
+                    setattr(g, field, had)
+            if isinstance(answer, tuple) and len(answer) == 2 and answer[1] == 200:
+                answer = answer[0]  # (page, 200)
+            if isinstance(answer, str):
+                return answer
+            answers.append(answer)  # not a page: given as it is, and not kept
+            raise _NotAPage
+
+        try:
+            page = remember(key, render)
+        except _NotAPage:
+            return _filled_answer(answers[0])
+        return _filled(page)
+
+    return wrapped
+
+
+class _NotAPage(Exception):
+    """The view answered something else than a page's HTML."""
+
+
+def _filled(page: str) -> str:
+    return page.replace(_CSRF_HOLE, generate_csrf()) if _CSRF_HOLE in page else page
+
+
+def _filled_answer(answer):
+    """Any other answer of the view, with this request's CSRF token where the page has its place."""
+    if isinstance(answer, str):
+        return _filled(answer)
+    if isinstance(answer, tuple) and answer and isinstance(answer[0], str):
+        return (_filled(answer[0]), *answer[1:])
+    if isinstance(answer, Response) and not answer.is_streamed and answer.mimetype == "text/html":
+        answer.set_data(_filled(answer.get_data(as_text=True)))
+    return answer

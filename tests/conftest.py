@@ -317,6 +317,13 @@ def talent(make_user, make_cohort) -> User:
 
 
 @pytest.fixture
+def fresh_renders(app, monkeypatch):
+    """Every page is rendered from the database, none served again (repairlab/freshness.py): for tests that count
+    a render's queries, or change a constant of the code rather than the data."""
+    monkeypatch.setitem(app.config, "RESULTS_KEPT", False)
+
+
+@pytest.fixture
 def query_counter(db):
     """Count the SQL statements run inside a `with query_counter() as count:` block (count.value)."""
     from contextlib import contextmanager

@@ -88,19 +88,34 @@ def test_a_result_read_from_uncommitted_rows_is_not_kept(app, db, territory, mak
     assert len(calls) == 2
 
 
-def test_a_textual_query_makes_the_result_depend_on_every_table(app, db, territory, make_lab, make_user):
+def test_textual_queries_are_read_as_the_database_receives_them(app, db, territory, make_lab, make_user):
     make_lab("Atelier A")
     calls = []
 
-    def compute():
+    def count_labs():
         calls.append(1)
-        return db.session.execute(sa.text("SELECT count(*) FROM labs")).scalar_one()
+        sql = "WITH named AS (SELECT id FROM labs) SELECT count(*) FROM named"
+        return db.session.execute(sa.text(sql)).scalar_one()
 
-    assert remember(("count", 1), compute) == 1
-    assert remember(("count", 1), compute) == 1
+    assert remember(("count", 1), count_labs) == 1
     make_user("mentor")
-    assert remember(("count", 1), compute) == 1
+    assert remember(("count", 1), count_labs) == 1
+    assert len(calls) == 1
+    make_lab("Atelier B")
+    assert remember(("count", 1), count_labs) == 2
     assert len(calls) == 2
+
+    # A name outside the schema (the engine's catalogue here): the result depends on every table.
+    catalogue = "sqlite_master" if db.engine.dialect.name == "sqlite" else "pg_class"
+
+    def count_catalogue():
+        calls.append(1)
+        return db.session.execute(sa.text(f"SELECT count(*) > 0 FROM {catalogue}")).scalar_one()
+
+    assert remember(("catalogue", 1), count_catalogue)
+    make_user("mentor")
+    assert remember(("catalogue", 1), count_catalogue)
+    assert len(calls) == 4
 
 
 def test_another_worker_on_the_same_database_sees_the_change_at_once(app, db, territory, make_lab, tmp_path):
@@ -128,3 +143,16 @@ def test_another_worker_on_the_same_database_sees_the_change_at_once(app, db, te
     db.session.rollback()  # end this test's read transaction, as a new request would
     assert remember(("labs", 3), compute) == ["Atelier A", "Atelier B"]
     assert len(calls) == 2
+
+
+def test_rows_the_database_deletes_itself_count_as_written(db):
+    """ON DELETE CASCADE: deleting a guide deletes its versions and their steps; those tables' counters rise too."""
+    from repairlab.freshness import _cascades
+
+    assert {"guide_versions", "guide_steps"} <= _cascades()["guides"]
+    before = versions()
+    db.session.execute(sa.text("DELETE FROM guides WHERE id = -1"))
+    db.session.commit()
+    after = versions()
+    for table in ("guides", "guide_versions", "guide_steps"):
+        assert after.get(table, 0) == before.get(table, 0) + 1

@@ -11,6 +11,7 @@ from flask_login import current_user
 from repairlab import clock
 from repairlab.auth import ensure_territory, roles_required, territory_scope
 from repairlab.extensions import db
+from repairlab.freshness import remembered_page
 from repairlab.inventory.models import Category, Item
 from repairlab.lending import bp, cards, policies, queries, reminders, services
 from repairlab.lending.access import can_return, is_desk
@@ -109,6 +110,7 @@ def return_loan(loan_id: int):
 
 @bp.route("/lending/desk")
 @roles_required(*DESK)
+@remembered_page
 def desk():
     """The lab manager's desk: lend by scanning, and the items out, due today and overdue."""
     form = DeskLendForm(formdata=None, card=request.args.get("card", "")[:40])

@@ -164,6 +164,7 @@ def test_every_action_and_object_the_services_record_has_words(app):
         "code_counters",
         "api_rate_counters",
         "alembic_version",
+        "data_versions",  # counters raised by every write, not a change anyone makes
     }
     assert {t for t in tables if t not in labels.OBJECTS} <= {
         "project_members",

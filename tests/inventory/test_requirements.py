@@ -693,7 +693,7 @@ def _page_queries(client, item, query_counter) -> tuple[int, list[str]]:
 
 
 def test_a_talents_item_page_query_count_does_not_grow_with_requirements(
-    client, login, talent, tool, make_skill, require, validate, query_counter
+    fresh_renders, client, login, talent, tool, make_skill, require, validate, query_counter
 ):
     login(talent)
     none, _ = _page_queries(client, tool, query_counter)
@@ -717,7 +717,17 @@ def test_a_talents_item_page_query_count_does_not_grow_with_requirements(
 
 @pytest.mark.parametrize("viewer", ["anonymous", Role.MENTOR, Role.PARTICIPANT])
 def test_the_requirements_cost_one_query_when_there_is_no_verdict(
-    client, login, make_user, other_territory, tool, soldering, make_skill, require, query_counter, viewer
+    fresh_renders,
+    client,
+    login,
+    make_user,
+    other_territory,
+    tool,
+    soldering,
+    make_skill,
+    require,
+    query_counter,
+    viewer,
 ):
     """Anonymous visitors, staff, and a talent of another territory: one query, requirements or not."""
     if viewer != "anonymous":

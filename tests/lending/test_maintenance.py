@@ -176,7 +176,9 @@ def test_the_desk_shows_maintenance_due(db, client, login, make_item, manager):
     assert "Maintenance due (1)" in page and "Changer la lame" in page and "Scie circulaire" in page
 
 
-def test_the_desk_shows_the_first_plans_due_and_says_there_are_more(db, client, login, make_item, manager, monkeypatch):
+def test_the_desk_shows_the_first_plans_due_and_says_there_are_more(
+    fresh_renders, db, client, login, make_item, manager, monkeypatch
+):
     for n, name in enumerate(("Scie circulaire", "Ponceuse", "Perceuse")):
         maintenance.plan_maintenance(manager, make_item(name), f"Entretien {n}", _today() - timedelta(days=3 - n))
     db.session.commit()

@@ -655,7 +655,7 @@ def test_the_item_page_offers_to_cancel_my_reservation_and_comes_back_to_it(db, 
 
 
 def test_the_desk_says_when_there_are_more_open_reports_than_it_shows(
-    db, client, login, make_item, talent, manager, monkeypatch
+    fresh_renders, db, client, login, make_item, talent, manager, monkeypatch
 ):
     for name in ("Ponceuse", "Perceuse"):
         inventory.report_problem(talent, make_item(name), "Le patin est déchiré")

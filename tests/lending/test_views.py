@@ -223,7 +223,7 @@ def _many_loans(make_item, make_user, manager, count):
 
 
 def test_desk_and_my_loans_run_the_same_queries_with_3_or_20_loans(
-    db, client, login, make_item, make_user, talent, manager, query_counter
+    fresh_renders, db, client, login, make_item, make_user, talent, manager, query_counter
 ):
     def count(url, user):
         login(user)

@@ -161,7 +161,7 @@ def test_an_admin_sees_every_territory_and_can_filter_one(client, login, admin, 
 
 
 def test_the_board_runs_the_same_queries_for_3_and_60_projects(
-    db, client, login, mentor, territory, stages, make_project, make_user, query_counter
+    fresh_renders, db, client, login, mentor, territory, stages, make_project, make_user, query_counter
 ):
     login(mentor)
 

@@ -62,7 +62,7 @@ def test_an_unused_tool_has_no_panel(client, login, make_user, make_item, protot
 
 
 def test_the_panel_runs_one_query_whatever_the_number_of_prototypes(
-    client, login, db, make_user, make_project, territory, mentor, tool, query_counter
+    fresh_renders, client, login, db, make_user, make_project, territory, mentor, tool, query_counter
 ):
     login(make_user(Role.LAB_MANAGER))
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from repairlab.auth import ensure_territory, roles_required
 from repairlab.errors import ValidationError
 from repairlab.extensions import db
+from repairlab.freshness import remembered_page
 from repairlab.people.models import Role
 from repairlab.projects import access, bp
 from repairlab.projects.board import queries as boards
@@ -36,6 +37,7 @@ def _here() -> str:
 
 @bp.route("/board", endpoint="board")
 @roles_required(*STAFF)
+@remembered_page
 def show_board():
     """The board: one column per active stage, a card per project; lab managers see it read-only."""
     filters = boards.BoardFilters.from_args(request.args)
