@@ -188,6 +188,10 @@ def login_cookie(base: str, email: str, password: str) -> str:
     except urllib.error.HTTPError as e:
         if e.code != 302:
             raise RuntimeError(f"login of {email} failed: HTTP {e.code}") from e
+    # One page read, as a browser does next: it shows (and so takes out of the session) the login's welcome message,
+    # which would otherwise ride along in every request of the load run.
+    with contextlib.suppress(urllib.error.URLError):
+        opener.open(base + "/scan").read()
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 

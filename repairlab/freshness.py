@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import secrets
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -41,7 +42,7 @@ T = TypeVar("T")
 
 EVERY_TABLE = "*"  # the counter of writes whose table is unknown (textual SQL, TRUNCATE): every result reads it
 _KEPT = 2048  # results kept per worker at most (least recently used go first)
-_KEPT_BYTES = 16 * 1024 * 1024  # and at most this much text (pages), so that a worker stays well under 150 MB
+_KEPT_BYTES = 4 * 1024 * 1024  # and at most this much memory (pages), so that a worker stays under 150 MB
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _INFO_KEY = "repairlab_written_tables"
 UNCOUNTED = "repairlab_uncounted"  # a connection whose writes are not counted (Alembic's, see migrations/env.py)
@@ -194,7 +195,7 @@ class _Results:
     def keep(self, key: Hashable, entry: tuple) -> None:
         """Keep an entry (the caller holds the lock), then forget the least recently used beyond the bounds."""
         value = entry[2]
-        size = len(value) if isinstance(value, str) else 1024
+        size = sys.getsizeof(value) if isinstance(value, str) else 4096
         self.size += size - self.sizes.get(key, 0)
         self.sizes[key] = size
         self.entries[key] = entry

@@ -1,5 +1,5 @@
-"""Pages served again while nothing they show changed (repairlab/freshness.py): the scan page, the desk and the
-board. Each thing such a page shows is changed here, and the next render must show it; a page is never served to
+"""Pages served again while nothing they show changed (repairlab/freshness.py): the desk (and the board, in
+tests/projects/test_board_views.py). Each thing such a page shows is changed here, and the next render must show it; a page is never served to
 another person; each request has its own CSRF token."""
 
 from __future__ import annotations
@@ -11,83 +11,81 @@ import sqlalchemy as sa
 import time_machine
 
 from repairlab import clock
-from repairlab.inventory import requirements
 from repairlab.inventory import services as inventory
 from repairlab.lending import services
-from repairlab.people.models import Role, Territory, User
-from repairlab.skills import catalogue, validations
+from repairlab.people.models import Role, User
 from tests.inventory.conftest import english
 
 
-def _page(client, tool) -> str:
-    response = client.get(f"/inventory/items/{tool.id}")
+def _desk(client) -> str:
+    response = client.get("/lending/desk")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
-def test_the_scan_page_is_served_again_in_two_queries_then_shows_every_change(
-    db, client, login, tool, talent, make_talent, manager, admin, lend, query_counter
+def test_the_desk_is_served_again_in_two_queries_then_shows_every_change(
+    db, client, login, tool, make_item, talent, make_talent, manager, make_user, lend, query_counter
 ):
-    english(login(talent))
-    first = _page(client, tool)
-    assert "Available: borrow it." in first
+    english(login(manager))
+    first = _desk(client)
+    assert "Overdue (0)" in first and "Due later (0)" in first
     with query_counter() as again:
-        assert _page(client, tool) == first
+        assert _desk(client) == first
     assert again.value == 2, again.statements  # the account, then the versions of the tables the page read
 
-    # The item itself.
+    # A loan made by another lab manager.
+    loan = lend(make_user(Role.LAB_MANAGER), tool, talent)
+    assert "Perceuse-visseuse" in _desk(client).split("<main", 1)[1]
+    # The borrower's name.
+    talent.full_name = "Zoé Martin"
+    db.session.commit()
+    assert "Zoé Martin" in _desk(client)
+    # The item's name.
     inventory.update_item(
         manager, tool, inventory.ItemFields(name="Perceuse sans fil", kind=tool.kind, location_id=tool.location_id)
     )
     db.session.commit()
-    assert "Perceuse sans fil" in _page(client, tool)
-    # Its place's name.
-    db.session.get(Territory, tool.territory_id).name = "Métropole lilloise"
-    db.session.commit()
-    assert "Métropole lilloise" in _page(client, tool)
-    # A loan by someone else.
-    loan = lend(manager, tool, make_talent())
-    page = _page(client, tool)
-    assert "Available: borrow it." not in page and "On loan" in page
+    assert "Perceuse sans fil" in _desk(client)
     # Its return.
     services.return_item(manager, loan, condition="good")
     db.session.commit()
-    assert "Available: borrow it." in _page(client, tool)
-    # A skill its category now requires: the verdict changes for this talent.
-    domain = catalogue.create_domain(admin, name="Sécurité")
-    skill = catalogue.create_skill(admin, domain=domain, name="Perceuse à colonne", is_safety=True)
-    requirements.add_requirement(admin, item=tool, skill=skill, min_level=1)
+    assert "Perceuse sans fil" not in _desk(client).split("<main", 1)[1]
+    # A problem reported.
+    inventory.report_problem(make_talent(), make_item("Ponceuse"), "Le patin est déchiré")
     db.session.commit()
-    page = _page(client, tool)
-    assert "Perceuse à colonne" in page and "Available: borrow it." not in page
-    # The talent's own validation of it.
-    validations.validate_skill(manager, talent, skill, level=1)
+    assert "Open problem reports (1)" in _desk(client)
+    # The manager's own name, in the menu.
+    manager.full_name = "Basile Leroy"
     db.session.commit()
-    assert "Available: borrow it." in _page(client, tool)
-    # The talent's own name, in the menu.
-    talent.full_name = "Zoé Martin"
-    db.session.commit()
-    assert "Zoé" in _page(client, tool)
+    assert "Basile" in _desk(client)
 
 
 def test_a_page_is_never_served_to_someone_else_and_each_request_has_its_own_token(
-    db, app, client, login, risky_tool, talent, make_talent, csrf_enabled
+    db, app, client, login, manager, make_user, csrf_enabled
 ):
-    english(login(talent))
-    mine = _page(client, risky_tool)
+    english(login(manager))
+    mine = _desk(client)
     other = app.test_client()
-    english(login(make_talent(name="Bastien Roux"), other))
-    theirs = _page(other, risky_tool)
+    english(login(make_user(Role.LAB_MANAGER, name="Bastien Roux"), other))
+    theirs = _desk(other)
     assert "Bastien" in theirs and "Bastien" not in mine
     # The same person on a second device: the same page, with that device's own token, which the app accepts.
     second = app.test_client()
-    english(login(talent, second))
-    again = _page(second, risky_tool)
+    english(login(manager, second))
+    again = _desk(second)
     tokens = [re.search(r'name="csrf_token" value="([^"]+)"', page).group(1) for page in (mine, again)]
     assert tokens[0] != tokens[1]
     assert again.replace(tokens[1], tokens[0]) == mine
     response = second.post("/language", data={"lang": "fr", "next": "/", "csrf_token": tokens[1]})
     assert response.status_code == 302
+
+
+def test_a_message_to_show_is_shown_once_and_the_page_is_not_kept_with_it(db, client, login, manager):
+    english(login(manager))
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Prêt enregistré.")]
+    assert "Prêt enregistré." in _desk(client)
+    assert "Prêt enregistré." not in _desk(client)
 
 
 def test_time_passing_shows_on_the_page(db, client, login, tool, talent, manager, lend):

@@ -372,3 +372,24 @@ def test_the_card_names_the_missing_skills(db, client, login, mentor, project, m
     html = client.get("/projects/board").get_data(as_text=True)
 
     assert "4 missing skills:" in html and "Freinage, Peinture, Roues" in html and "and 1 other" in html
+
+
+def test_the_board_is_served_again_until_a_project_or_a_name_on_it_changes(
+    db, client, login, mentor, project, stages, query_counter
+):
+    login(mentor)
+    first = client.get("/projects/board").get_data(as_text=True)
+    with query_counter() as again:
+        assert client.get("/projects/board").get_data(as_text=True) == first
+    assert again.value == 2, again.statements
+    project.name = "Vélo Partagé"
+    db.session.commit()
+    assert "Vélo Partagé" in client.get("/projects/board").get_data(as_text=True)
+    mentor.full_name = "Marc Lambert"  # the mentor's own name, in the menu
+    db.session.commit()
+    assert "Marc" in client.get("/projects/board").get_data(as_text=True).split("</header>", 1)[0]
+    project.stage_id = stages[2].id
+    db.session.commit()
+    page = client.get("/projects/board").get_data(as_text=True)
+    column = page.split(stages[2].name, 1)[1]
+    assert "Vélo Partagé" in column

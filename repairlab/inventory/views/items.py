@@ -16,7 +16,6 @@ from repairlab import images
 from repairlab.auth import can_access_territory, ensure_territory, has_role, roles_required, territory_scope
 from repairlab.errors import DomainError, ValidationError
 from repairlab.extensions import db
-from repairlab.freshness import remembered_page
 from repairlab.inventory import bp, services
 from repairlab.inventory import requirements as reqs
 from repairlab.inventory.forms import ItemForm, PhotoForm, QuantityForm, RetireForm, StatusForm
@@ -145,7 +144,6 @@ _OPEN_REPORTS = (
 
 
 @bp.route("/items/<int:item_id>")
-@remembered_page
 def item(item_id: int):
     """The page a scan opens: for a phone; a public summary for visitors and other territories."""
     item = db.session.execute(_ITEM_PAGE, {"item_id": item_id}).unique().scalar_one_or_none()
