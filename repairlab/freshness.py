@@ -125,7 +125,10 @@ def _cascades() -> dict[str, frozenset[str]]:
 
 
 _FROM = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+\"?(\w+)\"?", re.IGNORECASE)
-_CTE = re.compile(r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s+\"?(\w+)\"?(?:\s*\([^)]*\))?\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", re.IGNORECASE)
+_CTE = re.compile(
+    r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s+\"?(\w+)\"?(?:\s*\([^)]*\))?\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(",
+    re.IGNORECASE,
+)
 
 
 def _before_cursor_execute(_conn, _cursor, statement, _parameters, _context, _executemany):

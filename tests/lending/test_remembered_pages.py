@@ -1,6 +1,6 @@
 """Pages served again while nothing they show changed (repairlab/freshness.py): the desk (and the board, in
-tests/projects/test_board_views.py). Each thing such a page shows is changed here, and the next render must show it; a page is never served to
-another person; each request has its own CSRF token."""
+tests/projects/test_board_views.py). Each thing such a page shows is changed here, and the next render must show
+it; a page is never served to another person; each request has its own CSRF token."""
 
 from __future__ import annotations
 
