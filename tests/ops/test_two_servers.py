@@ -121,6 +121,11 @@ def test_a_loan_made_through_one_server_is_seen_and_respected_by_the_other(share
     second = Gunicorn(database_url=url, storage=storage, instance=tmp_path / "second")
     try:
         with first.wait_until_listening(), second.wait_until_listening():
+            # The desk of the second server, read twice (the second time served again, repairlab/freshness.py).
+            desk = LiveClient(second.base_url)
+            desk.log_in("lina@example.org", TEST_PASSWORD)
+            for _ in range(2):
+                assert "Perceuse-visseuse" not in desk.get("/lending/desk").text.split("<main", 1)[1]
             zoe = LiveClient(first.base_url)
             zoe.log_in("zoe@example.org", TEST_PASSWORD)
             page = zoe.get(item_page)
@@ -128,6 +133,8 @@ def test_a_loan_made_through_one_server_is_seen_and_respected_by_the_other(share
             response = zoe.post(borrow, {"kind": "in_lab", "csrf_token": _csrf(page)})
             assert response.status == 302
             assert "Emprunté\u00a0: à rendre au plus tard le" in zoe.get(item_page).text
+            # The loan shows at once on the other server's desk: its page was checked against the shared database.
+            assert "Perceuse-visseuse" in desk.get("/lending/desk").text.split("<main", 1)[1]
 
             mehdi = LiveClient(second.base_url)
             mehdi.log_in("mehdi@example.org", TEST_PASSWORD)
