@@ -145,6 +145,8 @@ def _tables_read(sql: str) -> set[str]:
     defined = {name.lower() for name in _CTE.findall(sql)}
     names: set[str] = set()
     for name in _FROM.findall(sql):
+        if name == DataVersion.__tablename__:
+            continue  # the check of a result used while computing this one (its tables are added by remember)
         if name in known:
             names.add(name)
         elif name.lower() not in defined:
@@ -230,6 +232,7 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
             with results.lock:
                 if key in results.entries:
                     results.entries.move_to_end(key)
+            _read_by_outer(tables)
             return value
     before = versions()  # read first: a write committed while computing makes the result look older, never newer
     token = _reading.set(set())
@@ -238,13 +241,22 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
         read = _reading.get()
     finally:
         _reading.reset(token)
+    tables = None if EVERY_TABLE + "all" in read else frozenset(read)
+    _read_by_outer(tables)
     if not _unwritten_in_transaction():
         return value
-    tables = None if EVERY_TABLE + "all" in read else frozenset(read)
     seen = before if tables is None else {n: v for n, v in before.items() if n in tables or n == EVERY_TABLE}
     with results.lock:
         results.keep(key, (tables, seen, value))
     return value
+
+
+def _read_by_outer(tables: frozenset[str] | None) -> None:
+    """A result used while computing another (the impact figures in the impact page): the other one read its
+    tables too."""
+    outer = _reading.get()
+    if outer is not None:
+        outer.update(tables if tables is not None else {EVERY_TABLE + "all"})
 
 
 _CSRF_HOLE = "rl-csrf-" + secrets.token_hex(12)  # where each request's own CSRF token goes in a remembered page

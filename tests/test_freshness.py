@@ -156,3 +156,21 @@ def test_rows_the_database_deletes_itself_count_as_written(db):
     after = versions()
     for table in ("guides", "guide_versions", "guide_steps"):
         assert after.get(table, 0) == before.get(table, 0) + 1
+
+
+def test_a_result_used_while_computing_another_makes_the_other_depend_on_its_tables(app, db, make_lab):
+    make_lab("Atelier A")
+    calls = []
+
+    def inner():
+        return _names()
+
+    def outer():
+        calls.append(1)
+        return remember(("inner", 1), inner) + ["fin"]
+
+    remember(("inner", 1), inner)  # the inner result is kept first: the outer one then runs no query of labs
+    assert remember(("outer", 1), outer) == ["Atelier A", "fin"]
+    make_lab("Atelier B")
+    assert remember(("outer", 1), outer) == ["Atelier A", "Atelier B", "fin"]
+    assert len(calls) == 2

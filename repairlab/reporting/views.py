@@ -13,7 +13,7 @@ from flask_login import current_user
 from repairlab.auth import roles_required
 from repairlab.clock import utcnow
 from repairlab.extensions import db
-from repairlab.freshness import remember
+from repairlab.freshness import remember, remembered_page
 from repairlab.reporting import bp, exports, queries
 from repairlab.reporting.access import EXPORT_ROLES, PAGE_ROLES, can_export
 from repairlab.reporting.charts import bar_chart
@@ -25,6 +25,7 @@ from repairlab.reporting.services import log_export
 
 @bp.route("/")
 @roles_required(*PAGE_ROLES)
+@remembered_page
 def index():
     """The indicators, section by section, for the filters of the query string."""
     parsed = parse_selection(request.args, current_user)

@@ -104,7 +104,9 @@ def test_pagination(client, login, make_user, lab):
 
 
 @pytest.mark.parametrize("path", ["/repairs/tickets", "/repairs/tickets?q=toast&status=open", "/"])
-def test_queries_are_bounded_whatever_the_number_of_tickets(client, login, make_user, lab, query_counter, path):
+def test_queries_are_bounded_whatever_the_number_of_tickets(
+    fresh_renders, client, login, make_user, lab, query_counter, path
+):
     """The list (and the home page's queues) run as many queries with 50 tickets as with 5."""
     user = make_user(Role.LAB_MANAGER)
     talent = make_user(Role.PARTICIPANT)

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from repairlab.auth import STAFF_ROLES, ensure_territory, roles_required, sees_all_territories
 from repairlab.clock import today
 from repairlab.extensions import db
+from repairlab.freshness import remembered_page
 from repairlab.people.models import Lab, Territory
 from repairlab.repairs import bp, queries
 from repairlab.repairs.access import FIGURE_ROLES, REPAIR_ROLES
@@ -69,6 +70,7 @@ def _render(title: str, scope: queries.Scope, *, per_lab: bool, per_territory: b
 
 @bp.route("/impact")
 @roles_required(*FIGURE_ROLES)
+@remembered_page
 def impact_home():
     """The programme's figures for those who see every territory; a territory's own page for the others."""
     if not sees_all_territories(current_user):
@@ -78,6 +80,7 @@ def impact_home():
 
 @bp.route("/impact/territories/<int:territory_id>")
 @roles_required(*FIGURE_ROLES)
+@remembered_page
 def impact_territory(territory_id: int):
     """A territory's figures, per lab too."""
     territory = db.get_or_404(Territory, territory_id)
@@ -92,6 +95,7 @@ def impact_territory(territory_id: int):
 
 @bp.route("/impact/labs/<int:lab_id>")
 @roles_required(*FIGURE_ROLES)
+@remembered_page
 def impact_lab(lab_id: int):
     """A lab's figures."""
     lab = db.get_or_404(Lab, lab_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from repairlab.auth import roles_required, territory_scope
 from repairlab.clock import today, utcnow
 from repairlab.extensions import db
+from repairlab.freshness import remembered_page
 from repairlab.pagination import paginate_ids
 from repairlab.repairs import bp, queries
 from repairlab.repairs.access import REPAIR_ROLES, SUPERVISOR_ROLES
@@ -59,6 +60,7 @@ def _query(filters: queries.TicketFilters):
 
 @bp.route("/tickets")
 @roles_required(*REPAIR_ROLES)
+@remembered_page
 def ticket_list():
     """The tickets of the user's territory (every territory for administrators), filtered and searched."""
     filters = queries.TicketFilters.from_args(request.args)
