@@ -167,7 +167,7 @@ def test_a_result_used_while_computing_another_makes_the_other_depend_on_its_tab
 
     def outer():
         calls.append(1)
-        return remember(("inner", 1), inner) + ["fin"]
+        return [*remember(("inner", 1), inner), "fin"]
 
     remember(("inner", 1), inner)  # the inner result is kept first: the outer one then runs no query of labs
     assert remember(("outer", 1), outer) == ["Atelier A", "fin"]
