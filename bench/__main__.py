@@ -465,6 +465,8 @@ def main() -> None:
                 return wrk(server.base, paths, seconds, connections, cookies[who])  # noqa: B023
 
             targets = info["scan_targets"]
+            # The floor of any signed-in page: the layout alone (menu, account, language), no data of its own.
+            layout = load(["/scan"], "talent")
             scan = load([f"/q/{c}" for c, _ in targets], "talent", 302)
             item = load([f"/inventory/items/{i}" for _, i in targets], "talent")
             path = load([p for c, i in targets for p in (f"/q/{c}", f"/inventory/items/{i}")], "talent", 302)
@@ -520,6 +522,7 @@ def main() -> None:
                 "indicators": indicators,
                 "all_indicators": all_indicators,
                 "baseline": baseline,
+                "layout": layout,
                 "queries": queries,
                 "busy": busy,
                 "rss": rss,
@@ -530,6 +533,7 @@ def main() -> None:
             f"p90 {baseline['p90']:>6.1f} ms  p99 {baseline['p99']:>7.1f} ms  (the yardstick, measured just before)"
         )
         for label, r in (
+            ("signed-in layout only", layout),
             ("/q/<code> redirect", scan),
             ("item page", item),
             ("scan path (both)", path),

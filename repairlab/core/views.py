@@ -8,10 +8,12 @@ from flask_login import current_user
 
 from repairlab.core import bp
 from repairlab.extensions import csrf, db
+from repairlab.freshness import remembered_page
 from repairlab.pages import home_panels_for
 
 
 @bp.route("/")
+@remembered_page
 def home():
     """The home page: what to do today, by role; anonymous visitors are sent to log in."""
     if not current_user.is_authenticated:

@@ -108,3 +108,14 @@ def test_the_desk_shows_a_loan_made_by_another_manager_at_once(
     lend(make_user(Role.LAB_MANAGER), tool, talent)
     assert "Perceuse-visseuse" in client.get("/lending/desk").get_data(as_text=True).split("<main", 1)[1]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) >= 3
+
+
+def test_the_home_page_shows_a_new_loan_at_once(db, client, login, tool, talent, manager, lend, query_counter):
+    english(login(talent))
+    before = client.get("/").get_data(as_text=True)
+    assert "Perceuse-visseuse" not in before.split("<main", 1)[1]
+    with query_counter() as again:
+        assert client.get("/").get_data(as_text=True) == before
+    assert again.value == 2, again.statements
+    lend(manager, tool, talent)
+    assert "Perceuse-visseuse" in client.get("/").get_data(as_text=True).split("<main", 1)[1]
