@@ -41,7 +41,7 @@ from repairlab.extensions import db
 T = TypeVar("T")
 
 EVERY_TABLE = "*"  # the counter of writes whose table is unknown (textual SQL, TRUNCATE): every result reads it
-_KEPT = 2048  # results kept per worker at most (least recently used go first)
+_KEPT = 1024  # results kept per worker at most (least recently used go first)
 _KEPT_BYTES = 4 * 1024 * 1024  # and at most this much memory (pages), so that a worker stays under 150 MB
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _INFO_KEY = "repairlab_written_tables"
@@ -200,7 +200,9 @@ class _Results:
     def keep(self, key: Hashable, entry: tuple) -> None:
         """Keep an entry (the caller holds the lock), then forget the least recently used beyond the bounds."""
         value = entry[2]
-        size = sys.getsizeof(value) if isinstance(value, str) else 4096
+        # A page's size is known; figures are counted generously (an indicators page's tables: tens of kB), so that
+        # results keyed by the minute, which the next minute leaves unused, cannot pile up.
+        size = sys.getsizeof(value) if isinstance(value, str) else 64 * 1024
         self.size += size - self.sizes.get(key, 0)
         self.sizes[key] = size
         self.entries[key] = entry
