@@ -174,3 +174,19 @@ def test_a_result_used_while_computing_another_makes_the_other_depend_on_its_tab
     make_lab("Atelier B")
     assert remember(("outer", 1), outer) == ["Atelier A", "Atelier B", "fin"]
     assert len(calls) == 2
+
+
+def test_the_results_kept_stay_within_their_memory_bound(app, db, make_lab):
+    """A worker keeps at most a few MB of pages: the least recently used go first."""
+    from flask import current_app
+
+    from repairlab import freshness
+
+    make_lab("Atelier A")
+    page = "é" * 200_000  # a large page (two bytes a character)
+    for n in range(60):
+        remember(("big", n), lambda: page + _names()[0])
+    results = current_app.extensions["freshness"]
+    assert results.size <= freshness._KEPT_BYTES
+    assert ("big", 59) in results.entries and ("big", 0) not in results.entries
+    assert results.size == sum(results.sizes.values())
