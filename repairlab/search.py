@@ -32,7 +32,13 @@ TRIGRAM = 3
 SEPARATOR = "\x1f"  # between two fields: a control character, which plain_text() strips from every query
 _FTS5_PARTS = ("data", "idx", "content", "docsize", "config")  # the tables FTS5 makes for its own use
 _TRIGGERS = ("insert", "update", "delete")
+_GRAMS_READ = 3  # SQLite: the trigrams of a query the index is asked for (its last ones); the rows found are checked
 FOLDED_COLUMN = "search_folded"  # PostgreSQL: the stored folded text of a searched table (no model declares it)
+
+
+def _quoted(text: str) -> str:
+    """A text as an FTS5 phrase (its query syntax quoted away)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -155,11 +161,23 @@ class TextIndex:
     def _fts_condition(self, needle: str, columns: list[sa.ColumnClause]) -> sa.ColumnElement[bool]:
         """SQLite: the FTS5 condition for the folded text in any of `columns` (the whole table: all of them)."""
         if len(needle) >= TRIGRAM:
-            # A phrase of trigrams: exactly the substring (FTS5's query syntax quoted away).
-            phrase = '"' + needle.replace('"', '""') + '"'
-            if len(columns) == len(self.groups):
-                return sa.literal_column(self.name).op("MATCH")(phrase)
-            return sa.or_(*(column.op("MATCH")(phrase) for column in columns))
+            grams = [needle[i : i + TRIGRAM] for i in range(len(needle) - TRIGRAM + 1)]
+            whole = len(columns) == len(self.groups)
+            if len(grams) <= _GRAMS_READ or not any(c.isdigit() for c in needle):
+                # A phrase of trigrams: exactly the substring (FTS5's query syntax quoted away).
+                phrase = _quoted(needle)
+                if whole:
+                    return sa.literal_column(self.name).op("MATCH")(phrase)
+                return sa.or_(*(column.op("MATCH")(phrase) for column in columns))
+            # A longer code or number: the index is asked for the rows holding its last trigrams (a serial number's
+            # distinctive end, not the "sn000" every serial starts with, whose lists of rows are as long as the
+            # table), then each of those rows' own text for the whole text: the same rows as the whole phrase, read
+            # twice as fast at 500,000 items. (A word's trigrams are rarer: its whole phrase is quicker.)
+            some = " AND ".join(_quoted(gram) for gram in grams[-_GRAMS_READ:])
+            exact = sa.or_(*(sa.func.instr(column, needle) > 0 for column in columns))
+            if whole:
+                return sa.and_(sa.literal_column(self.name).op("MATCH")(some), exact)
+            return sa.and_(sa.or_(*(column.op("MATCH")(some) for column in columns)), exact)
         pattern = f"%{like_escaped(needle)}%"
         return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
 

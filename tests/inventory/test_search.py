@@ -198,3 +198,18 @@ def test_a_long_list_counts_up_to_its_cap_and_pages_on(app, as_manager, make_ite
     assert 'rel="next"' not in last and 'rel="prev"' in last
     monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 5)
     assert "5 results" in as_manager.get("/inventory/").get_data(as_text=True)
+
+
+def test_a_long_query_finds_the_whole_text_not_only_its_end(as_manager, make_item):  # noqa: F811
+    """SQLite asks its index for a long query's last trigrams, then checks each row for the whole text: a row holding
+    the same end elsewhere, or the trigrams apart, is not found; the same on PostgreSQL."""
+    make_item("Perceuse A", serial_number="SN-001234")
+    make_item("Perceuse B", serial_number="SN-991234")
+    make_item("Perceuse C", serial_number="1234-SN-00")  # every trigram of "sn-00" and "1234", never together
+    make_item("Scie 001234", serial_number="X")
+    assert sorted(names(as_manager, q="sn-001234")) == ["Perceuse A"]
+    assert sorted(names(as_manager, q="001234")) == ["Perceuse A", "Scie 001234"]
+    assert sorted(names(as_manager, q="-001234")) == ["Perceuse A"]
+    assert sorted(names(as_manager, q="n-00")) == ["Perceuse A", "Perceuse C"]
+    assert sorted(names(as_manager, q="sn-00123")) == ["Perceuse A"]
+    assert names(as_manager, q="SN-0012345") == []
