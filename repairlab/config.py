@@ -77,6 +77,8 @@ def default_config(instance_path: str) -> dict:
         "REPAIR_OWNER_RETENTION_DAYS": 90,
         # Repairs: a ticket in repair for more than this many days shows on the lab manager's home.
         "REPAIR_STALE_DAYS": 14,
+        # Pages and figures served again while no table they read has changed (repairlab/freshness.py).
+        "RESULTS_KEPT": True,
         # Research exports: the key of the pseudonymous ids (None: derived from SECRET_KEY; set it to keep the ids
         # stable across a change of SECRET_KEY), and counts of people under this are suppressed in aggregate tables.
         "RESEARCH_PSEUDONYM_KEY": None,
