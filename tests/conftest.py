@@ -317,6 +317,14 @@ def talent(make_user, make_cohort) -> User:
 
 
 @pytest.fixture
+def still_clock():
+    """The clock stopped at the test's start: two renders compared (served again or not) fall in the same minute,
+    whatever the hour the suite runs at."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
 def fresh_renders(app, monkeypatch):
     """Every page is rendered from the database, none served again (repairlab/freshness.py): for tests that count
     a render's queries, or change a constant of the code rather than the data."""

@@ -24,7 +24,7 @@ def _desk(client) -> str:
 
 
 def test_the_desk_is_served_again_in_two_queries_then_shows_every_change(
-    db, client, login, tool, make_item, talent, make_talent, manager, make_user, lend, query_counter
+    still_clock, db, client, login, tool, make_item, talent, make_talent, manager, make_user, lend, query_counter
 ):
     english(login(manager))
     first = _desk(client)
@@ -61,7 +61,7 @@ def test_the_desk_is_served_again_in_two_queries_then_shows_every_change(
 
 
 def test_a_page_is_never_served_to_someone_else_and_each_request_has_its_own_token(
-    db, app, client, login, manager, make_user, csrf_enabled
+    still_clock, db, app, client, login, manager, make_user, csrf_enabled
 ):
     english(login(manager))
     mine = _desk(client)
@@ -80,7 +80,7 @@ def test_a_page_is_never_served_to_someone_else_and_each_request_has_its_own_tok
     assert response.status_code == 302
 
 
-def test_a_message_to_show_is_shown_once_and_the_page_is_not_kept_with_it(db, client, login, manager):
+def test_a_message_to_show_is_shown_once_and_the_page_is_not_kept_with_it(still_clock, db, client, login, manager):
     english(login(manager))
     with client.session_transaction() as session:
         session["_flashes"] = [("success", "Prêt enregistré.")]
@@ -101,7 +101,7 @@ def test_time_passing_shows_on_the_page(db, client, login, tool, talent, manager
 
 
 def test_the_desk_shows_a_loan_made_by_another_manager_at_once(
-    db, client, login, tool, talent, manager, make_user, lend
+    still_clock, db, client, login, tool, talent, manager, make_user, lend
 ):
     english(login(manager))
     assert "Perceuse-visseuse" not in client.get("/lending/desk").get_data(as_text=True).split("<main", 1)[1]
@@ -110,7 +110,9 @@ def test_the_desk_shows_a_loan_made_by_another_manager_at_once(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) >= 3
 
 
-def test_the_home_page_shows_a_new_loan_at_once(db, client, login, tool, talent, manager, lend, query_counter):
+def test_the_home_page_shows_a_new_loan_at_once(
+    still_clock, db, client, login, tool, talent, manager, lend, query_counter
+):
     english(login(talent))
     before = client.get("/").get_data(as_text=True)
     assert "Perceuse-visseuse" not in before.split("<main", 1)[1]

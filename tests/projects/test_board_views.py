@@ -375,7 +375,7 @@ def test_the_card_names_the_missing_skills(db, client, login, mentor, project, m
 
 
 def test_the_board_is_served_again_until_a_project_or_a_name_on_it_changes(
-    db, client, login, mentor, project, stages, query_counter
+    still_clock, db, client, login, mentor, project, stages, query_counter
 ):
     login(mentor)
     first = client.get("/projects/board").get_data(as_text=True)

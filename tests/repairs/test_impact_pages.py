@@ -127,7 +127,7 @@ def test_the_home_queues(client, login, make_user, make_lab, territory):
 
 
 def test_cached_figures_follow_every_change(
-    app, client, login, make_user, repairs, territory, monkeypatch, query_counter
+    still_clock, app, client, login, make_user, repairs, territory, monkeypatch, query_counter
 ):
     """The figures are computed once and checked in one query while nothing changed; the page shows the new figures
     as soon as a ticket changes or is added, or a lab is renamed."""

@@ -116,7 +116,7 @@ def _loans_csv(client) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
-def test_the_figures_are_reused_until_what_they_count_changes(programme, client, login, db, query_counter):
+def test_the_figures_are_reused_until_what_they_count_changes(still_clock, programme, client, login, db, query_counter):
     """The sections' figures are computed once and then checked in one query; each change of what they count shows
     at the next render (a loan, a returned loan, a category renamed), in each language apart."""
     from repairlab.inventory.models import Category, Item
