@@ -48,12 +48,15 @@ def register_sections() -> None:
             _l("Enrolment in the cohorts"),
             _l("Talents enrolled in the cohorts, against each cohort's target."),
             enrolment,
+            clock="day",
         ),
         order=10,
     )
     sections.register(
         "skills",
-        Section(_l("Skills and Open Badges"), _l("Skills validated by the staff, by domain and level."), skills),
+        Section(
+            _l("Skills and Open Badges"), _l("Skills validated by the staff, by domain and level."), skills, clock="day"
+        ),
         order=40,
     )
     sections.register(
@@ -72,7 +75,9 @@ def register_sections() -> None:
     )
     sections.register(
         "economy",
-        Section(_l("Businesses, jobs and revenue"), _l("What the projects report in their figures."), economy),
+        Section(
+            _l("Businesses, jobs and revenue"), _l("What the projects report in their figures."), economy, clock="day"
+        ),
         order=80,
     )
 

@@ -48,23 +48,41 @@ def register_sections() -> None:
     sections.register(
         "paths",
         Section(
-            _l("Paths"), _l("Where the talents' paths stand today, and enrolment against each period's target."), paths
+            _l("Paths"),
+            _l("Where the talents' paths stand today, and enrolment against each period's target."),
+            paths,
+            clock="day",
         ),
         order=20,
     )
     sections.register(
         "exits",
-        Section(_l("Exits"), _l("How the talents left the programme, in the French inclusion categories."), exits),
+        Section(
+            _l("Exits"),
+            _l("How the talents left the programme, in the French inclusion categories."),
+            exits,
+            clock="day",
+        ),
         order=25,
     )
     sections.register(
         "follow_ups",
-        Section(_l("Follow-ups"), _l("What became of the talents 6, 12 and 24 months after their exit."), follow_ups),
+        Section(
+            _l("Follow-ups"),
+            _l("What became of the talents 6, 12 and 24 months after their exit."),
+            follow_ups,
+            clock="day",
+        ),
         order=30,
     )
     sections.register(
         "attendance",
-        Section(_l("Attendance at activities"), _l("Workshops and activities the talents attended."), attendance),
+        Section(
+            _l("Attendance at activities"),
+            _l("Workshops and activities the talents attended."),
+            attendance,
+            clock="day",
+        ),
         order=35,
     )
 

@@ -73,6 +73,7 @@ def register_sections() -> None:
                 "their scores moved between intake and exit."
             ),
             questionnaires,
+            clock="day",
         ),
         order=38,
     )

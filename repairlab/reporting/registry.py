@@ -69,6 +69,9 @@ class Section:
     title: Any
     intro: Any
     compute: Callable[[Any], SectionData]  # Selection -> SectionData
+    # What besides the data its figures change with: "minute" (the time of day: late loans, days spent in a stage so
+    # far), or "day" (only today's date). The indicators page keeps a section's figures until that changes too.
+    clock: str = "minute"
 
 
 # The indicators page's sections, by key ("enrolment", "skills", …), in order.

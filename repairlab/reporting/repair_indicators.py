@@ -100,6 +100,7 @@ def register_sections() -> None:
             _l("Repairs and their impact"),
             _l("Objects brought to the labs, how many were fixed, and the waste and CO2e it prevented."),
             repair_section,
+            clock="day",
         ),
         order=55,
     )

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import roles_required
-from repairlab.clock import utcnow
+from repairlab.clock import today, utcnow
 from repairlab.extensions import db
 from repairlab.freshness import remember, remembered_page
 from repairlab.reporting import bp, exports, queries
@@ -52,11 +52,19 @@ def index():
 
 def _computed(selection) -> dict:
     """Every section's data for a selection: computed once, then reused by every worker until a table it was
-    computed from changes (one query to check), or the minute does (figures such as late loans depend on the time)."""
-    minute = utcnow().replace(second=0, microsecond=0)
+    computed from changes (one query to check for the whole page), or the day or the minute does, as each section
+    says (its `clock`): at a new minute only the sections that change with the time of day are computed again."""
+    now = utcnow()
+    minute = now.replace(second=0, microsecond=0)
+    locale = str(get_locale())
+
+    def section_data(key, section):
+        moment = minute if section.clock == "minute" else today(now)
+        return remember(("indicator", key, selection, locale, moment), lambda: section.compute(selection))
+
     return remember(
-        ("indicators", selection, str(get_locale()), minute),
-        lambda: {key: section.compute(selection) for key, section in sections.items()},
+        ("indicators", selection, locale, minute),
+        lambda: {key: section_data(key, section) for key, section in sections.items()},
     )
 
 

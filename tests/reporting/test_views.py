@@ -163,3 +163,48 @@ def test_the_figures_are_reused_until_what_they_count_changes(still_clock, progr
     english = client.get("/reporting/").get_data(as_text=True)
     assert "Talents who borrowed" in english and "Talents ayant emprunté" not in english
     assert ["No category", "1", "1"] in _loans_csv(client)
+
+
+def _figure(page: str, label: str) -> str:
+    block = page.split(f"<dt>{label}</dt>", 1)[1]
+    return block.split('<dd class="value">', 1)[1].split("</dd>", 1)[0]
+
+
+def test_at_a_new_minute_only_the_figures_that_change_with_the_time_are_computed_again(
+    programme, client, login, db, query_counter
+):
+    """A loan still out passes its due time with no write: the next minute's page counts it late. The sections that
+    change only with the date are not computed again for that."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from repairlab.clock import utcnow
+    from repairlab.inventory.models import Item
+    from repairlab.lending.models import Loan
+
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False) as traveller:
+        item = db.session.scalar(sa.select(Item).where(Item.name == "Scie"))
+        loan = db.session.scalar(sa.select(Loan).where(Loan.item_id == item.id))
+        db.session.add(
+            Loan(
+                item_id=item.id,
+                territory_id=item.territory_id,
+                borrower_id=loan.borrower_id,
+                lent_by_id=loan.lent_by_id,
+                kind=loan.kind,
+                started_at=start - timedelta(days=1),
+                due_at=start + timedelta(seconds=30),
+            )
+        )
+        db.session.commit()
+        login(programme["admin"])
+        with query_counter() as cold:
+            first = client.get("/reporting/").get_data(as_text=True)
+        assert _figure(first, "Rendus en retard") == "20,0 %"  # 1 of the 5 loans
+        traveller.shift(timedelta(minutes=1))
+        with query_counter() as next_minute:
+            later = client.get("/reporting/").get_data(as_text=True)
+        assert _figure(later, "Rendus en retard") == "40,0 %"  # the open one is now late too
+        assert 2 < next_minute.value < cold.value - 10, (next_minute.value, cold.value)
