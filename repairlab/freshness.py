@@ -264,9 +264,12 @@ def _read_by_outer(tables: frozenset[str] | None) -> None:
 _CSRF_HOLE = "rl-csrf-" + secrets.token_hex(12)  # where each request's own CSRF token goes in a remembered page
 
 
-def remembered_page(view: Callable) -> Callable:
+def remembered_page(view: Callable | None = None, *, once: tuple[str, ...] = ()) -> Callable:
     """A GET page rendered once per person, address, language and minute, then served again, by any worker, while
     no table it read has changed. Each request gets its own CSRF token in the page.
+
+    `once`: the session's keys that the view shows once then takes out (like a flash message, e.g. the board's
+    project just moved): while one is there, the page is rendered and not kept.
 
     The key holds the signed-in person (a page is never served to anyone else), the whole URL with its query string,
     the language and the minute. The view runs with every object of the session expired, so that everything it
@@ -274,9 +277,17 @@ def remembered_page(view: Callable) -> Callable:
     waiting to be shown (a flash), or any answer other than the page's HTML (a redirect, a refusal), is not kept.
     """
 
+    if view is None:
+        return functools.partial(remembered_page, once=once)
+    shown_once = ("_flashes", *once)
+
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if request.method != "GET" or "_flashes" in session or not current_app.config.get("RESULTS_KEPT", True):
+        if (
+            request.method != "GET"
+            or any(key in session for key in shown_once)
+            or not current_app.config.get("RESULTS_KEPT", True)
+        ):
             return view(*args, **kwargs)
         minute = utcnow().replace(second=0, microsecond=0)
         viewer = current_user.get_id() if current_user.is_authenticated else None

@@ -393,3 +393,21 @@ def test_the_board_is_served_again_until_a_project_or_a_name_on_it_changes(
     page = client.get("/projects/board").get_data(as_text=True)
     column = page.split(stages[2].name, 1)[1]
     assert "Vélo Partagé" in column
+
+
+def test_the_project_just_moved_is_highlighted_once(still_clock, db, client, login, mentor, project, stages):
+    login(mentor)
+    client.get("/projects/board")
+    response = client.post(
+        f"/projects/{project.id}/move", data={"stage": stages[2].id, "from_stage": stages[1].id, "note": "Prêt."}
+    )
+    assert response.status_code == 302
+    assert 'data-moved="1"' in client.get("/projects/board").get_data(as_text=True)
+    assert 'data-moved="1"' not in client.get("/projects/board").get_data(as_text=True)
+    # Even without the move's message in the session, the highlight is never kept in a page served again.
+    from repairlab.projects.board.views import MOVED
+
+    with client.session_transaction() as session:
+        session[MOVED] = project.id
+    assert 'data-moved="1"' in client.get("/projects/board").get_data(as_text=True)
+    assert 'data-moved="1"' not in client.get("/projects/board").get_data(as_text=True)

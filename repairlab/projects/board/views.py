@@ -37,7 +37,7 @@ def _here() -> str:
 
 @bp.route("/board", endpoint="board")
 @roles_required(*STAFF)
-@remembered_page
+@remembered_page(once=(MOVED,))
 def show_board():
     """The board: one column per active stage, a card per project; lab managers see it read-only."""
     filters = boards.BoardFilters.from_args(request.args)
