@@ -108,7 +108,8 @@ def run_migrations_online():
     with connectable.connect() as connection:
         # Migrations run with the servers stopped (results are remembered in their memory only), and before the
         # table of data versions exists: their writes are not counted (repairlab/freshness.py).
-        connection.info["repairlab_uncounted"] = True
+        # (An execution option: it ends with this connection, not with the pooled database connection under it.)
+        connection.execution_options(repairlab_uncounted=True)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

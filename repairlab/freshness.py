@@ -45,7 +45,7 @@ _KEPT = 1024  # results kept per worker at most (least recently used go first)
 _KEPT_BYTES = 4 * 1024 * 1024  # and at most this much memory (pages), so that a worker stays under 150 MB
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _INFO_KEY = "repairlab_written_tables"
-UNCOUNTED = "repairlab_uncounted"  # a connection whose writes are not counted (Alembic's, see migrations/env.py)
+UNCOUNTED = "repairlab_uncounted"  # the execution option of a connection whose writes are not counted (Alembic's)
 
 # The tables read by the queries of the result being computed (None: no result is being computed).
 _reading: ContextVar[set[str] | None] = ContextVar("repairlab_reading", default=None)
@@ -164,7 +164,7 @@ _UPSERT = {
 
 def _on_commit(conn) -> None:
     written = conn.info.pop(_INFO_KEY, None)
-    if not written or conn.info.get(UNCOUNTED):
+    if not written or conn.get_execution_options().get(UNCOUNTED):
         return
     # Through the driver's own cursor, in the transaction being committed (SQLAlchemy is committing it already).
     cursor = conn.connection.dbapi_connection.cursor()

@@ -190,3 +190,29 @@ def test_the_results_kept_stay_within_their_memory_bound(app, db, make_lab):
     assert results.size <= freshness._KEPT_BYTES
     assert ("big", 59) in results.entries and ("big", 0) not in results.entries
     assert results.size == sum(results.sizes.values())
+
+
+def test_writes_are_counted_after_the_migrations_ran_in_the_same_process(tmp_path):
+    """Alembic's own writes are not counted; the app's writes on the same pooled connection afterwards are."""
+    from flask_migrate import upgrade
+
+    from repairlab.extensions import db as database
+    from repairlab.people.models import Territory as T
+
+    app = create_app(
+        instance_path=str(tmp_path),
+        test_config={
+            "REPAIRLAB_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+        },
+    )
+    with app.app_context():
+        upgrade()
+        before = versions({"territories"}).get("territories", 0)
+        database.session.add(T(code="MIG", name="Migrée"))
+        database.session.commit()
+        assert versions({"territories"}).get("territories", 0) == before + 1
+        database.session.remove()
+        database.engine.dispose()
