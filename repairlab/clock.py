@@ -23,6 +23,11 @@ def local_now() -> datetime:
     return utcnow().astimezone(LAB_TZ)
 
 
+def this_minute(now: datetime | None = None) -> datetime:
+    """The current instant (or `now`) cut to its minute: what a result kept "as of this minute" is keyed by."""
+    return (now or utcnow()).replace(second=0, microsecond=0)
+
+
 def today(now: datetime | None = None) -> date:
     """Today's date in the labs' time zone (or the date of `now` there)."""
     return (now or utcnow()).astimezone(LAB_TZ).date()

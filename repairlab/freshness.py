@@ -8,9 +8,9 @@ stale, because a result is only ever reused after reading the counters of the ta
 unchanged.
 
 `remember(key, compute)` runs `compute()` once, records the tables its queries read, and reuses its result while
-those tables' counters are the ones read before it ran (one query to check). A result that depends on the time is
-keyed by the clock's minute too (`per_minute`). Never key a result by less than what it shows: a result that differs
-per person must have the person in its key.
+those tables' counters are the ones read before it ran (one query to check). A result that depends on the time has
+the clock's minute or day in its key (`clock.this_minute()`, `clock.today()`). Never key a result by less than what it
+shows: a result that differs per person must have the person in its key.
 
 PostgreSQL: the counters are raised in a sorted order by an upsert at commit time, so writers of the same table wait
 for each other only for the length of a commit, and never deadlock on the counters.
@@ -35,15 +35,17 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import Mapped, mapped_column
 
-from repairlab.clock import utcnow
+from repairlab.clock import this_minute
 from repairlab.extensions import db
 
 T = TypeVar("T")
 
 EVERY_TABLE = "*"  # the counter of writes whose table is unknown (textual SQL, TRUNCATE): every result reads it
+_ANY_TABLE = "*any"  # among the tables a result read: one that cannot be told, so the result depends on them all
 _KEPT = 1024  # results kept per worker at most (least recently used go first)
 _KEPT_BYTES = 4 * 1024 * 1024  # and at most this much memory (pages), so that a worker stays under 150 MB
-_WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_WRITE = re.compile(r"^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_SCHEMA_CHANGE = re.compile(r"^\s*(TRUNCATE|ALTER|DROP|CREATE|REPLACE)\b", re.IGNORECASE)
 _INFO_KEY = "repairlab_written_tables"
 UNCOUNTED = "repairlab_uncounted"  # the execution option of a connection whose writes are not counted (Alembic's)
 
@@ -75,33 +77,30 @@ def init_app(app: Flask) -> None:
     sa.event.listen(engine, "rollback", _on_rollback)
 
 
-def _written_table(statement: Any) -> str | None:
-    """The table a statement writes to; EVERY_TABLE when it writes to one that cannot be told; None for a read."""
+def _written_table(statement: Any) -> tuple[str, bool] | None:
+    """The table a statement writes to (EVERY_TABLE when it cannot be told) and whether it deletes; None for a read."""
     if isinstance(statement, sa.sql.dml.UpdateBase):
         table = getattr(statement, "table", None)
-        return getattr(table, "name", None) or EVERY_TABLE
+        return getattr(table, "name", None) or EVERY_TABLE, isinstance(statement, sa.Delete)
     if isinstance(statement, sa.TextClause):
-        text = statement.text
-        found = _WRITE.match(text)
+        found = _WRITE.match(statement.text)
         if found:
-            return found.group(1).lower()
-        if re.match(r"^\s*(TRUNCATE|ALTER|DROP|CREATE|REPLACE)\b", text, re.IGNORECASE):
-            return EVERY_TABLE
+            return found.group(2).lower(), found.group(1).upper().startswith("DELETE")
+        if _SCHEMA_CHANGE.match(statement.text):
+            return EVERY_TABLE, False
     return None
 
 
 def _before_execute(conn, clauseelement, _multiparams, _params, _execution_options):
     written = _written_table(clauseelement)
-    if written is None or written == DataVersion.__tablename__:
+    if written is None or written[0] == DataVersion.__tablename__:
         return
+    table, deleting = written
     tables = conn.info.setdefault(_INFO_KEY, set())
-    tables.add(written)
-    deleting = isinstance(clauseelement, sa.Delete) or (
-        isinstance(clauseelement, sa.TextClause) and clauseelement.text.lstrip()[:6].upper() == "DELETE"
-    )
+    tables.add(table)
     if deleting:
         # The rows the database deletes or changes itself (ON DELETE CASCADE / SET NULL) are written too.
-        tables.update(_cascades().get(written, ()))
+        tables.update(_cascades().get(table, ()))
 
 
 @functools.cache
@@ -139,7 +138,7 @@ def _before_cursor_execute(_conn, _cursor, statement, _parameters, _context, _ex
 
 def _tables_read(sql: str) -> set[str]:
     """The tables an SQL statement reads, by name, as the database receives it (the ORM's joined and select-in
-    loads included); {EVERY_TABLE + "all"} when a name is neither a table of the schema nor one the statement
+    loads included); {_ANY_TABLE} when a name is neither a table of the schema nor one the statement
     defines (SQLite's text indexes, which triggers fill, or anything else that cannot be told)."""
     known = db.metadata.tables
     defined = {name.lower() for name in _CTE.findall(sql)}
@@ -150,7 +149,7 @@ def _tables_read(sql: str) -> set[str]:
         if name in known:
             names.add(name)
         elif name.lower() not in defined:
-            return {EVERY_TABLE + "all"}
+            return {_ANY_TABLE}
     return names
 
 
@@ -212,7 +211,7 @@ class _Results:
             self.size -= self.sizes.pop(old)
 
 
-def _unwritten_in_transaction() -> bool:
+def _nothing_written_yet() -> bool:
     """Whether this request's transaction has written nothing yet: a result read from uncommitted rows, which could
     still be rolled back, must not be kept."""
     session = db.session()
@@ -221,8 +220,9 @@ def _unwritten_in_transaction() -> bool:
     return _INFO_KEY not in session.connection().info
 
 
-def remember(key: Hashable, compute: Callable[[], T]) -> T:
-    """compute(), or the result it gave for this key while none of the tables it read has changed since."""
+def remember(key: Hashable, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _value: True) -> T:
+    """compute(), or the result it gave for this key while none of the tables it read has changed since (a result
+    `keep` refuses is given as it is, and computed again next time)."""
     if not current_app.config.get("RESULTS_KEPT", True):
         return compute()
     results: _Results = current_app.extensions["freshness"]
@@ -243,9 +243,9 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
         read = _reading.get()
     finally:
         _reading.reset(token)
-    tables = None if EVERY_TABLE + "all" in read else frozenset(read)
+    tables = None if _ANY_TABLE in read else frozenset(read)
     _read_by_outer(tables)
-    if not _unwritten_in_transaction():
+    if not keep(value) or not _nothing_written_yet():
         return value
     seen = before if tables is None else {n: v for n, v in before.items() if n in tables or n == EVERY_TABLE}
     with results.lock:
@@ -258,7 +258,7 @@ def _read_by_outer(tables: frozenset[str] | None) -> None:
     tables too."""
     outer = _reading.get()
     if outer is not None:
-        outer.update(tables if tables is not None else {EVERY_TABLE + "all"})
+        outer.update(tables if tables is not None else {_ANY_TABLE})
 
 
 _CSRF_HOLE = "rl-csrf-" + secrets.token_hex(12)  # where each request's own CSRF token goes in a remembered page
@@ -289,10 +289,9 @@ def remembered_page(view: Callable | None = None, *, once: tuple[str, ...] = ())
             or not current_app.config.get("RESULTS_KEPT", True)
         ):
             return view(*args, **kwargs)
-        minute = utcnow().replace(second=0, microsecond=0)
+        minute = this_minute()
         viewer = current_user.get_id() if current_user.is_authenticated else None
         key = ("page", request.endpoint, request.url, viewer, str(get_locale()), minute)
-        answers: list = []
 
         def render():
             db.session.expire_all()
@@ -306,33 +305,19 @@ def remembered_page(view: Callable | None = None, *, once: tuple[str, ...] = ())
                 if had is not None:
                     setattr(g, field, had)
             if isinstance(answer, tuple) and len(answer) == 2 and answer[1] == 200:
-                answer = answer[0]  # (page, 200)
-            if isinstance(answer, str):
-                return answer
-            answers.append(answer)  # not a page: given as it is, and not kept
-            raise _NotAPage
+                return answer[0]  # (page, 200)
+            return answer
 
-        try:
-            page = remember(key, render)
-        except _NotAPage:
-            return _filled_answer(answers[0])
-        return _filled(page)
+        # Only the page's HTML is kept; any other answer (a redirect, a refusal) is given as it is.
+        return _filled(remember(key, render, keep=lambda answer: isinstance(answer, str)))
 
     return wrapped
 
 
-class _NotAPage(Exception):
-    """The view answered something else than a page's HTML."""
-
-
-def _filled(page: str) -> str:
-    return page.replace(_CSRF_HOLE, generate_csrf()) if _CSRF_HOLE in page else page
-
-
-def _filled_answer(answer):
-    """Any other answer of the view, with this request's CSRF token where the page has its place."""
+def _filled(answer):
+    """The view's answer, with this request's CSRF token where the page has its place."""
     if isinstance(answer, str):
-        return _filled(answer)
+        return answer.replace(_CSRF_HOLE, generate_csrf()) if _CSRF_HOLE in answer else answer
     if isinstance(answer, tuple) and answer and isinstance(answer[0], str):
         return (_filled(answer[0]), *answer[1:])
     if isinstance(answer, Response) and not answer.is_streamed and answer.mimetype == "text/html":

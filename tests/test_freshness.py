@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from repairlab import create_app
 from repairlab.freshness import EVERY_TABLE, remember, versions
 from repairlab.people.models import Lab, Territory
+from tests.ops.conftest import instance_config
 
 
 def _counter(db, table: str) -> int:
@@ -122,10 +123,7 @@ def test_another_worker_on_the_same_database_sees_the_change_at_once(app, db, te
     """Two apps on one database stand for two gunicorn workers or two hosts: what one writes, the other's remembered
     result shows at the next read."""
     make_lab("Atelier A")
-    other = create_app(
-        instance_path=str(tmp_path),
-        test_config={**{k: app.config[k] for k in ("REPAIRLAB_ENV", "TESTING", "SECRET_KEY", "DATABASE_URL")}},
-    )
+    other = create_app(instance_config(app.config["DATABASE_URL"], tmp_path / "storage"), instance_path=str(tmp_path))
     calls = []
 
     def compute():
@@ -199,15 +197,8 @@ def test_writes_are_counted_after_the_migrations_ran_in_the_same_process(tmp_pat
     from repairlab.extensions import db as database
     from repairlab.people.models import Territory as T
 
-    app = create_app(
-        instance_path=str(tmp_path),
-        test_config={
-            "REPAIRLAB_ENV": "testing",
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
-        },
-    )
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    app = create_app(instance_config(url, tmp_path / "storage"), instance_path=str(tmp_path))
     with app.app_context():
         upgrade()
         before = versions({"territories"}).get("territories", 0)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from repairlab.auth import Account, territory_scope
+from repairlab.clock import this_minute, today
 from repairlab.extensions import db
+from repairlab.freshness import remember
 from repairlab.people.models import TRACK_LABELS, Cohort, Territory, User
 from repairlab.programme.models import ProgrammePeriod
 from repairlab.reporting.models import ResearchExport
+from repairlab.reporting.registry import SectionData, sections
 
 RECENT_EXPORTS = 20
 
@@ -57,3 +61,20 @@ def recent_exports(limit: int = RECENT_EXPORTS) -> list[tuple[ResearchExport, st
         .limit(limit)
     )
     return [(entry, name) for entry, name in db.session.execute(stmt)]
+
+
+def indicators(selection) -> dict[str, SectionData]:
+    """Every section's data for a selection, by key: computed once, then reused by every worker until a table it was
+    computed from changes (one query to check for the whole page), or the day or the minute does, as each section
+    says (its `clock`): at a new minute only the sections that change with the time of day are computed again."""
+    minute = this_minute()
+    locale = str(get_locale())
+
+    def section_data(key, section):
+        moment = minute if section.clock == "minute" else today(minute)
+        return remember(("indicator", key, selection, locale, moment), lambda: section.compute(selection))
+
+    return remember(
+        ("indicators", selection, locale, minute),
+        lambda: {key: section_data(key, section) for key, section in sections.items()},
+    )

@@ -6,14 +6,13 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request, send_file
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from repairlab.auth import roles_required
-from repairlab.clock import today, utcnow
 from repairlab.extensions import db
-from repairlab.freshness import remember, remembered_page
+from repairlab.freshness import remembered_page
 from repairlab.reporting import bp, exports, queries
 from repairlab.reporting.access import EXPORT_ROLES, PAGE_ROLES, can_export
 from repairlab.reporting.charts import bar_chart
@@ -31,7 +30,7 @@ def index():
     parsed = parse_selection(request.args, current_user)
     shown = []
     if not parsed.errors:
-        computed = _computed(parsed.selection)
+        computed = queries.indicators(parsed.selection)
         for key, section in sections.items():
             data = computed[key]
             charts = {table.key: bar_chart(table, f"{key}-{table.key}") for table in data.tables}
@@ -48,24 +47,6 @@ def index():
         can_export=can_export(current_user),
         exports_log=queries.recent_exports() if current_user.is_admin else [],
     ), (400 if parsed.errors else 200)
-
-
-def _computed(selection) -> dict:
-    """Every section's data for a selection: computed once, then reused by every worker until a table it was
-    computed from changes (one query to check for the whole page), or the day or the minute does, as each section
-    says (its `clock`): at a new minute only the sections that change with the time of day are computed again."""
-    now = utcnow()
-    minute = now.replace(second=0, microsecond=0)
-    locale = str(get_locale())
-
-    def section_data(key, section):
-        moment = minute if section.clock == "minute" else today(now)
-        return remember(("indicator", key, selection, locale, moment), lambda: section.compute(selection))
-
-    return remember(
-        ("indicators", selection, locale, minute),
-        lambda: {key: section_data(key, section) for key, section in sections.items()},
-    )
 
 
 def _summary(selection, choices) -> list[tuple[str, str]]:
@@ -101,7 +82,7 @@ def table_csv(section_key: str, table_key: str):
     parsed = parse_selection(request.args, current_user)
     if parsed.errors:
         abort(400)
-    table = _computed(parsed.selection)[section_key].table(table_key)
+    table = queries.indicators(parsed.selection)[section_key].table(table_key)
     if table is None:
         abort(404)
     out = io.StringIO()

@@ -190,12 +190,18 @@ def test_the_public_list_searches(client, manager, territory):
     assert "Bouilloire" in page
 
 
-def test_the_tool_page_offers_its_guides_and_safety_briefing(client, login, manager, writer, lab, territory):
+def _soldering_station(manager, lab):
+    """A "Soudure" category and a soldering station in it, committed."""
     category = inventory.create_category(manager, "Soudure")
     tool = inventory.create_item(
         manager, lab, inventory.ItemFields(name="Station de soudage", kind=ItemKind.TOOL, category_id=category.id)
     )
     db.session.commit()
+    return category, tool
+
+
+def test_the_tool_page_offers_its_guides_and_safety_briefing(client, login, manager, writer, lab, territory):
+    category, tool = _soldering_station(manager, lab)
     write(
         manager,
         territory,
@@ -214,11 +220,7 @@ def test_the_tool_page_offers_its_guides_and_safety_briefing(client, login, mana
 def test_a_visitor_and_another_territory_scanning_the_tool_see_its_public_guides_only(
     client, login, manager, other_mentor, lab, territory
 ):
-    category = inventory.create_category(manager, "Soudure")
-    tool = inventory.create_item(
-        manager, lab, inventory.ItemFields(name="Station de soudage", kind=ItemKind.TOOL, category_id=category.id)
-    )
-    db.session.commit()
+    category, tool = _soldering_station(manager, lab)
     write(
         manager,
         territory,

@@ -110,6 +110,18 @@ def test_the_export_button_only_for_researchers_and_admins(programme, client, lo
     assert "/reporting/export.zip" not in client.get("/reporting/").get_data(as_text=True)
 
 
+def _another_loan(db, item_name: str, **changes):
+    """Add a loan of the named item like its first one (to the same talent), with `changes`; return the item."""
+    from repairlab.inventory.models import Item
+    from repairlab.lending.models import Loan
+
+    item = db.session.scalar(sa.select(Item).where(Item.name == item_name))
+    loan = db.session.scalar(sa.select(Loan).where(Loan.item_id == item.id).order_by(Loan.id))
+    fields = ("item_id", "territory_id", "borrower_id", "lent_by_id", "kind", "started_at", "due_at", "returned_at")
+    db.session.add(Loan(**({name: getattr(loan, name) for name in fields} | changes)))
+    return item
+
+
 def _loans_csv(client) -> list[list[str]]:
     response = client.get("/reporting/loans/by_category.csv")
     assert response.status_code == 200
@@ -119,8 +131,7 @@ def _loans_csv(client) -> list[list[str]]:
 def test_the_figures_are_reused_until_what_they_count_changes(still_clock, programme, client, login, db, query_counter):
     """The sections' figures are computed once and then checked in one query; each change of what they count shows
     at the next render (a loan, a returned loan, a category renamed), in each language apart."""
-    from repairlab.inventory.models import Category, Item
-    from repairlab.lending.models import Loan
+    from repairlab.inventory.models import Category
 
     login(programme["admin"])
     first = client.get("/reporting/").get_data(as_text=True)
@@ -131,20 +142,7 @@ def test_the_figures_are_reused_until_what_they_count_changes(still_clock, progr
     assert again.value == warm.value and warm.value < 15  # not one query per section's figures
 
     assert _loans_csv(client)[1] == ["Sans catégorie", "4", "3"]
-    item = db.session.scalar(sa.select(Item).where(Item.name == "Perceuse"))
-    loan = db.session.scalar(sa.select(Loan).where(Loan.item_id == item.id).order_by(Loan.id))
-    db.session.add(
-        Loan(
-            item_id=item.id,
-            territory_id=item.territory_id,
-            borrower_id=loan.borrower_id,
-            lent_by_id=loan.lent_by_id,
-            kind=loan.kind,
-            started_at=loan.started_at,
-            due_at=loan.due_at,
-            returned_at=loan.returned_at,
-        )
-    )
+    item = _another_loan(db, "Perceuse")
     db.session.commit()
     assert _loans_csv(client)[1] == ["Sans catégorie", "5", "3"]
 
@@ -179,24 +177,12 @@ def test_at_a_new_minute_only_the_figures_that_change_with_the_time_are_computed
 
     import time_machine
 
-    from repairlab.clock import utcnow
-    from repairlab.inventory.models import Item
-    from repairlab.lending.models import Loan
+    from repairlab.clock import this_minute
 
-    start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    start = this_minute() + timedelta(minutes=1)
     with time_machine.travel(start, tick=False) as traveller:
-        item = db.session.scalar(sa.select(Item).where(Item.name == "Scie"))
-        loan = db.session.scalar(sa.select(Loan).where(Loan.item_id == item.id))
-        db.session.add(
-            Loan(
-                item_id=item.id,
-                territory_id=item.territory_id,
-                borrower_id=loan.borrower_id,
-                lent_by_id=loan.lent_by_id,
-                kind=loan.kind,
-                started_at=start - timedelta(days=1),
-                due_at=start + timedelta(seconds=30),
-            )
+        _another_loan(
+            db, "Scie", started_at=start - timedelta(days=1), due_at=start + timedelta(seconds=30), returned_at=None
         )
         db.session.commit()
         login(programme["admin"])
@@ -208,3 +194,19 @@ def test_at_a_new_minute_only_the_figures_that_change_with_the_time_are_computed
             later = client.get("/reporting/").get_data(as_text=True)
         assert _figure(later, "Rendus en retard") == "40,0 %"  # the open one is now late too
         assert 2 < next_minute.value < cold.value - 10, (next_minute.value, cold.value)
+
+
+def test_a_table_downloaded_through_a_server_arrives_whole_and_follows_a_change(programme, live_client, db):
+    """The CSV of a table, read to its end through a real server, before and after a loan is added."""
+
+    def download(visitor) -> list[list[str]]:
+        response = visitor.get("/reporting/loans/by_category.csv")
+        assert response.status == 200 and response.headers.get_content_type() == "text/csv"
+        assert int(response.headers["Content-Length"]) == len(response.body)
+        return list(csv.reader(io.StringIO(response.body.decode("utf-8").lstrip("\ufeff"))))
+
+    visitor = live_client(programme["admin"])
+    assert download(visitor) == [["Catégorie", "Prêts", "Talents ayant emprunté"], ["Sans catégorie", "4", "3"]]
+    _another_loan(db, "Perceuse")
+    db.session.commit()
+    assert download(visitor)[1] == ["Sans catégorie", "5", "3"]
