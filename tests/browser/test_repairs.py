@@ -41,6 +41,8 @@ def repair_lab(db, make_user, make_item, lab):  # noqa: F811
 
 
 def _no_sideways_scroll(page) -> None:
+    # Measured once the page has loaded whole (its style sheet applied): before that, an unstyled page is wider.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
